@@ -1,0 +1,1 @@
+"""The ``kgwiki`` command line: one module per command group, each ``cmd_*.py``."""

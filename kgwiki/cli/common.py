@@ -1,0 +1,65 @@
+"""What every command shares: finding the vault, loading it, printing for people or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from kgwiki.config import ConfigError, config_for_vault, find_vault
+from kgwiki.lookup import NoteLookupError, find_note
+from kgwiki.progress import wants_progress
+from kgwiki.types import NotePath
+from kgwiki.vault import Vault, VaultPathError
+
+
+class CommandError(Exception):
+    """A failure to report in one line (no traceback), with an exit status."""
+
+    def __init__(self, message: str, status: int = 1) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def shared_options() -> argparse.ArgumentParser:
+    """Options every command takes: --vault, --json, --quiet."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--vault", metavar="DIR", help="the vault folder "
+                        "(default: $KGWIKI_VAULT, kgwiki.toml, ./vault, or the current folder)")  # fmt: skip
+    parent.add_argument("--json", action="store_true", help="print JSON for scripts")
+    parent.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    return parent
+
+
+def add_vault_positional(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("vault_pos", nargs="?", metavar="VAULT", help="the vault folder")
+
+
+def vault_dir(args: argparse.Namespace) -> Path:
+    explicit = getattr(args, "vault_pos", None) or getattr(args, "vault", None)
+    return find_vault(explicit)
+
+
+def load_vault(args: argparse.Namespace) -> Vault:
+    """Load the vault the arguments name, turning every expected failure into a CommandError."""
+    root = vault_dir(args)
+    try:
+        config = config_for_vault(root)
+        return Vault.load(root, config, show_progress=wants_progress(args.quiet))
+    except (ConfigError, VaultPathError) as err:
+        raise CommandError(str(err)) from err
+
+
+def note_path(vault: Vault, name: str) -> NotePath:
+    """A note named by title, alias, id or path — or a CommandError with suggestions."""
+    try:
+        return find_note(vault, name)
+    except NoteLookupError as err:
+        raise CommandError(str(err)) from err
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")

@@ -1,0 +1,137 @@
+"""kgwiki.toml: one typed configuration, read and validated once."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+CONFIG_NAME = "kgwiki.toml"
+
+DEFAULT_RELATION_LABELS: Mapping[str, str] = {
+    "부모": "parent", "parent": "parent", "parents": "parent", "상위": "parent", "up": "parent",
+    "자식": "child", "child": "child", "children": "child", "하위": "child",
+    "변형": "variant", "variant": "variant", "variants": "variant",
+    "adjacent": "adjacent", "관련": "adjacent", "related": "adjacent", "see also": "adjacent",
+    "참고": "adjacent",
+    "중복": "duplicate-of", "duplicate": "duplicate-of", "duplicate of": "duplicate-of",
+    "duplicate-of": "duplicate-of",
+}  # fmt: skip
+
+DEFAULT_TRUST_LEVELS: Mapping[str, float] = {"A": 1.0, "B": 0.8, "C": 0.6, "D": 0.4, "E": 0.2}
+
+
+class ConfigError(ValueError):
+    """A kgwiki.toml that cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True, slots=True)
+class TrustConfig:
+    """How a note's trust score is combined (see docs/trust.md)."""
+
+    levels: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_TRUST_LEVELS))
+    level_weight: float = 0.5
+    confidence_weight: float = 0.3
+    verification_weight: float = 0.2
+    verified_statuses: tuple[str, ...] = ("verified", "applied", "confirmed")
+    stale_days: int = 90
+    unknown_level_score: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything configurable, with defaults that suit the bundled vault."""
+
+    vault: Path | None = None
+    site_title: str = "kgwiki"
+    base_url: str = "/"
+    relation_labels: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_RELATION_LABELS))
+    trust: TrustConfig = field(default_factory=TrustConfig)
+    duplicate_threshold: float = 0.8
+    shingle_size: int = 5
+    ignore: tuple[str, ...] = (".obsidian", ".git", ".trash", ".kgwiki", "node_modules")
+    cache_dir: str = ".kgwiki"
+    source: Path | None = None
+
+    def fingerprint(self) -> str:
+        """A stable string that changes whenever anything affecting output changes."""
+        return repr((self.site_title, self.base_url, sorted(self.relation_labels.items()),
+                     self.trust, self.duplicate_threshold, self.shingle_size, self.ignore))  # fmt: skip
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest kgwiki.toml in ``start`` or a parent folder."""
+    for folder in (start, *start.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(path: Path | None) -> Config:
+    """Read a kgwiki.toml (None: the defaults)."""
+    if path is None:
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        raise ConfigError(f"{path}: {err}") from err
+    return _from_mapping(data, path)
+
+
+def _from_mapping(data: Mapping[str, Any], path: Path) -> Config:
+    config = Config(source=path)
+    site = data.get("site", {})
+    trust = data.get("trust", {})
+    dupes = data.get("duplicates", {})
+    labels = dict(DEFAULT_RELATION_LABELS)
+    for label, kind in data.get("relations", {}).items():
+        labels[str(label).casefold()] = str(kind)
+    trust_fields = {f.name for f in fields(TrustConfig)}
+    unknown = set(trust) - trust_fields
+    if unknown:
+        raise ConfigError(f"{path}: unknown keys in [trust]: {', '.join(sorted(unknown))}")
+    trust_cfg = replace(
+        config.trust,
+        **{k: (tuple(v) if isinstance(v, list) else v) for k, v in trust.items()},
+    )
+    vault = data.get("vault")
+    return replace(
+        config,
+        vault=(path.parent / str(vault)).resolve() if vault else None,
+        site_title=str(site.get("title", config.site_title)),
+        base_url=str(site.get("base_url", config.base_url)),
+        relation_labels=labels,
+        trust=trust_cfg,
+        duplicate_threshold=float(dupes.get("threshold", config.duplicate_threshold)),
+        shingle_size=int(dupes.get("shingle_size", config.shingle_size)),
+        ignore=tuple(data.get("ignore", config.ignore)),
+    )
+
+
+def find_vault(explicit: str | None, cwd: Path | None = None) -> Path:
+    """The vault a command works on: --vault, $KGWIKI_VAULT, kgwiki.toml, ./vault, the cwd."""
+    here = cwd or Path.cwd()
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    env = os.environ.get("KGWIKI_VAULT")
+    if env:
+        return Path(env).expanduser().resolve()
+    config_path = find_config(here)
+    if config_path is not None:
+        config = load_config(config_path)
+        if config.vault is not None:
+            return config.vault
+    if (here / "vault").is_dir():
+        return (here / "vault").resolve()
+    return here.resolve()
+
+
+def config_for_vault(vault: Path) -> Config:
+    """The configuration that applies to a vault: its own kgwiki.toml, else the nearest one."""
+    own = vault / CONFIG_NAME
+    path = own if own.is_file() else find_config(Path.cwd())
+    return load_config(path)

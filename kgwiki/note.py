@@ -1,0 +1,289 @@
+"""``Note``: everything kgwiki knows about one Markdown file, parsed once from its bytes."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from kgwiki import flattened
+from kgwiki.config import DEFAULT_RELATION_LABELS
+from kgwiki.diagnostics import Diagnostic, Severity
+from kgwiki.frontmatter import load_frontmatter, split_frontmatter
+from kgwiki.markdown import parse, plain_text
+from kgwiki.schema import NoteMeta, normalise_meta, normalise_tag
+from kgwiki.sections import ChangelogEntry, SectionKind, changelog_entry, relation_kind, section_kind
+from kgwiki.textio import decode_note, looks_binary
+from kgwiki.types import NotePath, Slug
+from kgwiki.wikilink import WikiTarget, parse_inner
+
+MAX_NOTE_BYTES = 20 * 1024 * 1024
+_CONTEXT_CHARS = 240
+
+
+class LinkKind(StrEnum):
+    WIKI = "wikilink"
+    EMBED = "embed"
+    MARKDOWN = "markdown"
+    FRONTMATTER = "frontmatter"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One outgoing reference, where it stands, and its relation kind when typed."""
+
+    target: WikiTarget
+    kind: LinkKind
+    line: int
+    relation: str | None = None
+    context: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    text: str
+    slug: Slug
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One file's parsed data. Pure data: no I/O, no knowledge of other notes."""
+
+    path: NotePath
+    meta: NoteMeta
+    title: str
+    body: str
+    body_line: int
+    headings: tuple[Heading, ...]
+    links: tuple[Link, ...]
+    tags: tuple[str, ...]
+    block_ids: tuple[str, ...]
+    changelog: tuple[ChangelogEntry, ...]
+    text: str
+    content_hash: str
+    size: int
+    flattened: bool = False
+    diagnostics: tuple[Diagnostic, ...] = ()
+    frontmatter_raw: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def stem(self) -> str:
+        return PurePosixPath(self.path).stem
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        return self.meta.aliases
+
+    @property
+    def id(self) -> str | None:
+        return self.meta.id
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def parse_note(
+    path: NotePath, data: bytes, relation_labels: Mapping[str, str] = DEFAULT_RELATION_LABELS
+) -> Note:
+    """Parse one file's bytes into a Note; problems become diagnostics, never exceptions."""
+    digest = content_hash(data)
+    diagnostics: list[Diagnostic] = []
+    if looks_binary(data):
+        diagnostics.append(
+            Diagnostic(path, 1, "binary-file", "file is binary, not Markdown text", Severity.ERROR)
+        )
+        return _empty_note(path, digest, len(data), diagnostics)
+    if len(data) > MAX_NOTE_BYTES:
+        diagnostics.append(
+            Diagnostic(path, 1, "file-too-large", f"{len(data)} bytes; only the first "
+                       f"{MAX_NOTE_BYTES} are parsed", Severity.WARNING)  # fmt: skip
+        )
+        data = data[:MAX_NOTE_BYTES]
+    decoded = decode_note(data, path)
+    diagnostics.extend(decoded.diagnostics)
+    text = decoded.text
+    is_flat = flattened.is_flattened(text)
+    if is_flat:
+        flat_meta, flat_body = flattened.split_flattened(text)
+        raw_fm: str | None = flattened.recover_frontmatter(flat_meta)
+        body, body_line = flattened.unflatten_body(flat_body), 1
+        diagnostics.append(
+            Diagnostic(path, 1, "flattened-note", "frontmatter and body are on one line; "
+                       "`kgwiki lint --fix` restores the line breaks", Severity.WARNING)  # fmt: skip
+        )
+    else:
+        split = split_frontmatter(text)
+        raw_fm, body, body_line = split.raw, split.body, split.body_line
+    raw: dict[str, Any] = {}
+    if raw_fm is not None:
+        raw, fm_diagnostics = load_frontmatter(raw_fm, path)
+        diagnostics.extend(_at_line_one(fm_diagnostics) if is_flat else fm_diagnostics)
+    meta, meta_diagnostics = normalise_meta(raw, path)
+    diagnostics.extend(meta_diagnostics)
+    walked = _walk(path, body, 0 if is_flat else body_line - 1, is_flat, relation_labels)
+    diagnostics.extend(walked.diagnostics)
+    links = [*_frontmatter_links(raw, raw_fm or ""), *walked.links]
+    h1 = next((h.text for h in walked.headings if h.level == 1), None)
+    title = meta.title or h1 or PurePosixPath(path).stem
+    tags = _unique((*meta.tags, *walked.tags))
+    return Note(
+        path=path, meta=meta, title=title, body=body, body_line=body_line,
+        headings=tuple(walked.headings), links=tuple(links), tags=tags,
+        block_ids=tuple(walked.block_ids), changelog=tuple(walked.changelog),
+        text=walked.text, content_hash=digest, size=len(data), flattened=is_flat,
+        diagnostics=tuple(diagnostics), frontmatter_raw=raw_fm,
+    )  # fmt: skip
+
+
+def _at_line_one(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    return [Diagnostic(d.path, 1, d.code, d.message, d.severity) for d in diagnostics]
+
+
+def _empty_note(path: NotePath, digest: str, size: int, diagnostics: list[Diagnostic]) -> Note:
+    return Note(
+        path=path, meta=NoteMeta(), title=PurePosixPath(path).stem, body="", body_line=1,
+        headings=(), links=(), tags=(), block_ids=(), changelog=(), text="", content_hash=digest,
+        size=size, diagnostics=tuple(diagnostics),
+    )  # fmt: skip
+
+
+def _unique(items: tuple[str, ...]) -> tuple[str, ...]:
+    seen: dict[str, str] = {}
+    for item in items:
+        seen.setdefault(item.casefold(), item)
+    return tuple(seen.values())
+
+
+def _frontmatter_links(raw: Mapping[str, Any], raw_text: str) -> list[Link]:
+    """``[[links]]`` written inside frontmatter string values (kepano's ``categories``)."""
+    links: list[Link] = []
+    lines = raw_text.split("\n")
+    for key, value in raw.items():
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if not isinstance(item, str) or "[[" not in item:
+                continue
+            start = item.find("[[")
+            end = item.find("]]", start)
+            if end < 0:
+                continue
+            line = next((i + 2 for i, text in enumerate(lines) if text.startswith(f"{key}:")), 2)
+            if key in ("duplicate_of", "canonical_id"):
+                continue  # declared duplicates are read from the schema, not as plain links
+            links.append(Link(parse_inner(item[start + 2 : end]), LinkKind.FRONTMATTER, line))
+    return links
+
+
+@dataclass(slots=True)
+class _Walk:
+    headings: list[Heading] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    block_ids: list[str] = field(default_factory=list)
+    changelog: list[ChangelogEntry] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    text: str = ""
+
+
+def _walk(
+    path: NotePath, body: str, offset: int, flat: bool, labels: Mapping[str, str]
+) -> _Walk:
+    """One pass over the token stream: headings, links, tags, relations, changelog rows."""
+    tokens = parse(body)
+    out = _Walk()
+    lines = body.split("\n")
+    section: SectionKind | None = None
+    section_level = 0
+    row: list[str] = []
+    row_line = 0
+    in_header = False
+    for index, token in enumerate(tokens):
+        kind = token.type
+        if kind == "heading_open":
+            level = int(token.tag[1])
+            inline = tokens[index + 1]
+            text = str(token.meta.get("text", inline.content)) if token.meta else inline.content
+            line = 1 if flat else offset + (token.map[0] if token.map else 0) + 1
+            slug = Slug(str(token.attrGet("id") or ""))
+            out.headings.append(Heading(level, text, slug, line))
+            if section is not None and level <= section_level:
+                section = None
+            found = section_kind(text)
+            if found is not None:
+                section, section_level = found, level
+            continue
+        if section is SectionKind.CHANGELOG:
+            if kind == "thead_open":
+                in_header = True
+            elif kind == "thead_close":
+                in_header = False
+            elif kind == "tr_open":
+                row, row_line = [], (1 if flat else offset + (token.map[0] if token.map else 0) + 1)
+            elif kind == "tr_close" and not in_header and row:
+                entry = changelog_entry(row[0], " | ".join(row[1:]), row_line)
+                out.changelog.append(entry)
+                if not entry.valid:
+                    out.diagnostics.append(
+                        Diagnostic(path, row_line, "changelog-bad-date",
+                                   f"changelog row date {entry.date_text!r} is not a valid "
+                                   "YYYY-MM-DD date", Severity.WARNING)  # fmt: skip
+                    )
+        if kind != "inline" or token.children is None:
+            continue
+        if section is SectionKind.CHANGELOG and tokens[index - 1].type in ("td_open", "th_open"):
+            row.append(token.content)
+        block_line = token.map[0] if token.map else 0
+        relation = None
+        if section is SectionKind.GRAPH:
+            lead = token.content.split("[[", 1)[0]
+            relation = relation_kind(lead, labels) if ":" in lead or "：" in lead else None
+        for child in token.children:
+            ctype = child.type
+            if ctype in ("wikilink", "embed"):
+                line_in_body = block_line + int(child.meta.get("line_offset", 0))
+                context = lines[line_in_body].strip() if line_in_body < len(lines) else ""
+                out.links.append(
+                    Link(child.meta["target"],
+                         LinkKind.EMBED if ctype == "embed" else LinkKind.WIKI,
+                         1 if flat else offset + line_in_body + 1,
+                         relation if ctype == "wikilink" else None,
+                         context[:_CONTEXT_CHARS])  # fmt: skip
+                )
+            elif ctype == "tag":
+                tag = normalise_tag(str(child.meta.get("tag", child.content)))
+                if tag:
+                    out.tags.append(tag)
+            elif ctype == "block_id":
+                out.block_ids.append(str(child.meta.get("id", "")))
+            elif ctype == "link_open":
+                target = _markdown_link_target(str(child.attrGet("href") or ""))
+                if target is not None:
+                    context = lines[block_line].strip() if block_line < len(lines) else ""
+                    out.links.append(
+                        Link(target, LinkKind.MARKDOWN, 1 if flat else offset + block_line + 1,
+                             relation, context[:_CONTEXT_CHARS])  # fmt: skip
+                    )
+    out.text = plain_text(tokens)
+    return out
+
+
+def _markdown_link_target(href: str) -> WikiTarget | None:
+    """``[x](other.md#h)`` is a link to a note; URLs and non-Markdown files are not."""
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    file = unquote(parts.path)
+    if not file.lower().endswith(".md"):
+        return None
+    fragment = unquote(parts.fragment)
+    if fragment.startswith("^"):
+        return WikiTarget(file, (), fragment[1:])
+    return WikiTarget(file, (fragment,) if fragment else ())

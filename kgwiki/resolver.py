@@ -1,0 +1,164 @@
+"""Link resolution: which note (or attachment) a link names, the way Obsidian decides it.
+
+Order: a path (``folder/Note``), then file name, then title, then alias, then id; every
+comparison is case-insensitive and Unicode-normalised (NFC and NFD spellings are the same
+name). Several candidates: the one in the linking note's folder, else the shortest path.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Protocol
+
+from kgwiki.types import NoteKey, NotePath
+
+_MD = ".md"
+
+
+class NamedNote(Protocol):
+    """What the resolver needs to know of a note."""
+
+    @property
+    def path(self) -> NotePath: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
+    @property
+    def id(self) -> str | None: ...
+
+
+def note_key(name: str) -> NoteKey:
+    """The comparison form of a name: NFC, case-folded, inner whitespace collapsed."""
+    return NoteKey(" ".join(unicodedata.normalize("NFC", name).casefold().split()))
+
+
+def normalise_path(path: str) -> NotePath:
+    """A vault-relative path in its one canonical spelling (POSIX, NFC)."""
+    return NotePath(unicodedata.normalize("NFC", PurePosixPath(path).as_posix()))
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """Where a link points. ``path`` is None when nothing matched (a *wanted* note)."""
+
+    path: NotePath | None
+    via: str = ""
+    candidates: tuple[NotePath, ...] = ()
+    exact_case: bool = True
+    is_attachment: bool = False
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.candidates) > 1
+
+
+_UNRESOLVED = Resolution(None)
+
+
+class LinkIndex:
+    """Name tables over the notes and attachments of one vault, updated note by note."""
+
+    def __init__(self) -> None:
+        self._tables: dict[str, defaultdict[NoteKey, set[NotePath]]] = {
+            kind: defaultdict(set) for kind in ("path", "name", "title", "alias", "id")
+        }
+        self._attachments: defaultdict[NoteKey, set[NotePath]] = defaultdict(set)
+        self._attachment_paths: defaultdict[NoteKey, set[NotePath]] = defaultdict(set)
+        self._keys: dict[NotePath, list[tuple[str, NoteKey]]] = {}
+
+    def add(self, note: NamedNote) -> None:
+        self.remove(note.path)
+        stem_path = note.path[: -len(_MD)] if note.path.lower().endswith(_MD) else note.path
+        keys = [("path", note_key(stem_path)), ("name", note_key(PurePosixPath(stem_path).name)),
+                ("title", note_key(note.title))]  # fmt: skip
+        keys += [("alias", note_key(alias)) for alias in note.aliases if alias.strip()]
+        if note.id:
+            keys.append(("id", note_key(note.id)))
+        for kind, key in keys:
+            self._tables[kind][key].add(note.path)
+        self._keys[note.path] = keys
+
+    def remove(self, path: NotePath) -> None:
+        for kind, key in self._keys.pop(path, []):
+            bucket = self._tables[kind].get(key)
+            if bucket is not None:
+                bucket.discard(path)
+                if not bucket:
+                    del self._tables[kind][key]
+
+    def add_attachment(self, path: NotePath) -> None:
+        self._attachments[note_key(PurePosixPath(path).name)].add(path)
+        self._attachment_paths[note_key(path)].add(path)
+
+    def add_all(self, notes: Iterable[NamedNote]) -> None:
+        for note in notes:
+            self.add(note)
+
+    def lookup(self, kind: str, name: str) -> set[NotePath]:
+        return set(self._tables[kind].get(note_key(name), ()))
+
+    def resolve(self, target: str, source: NotePath | None = None) -> Resolution:
+        """Resolve a link's file part as written (``Note``, ``folder/Note.md``, ``img.png``)."""
+        name = unicodedata.normalize("NFC", target.strip())
+        if not name:
+            return _UNRESOLVED
+        if name.startswith("./") or name.startswith("../"):
+            return self._resolve_relative(name, source)
+        bare = name.lstrip("/")
+        stem = bare[: -len(_MD)] if bare.lower().endswith(_MD) else bare
+        if "/" in stem:
+            found = self._by_path_suffix(stem)
+            if found:
+                return self._pick(found, "path", source, stem)
+        else:
+            for kind in ("name", "title", "alias", "id"):
+                found = self._tables[kind].get(note_key(stem))
+                if found:
+                    return self._pick(found, kind, source, stem)
+            if bare != stem:  # "Note.md" may be a title that ends in .md, rarely
+                found = self._tables["title"].get(note_key(bare))
+                if found:
+                    return self._pick(found, "title", source, bare)
+        return self._resolve_attachment(bare, source)
+
+    def _resolve_relative(self, name: str, source: NotePath | None) -> Resolution:
+        base = posixpath.dirname(source) if source else ""
+        joined = posixpath.normpath(posixpath.join(base, name))
+        if joined.startswith("../") or joined == "..":
+            return _UNRESOLVED  # outside the vault: never followed
+        return self.resolve(joined, source)
+
+    def _by_path_suffix(self, stem: str) -> set[NotePath]:
+        key = note_key(stem)
+        exact = self._tables["path"].get(key)
+        if exact:
+            return set(exact)
+        suffix = "/" + key
+        return {p for k, paths in self._tables["path"].items() if k.endswith(suffix) for p in paths}
+
+    def _resolve_attachment(self, name: str, source: NotePath | None) -> Resolution:
+        key = note_key(name)
+        found = self._attachment_paths.get(key) or self._attachments.get(note_key(PurePosixPath(name).name))
+        if not found:
+            return _UNRESOLVED
+        chosen = self._pick(found, "attachment", source, name)
+        return Resolution(chosen.path, "attachment", chosen.candidates, chosen.exact_case, True)
+
+    @staticmethod
+    def _pick(found: set[NotePath], via: str, source: NotePath | None, written: str) -> Resolution:
+        ordered = sorted(found, key=lambda p: (p.count("/"), len(p), p))
+        chosen = ordered[0]
+        if len(ordered) > 1 and source is not None:
+            folder = posixpath.dirname(source)
+            same = [p for p in ordered if posixpath.dirname(p) == folder]
+            if same:
+                chosen = same[0]
+        exact = written in (PurePosixPath(chosen).stem, PurePosixPath(chosen).name, chosen) or via != "name"
+        candidates = tuple(ordered) if len(ordered) > 1 else ()
+        return Resolution(chosen, via, candidates, exact)

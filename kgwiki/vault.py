@@ -1,0 +1,324 @@
+"""``Vault``: every note of a folder, parsed (in parallel, cached) and linked together."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from kgwiki import __version__
+from kgwiki.atomic import atomic_write_bytes
+from kgwiki.config import Config, config_for_vault
+from kgwiki.diagnostics import Diagnostic, Severity
+from kgwiki.note import Link, LinkKind, Note, parse_note
+from kgwiki.progress import progress
+from kgwiki.resolver import LinkIndex, Resolution, normalise_path, note_key
+from kgwiki.scan import is_note_file, scan_vault
+from kgwiki.slug import slugify
+from kgwiki.types import NoteKey, NotePath
+
+_CACHE_FILE = "notes.pickle"
+_PARALLEL_THRESHOLD = 400
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedLink:
+    """A link of a note together with where it points."""
+
+    source: NotePath
+    link: Link
+    resolution: Resolution
+
+    @property
+    def target(self) -> NotePath | None:
+        return self.resolution.path
+
+
+class VaultPathError(ValueError):
+    """A path that is not inside the vault, or is not a note."""
+
+
+class Vault:
+    """The notes of one folder, their link tables and diagnostics.
+
+    Build one with :meth:`load`; keep it current with :meth:`refresh_file` and
+    :meth:`remove_note`, which touch only the note concerned (and the links whose
+    target names it gained or lost).
+    """
+
+    def __init__(self, root: Path, config: Config) -> None:
+        self.root = root.resolve()
+        self.config = config
+        self.notes: dict[NotePath, Note] = {}
+        self.attachments: set[NotePath] = set()
+        self.scan_diagnostics: list[Diagnostic] = []
+        self.index = LinkIndex()
+        self._resolved: dict[NotePath, tuple[ResolvedLink, ...]] = {}
+        self._wanting: defaultdict[NoteKey, set[NotePath]] = defaultdict(set)
+        self._wants_of: dict[NotePath, set[NoteKey]] = {}
+        self._stats: dict[NotePath, tuple[int, int]] = {}
+
+    # -- loading -----------------------------------------------------------------------------
+
+    @classmethod
+    def load(
+        cls,
+        root: Path | str,
+        config: Config | None = None,
+        *,
+        show_progress: bool = False,
+        jobs: int | None = None,
+        use_cache: bool = True,
+    ) -> Vault:
+        """Scan and parse a folder; unchanged files come from the parse cache."""
+        root = Path(root)
+        if not root.is_dir():
+            raise VaultPathError(f"{root}: not a folder")
+        vault = cls(root, config or config_for_vault(root))
+        scan = scan_vault(vault.root, vault.config.ignore)
+        vault.scan_diagnostics = scan.diagnostics
+        vault.attachments = set(scan.attachments)
+        for attachment in scan.attachments:
+            vault.index.add_attachment(attachment)
+        cached = vault._read_cache() if use_cache else {}
+        stale: list[NotePath] = []
+        for path in scan.notes:
+            stat = vault._stat(path)
+            hit = cached.get(path)
+            if hit is not None and stat is not None and hit[0] == stat:
+                vault._put(hit[1], stat)
+            else:
+                stale.append(path)
+        for note in vault._parse_many(stale, show_progress, jobs):
+            vault._put(note, vault._stat(note.path))
+        if use_cache and stale:
+            vault._write_cache()
+        return vault
+
+    def _parse_many(self, paths: list[NotePath], show: bool, jobs: int | None) -> Iterator[Note]:
+        labels = dict(self.config.relation_labels)
+        workers = jobs or os.cpu_count() or 1
+        if len(paths) < _PARALLEL_THRESHOLD or workers == 1:
+            for path in progress(paths, len(paths), "parsing", show):
+                yield _read_and_parse(self.root, path, labels)
+            return
+        chunk = max(16, len(paths) // (workers * 8))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = pool.map(_parse_batch, _batches(self.root, paths, labels, chunk))
+            for batch in progress(results, -(-len(paths) // chunk), "parsing", show):
+                yield from batch
+
+    def _stat(self, path: NotePath) -> tuple[int, int] | None:
+        try:
+            info = (self.root / path).stat()
+        except OSError:
+            return None
+        return (info.st_mtime_ns, info.st_size)
+
+    def _cache_path(self) -> Path:
+        return self.root / self.config.cache_dir / _CACHE_FILE
+
+    def _cache_version(self) -> str:
+        return f"{__version__}|{sorted(self.config.relation_labels.items())}"
+
+    def _read_cache(self) -> dict[NotePath, tuple[tuple[int, int], Note]]:
+        try:
+            with self._cache_path().open("rb") as handle:
+                version, entries = pickle.load(handle)
+        except Exception:  # noqa: BLE001 - any unreadable cache is rebuilt from the Markdown
+            return {}
+        return entries if version == self._cache_version() else {}  # type: ignore[no-any-return]
+
+    def _write_cache(self) -> None:
+        entries = {p: (s, self.notes[p]) for p, s in self._stats.items() if p in self.notes}
+        data = pickle.dumps((self._cache_version(), entries), protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            atomic_write_bytes(self._cache_path(), data)
+        except OSError:
+            pass  # a read-only vault simply has no cache
+
+    # -- incremental updates -------------------------------------------------------------
+
+    def _put(self, note: Note, stat: tuple[int, int] | None) -> None:
+        old = self.notes.get(note.path)
+        self.notes[note.path] = note
+        if stat is not None:
+            self._stats[note.path] = stat
+        self.index.add(note)
+        self._forget_links(note.path)
+        wants = {_target_key(link.target.file) for link in note.links if link.target.file}
+        self._wants_of[note.path] = wants
+        for key in wants:
+            self._wanting[key].add(note.path)
+        if old is None or _names(old) != _names(note):
+            self._invalidate_names(_names(note) | (_names(old) if old else set()))
+
+    def refresh_file(self, path: NotePath | str) -> Note | None:
+        """Re-read one file after it was added or changed; None if it is gone."""
+        rel = self.relative(path)
+        if not (self.root / rel).is_file():
+            self.remove_note(rel)
+            return None
+        if not is_note_file(rel):
+            self.attachments.add(rel)
+            self.index.add_attachment(rel)
+            return None
+        note = _read_and_parse(self.root, rel, dict(self.config.relation_labels))
+        self._put(note, self._stat(rel))
+        return note
+
+    def remove_note(self, path: NotePath | str) -> None:
+        rel = self.relative(path)
+        old = self.notes.pop(rel, None)
+        self._stats.pop(rel, None)
+        self.index.remove(rel)
+        self._forget_links(rel)
+        self._resolved.pop(rel, None)
+        if old is not None:
+            self._invalidate_names(_names(old))
+
+    def save_cache(self) -> None:
+        self._write_cache()
+
+    def _forget_links(self, path: NotePath) -> None:
+        self._resolved.pop(path, None)
+        for key in self._wants_of.pop(path, ()):
+            self._wanting[key].discard(path)
+
+    def _invalidate_names(self, keys: set[NoteKey]) -> None:
+        for key in keys:
+            for source in self._wanting.get(key, ()):
+                self._resolved.pop(source, None)
+
+    def sources_linking_to_names(self, note: Note) -> set[NotePath]:
+        """Notes with a link written with one of this note's names (for incremental work)."""
+        found: set[NotePath] = set()
+        for key in _names(note):
+            found |= self._wanting.get(key, set())
+        return found
+
+    # -- queries -------------------------------------------------------------------------
+
+    def relative(self, path: NotePath | str) -> NotePath:
+        """A vault-relative path for ``path``; raise if it would leave the vault."""
+        candidate = Path(path)
+        full = Path(os.path.normpath(candidate if candidate.is_absolute() else self.root / candidate))
+        if not full.is_relative_to(self.root) or not full.resolve().is_relative_to(self.root):
+            raise VaultPathError(f"{path}: outside the vault {self.root}")
+        return normalise_path(full.relative_to(self.root).as_posix())
+
+    def resolve(self, target: str, source: NotePath | None = None) -> Resolution:
+        return self.index.resolve(target, source)
+
+    def links_of(self, path: NotePath) -> tuple[ResolvedLink, ...]:
+        """A note's links with their resolutions (computed once, kept until names change)."""
+        cached = self._resolved.get(path)
+        if cached is not None:
+            return cached
+        note = self.notes[path]
+        out = []
+        for link in note.links:
+            if link.target.file is None:
+                resolution = Resolution(path, "self")
+            else:
+                resolution = self.index.resolve(link.target.file, path)
+            out.append(ResolvedLink(path, link, resolution))
+        resolved = tuple(out)
+        self._resolved[path] = resolved
+        return resolved
+
+    def all_links(self) -> Iterator[ResolvedLink]:
+        for path in self.notes:
+            yield from self.links_of(path)
+
+    def diagnostics(self) -> list[Diagnostic]:
+        """Parse and scan problems, plus every link problem (unresolved, ambiguous, anchors)."""
+        found = list(self.scan_diagnostics)
+        for path, note in self.notes.items():
+            found.extend(note.diagnostics)
+            found.extend(self._link_diagnostics(path))
+        return sorted(found, key=lambda d: (d.path, d.line, d.code))
+
+    def _link_diagnostics(self, path: NotePath) -> Iterable[Diagnostic]:
+        for item in self.links_of(path):
+            link, res = item.link, item.resolution
+            written = link.target.file or ""
+            if res.path is None:
+                yield Diagnostic(path, link.line, "unresolved-link",
+                                 f"[[{written}]] matches no note or file", Severity.INFO)  # fmt: skip
+                continue
+            if res.ambiguous:
+                others = ", ".join(p for p in res.candidates if p != res.path)
+                yield Diagnostic(path, link.line, "ambiguous-link",
+                                 f"[[{written}]] could mean {len(res.candidates)} notes; "
+                                 f"using {res.path} (also: {others})")  # fmt: skip
+            if not res.exact_case:
+                yield Diagnostic(path, link.line, "case-mismatch",
+                                 f"[[{written}]] differs in case from {res.path}", Severity.INFO)  # fmt: skip
+            target = self.notes.get(res.path)
+            if target is None or link.kind is LinkKind.FRONTMATTER:
+                continue
+            if link.target.headings:
+                wanted = slugify(link.target.headings[-1])
+                if not any(h.slug == wanted or slugify(h.text) == wanted for h in target.headings):
+                    yield Diagnostic(path, link.line, "missing-heading",
+                                     f"{target.path} has no heading "
+                                     f"{link.target.headings[-1]!r}")  # fmt: skip
+            if link.target.block is not None and link.target.block not in target.block_ids:
+                yield Diagnostic(path, link.line, "missing-block",
+                                 f"{target.path} has no block ^{link.target.block}")  # fmt: skip
+
+    def __len__(self) -> int:
+        return len(self.notes)
+
+    def __iter__(self) -> Iterator[Note]:
+        return iter(self.notes.values())
+
+    def note(self, path: NotePath | str) -> Note:
+        return self.notes[normalise_path(str(path))]
+
+
+def _names(note: Note) -> set[NoteKey]:
+    names = {note_key(note.stem), note_key(note.title)}
+    names |= {note_key(alias) for alias in note.aliases}
+    if note.id:
+        names.add(note_key(note.id))
+    return names
+
+
+def _target_key(file: str) -> NoteKey:
+    name = PurePosixPath(file.strip()).name
+    return note_key(name[:-3] if name.lower().endswith(".md") else name)
+
+
+def _read_and_parse(root: Path, path: NotePath, labels: dict[str, str]) -> Note:
+    try:
+        data = (root / path).read_bytes()
+    except OSError as err:
+        data = b""
+        note = parse_note(path, data, labels)
+        problem = Diagnostic(path, 1, "unreadable", f"cannot read file: {err}", Severity.ERROR)
+        return _with_diagnostic(note, problem)
+    return parse_note(path, data, labels)
+
+
+def _with_diagnostic(note: Note, diagnostic: Diagnostic) -> Note:
+    from dataclasses import replace
+
+    return replace(note, diagnostics=(*note.diagnostics, diagnostic))
+
+
+def _batches(
+    root: Path, paths: list[NotePath], labels: dict[str, str], size: int
+) -> Iterator[tuple[Path, list[NotePath], dict[str, str]]]:
+    for start in range(0, len(paths), size):
+        yield root, paths[start : start + size], labels
+
+
+def _parse_batch(args: tuple[Path, list[NotePath], dict[str, str]]) -> list[Note]:
+    root, paths, labels = args
+    return [_read_and_parse(root, path, labels) for path in paths]
