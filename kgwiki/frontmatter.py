@@ -136,9 +136,10 @@ def load_frontmatter(raw: str, path: str, first_line: int = 2) -> tuple[dict[str
         line = first_line + (mark.line if mark else 0)
         problem = err.problem or err.context or "invalid YAML"
         diagnostics.append(
-            Diagnostic(path, line, "frontmatter-yaml", f"invalid frontmatter: {problem}", Severity.ERROR)
+            Diagnostic(path, line, "frontmatter-yaml", f"invalid frontmatter: {problem}; "
+                       "simple `key: value` lines were kept as text", Severity.ERROR)  # fmt: skip
         )
-        return {}, diagnostics
+        return salvage_lines(raw), diagnostics
     except (yaml.YAMLError, RecursionError, ValueError) as err:
         diagnostics.append(
             Diagnostic(path, first_line, "frontmatter-yaml", f"invalid frontmatter: {err}", Severity.ERROR)
@@ -171,3 +172,17 @@ def load_frontmatter(raw: str, path: str, first_line: int = 2) -> tuple[dict[str
         )
         return {}, diagnostics
     return {str(k): v for k, v in data.items()}, diagnostics
+
+
+_SIMPLE_LINE = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*)")
+
+
+def salvage_lines(raw: str) -> dict[str, Any]:
+    """From YAML that will not load, keep top-level ``key: value`` lines as plain strings."""
+    kept: dict[str, Any] = {}
+    for line in raw.split("\n"):
+        match = _SIMPLE_LINE.fullmatch(line.rstrip())
+        if match and match[1] not in kept:
+            value = match[2].strip().strip("\"'")
+            kept[match[1]] = value or None
+    return kept

@@ -71,6 +71,7 @@ class LinkIndex:
         self._attachments: defaultdict[NoteKey, set[NotePath]] = defaultdict(set)
         self._attachment_paths: defaultdict[NoteKey, set[NotePath]] = defaultdict(set)
         self._keys: dict[NotePath, list[tuple[str, NoteKey]]] = {}
+        self._spellings: dict[NotePath, frozenset[str]] = {}
 
     def add(self, note: NamedNote) -> None:
         self.remove(note.path)
@@ -83,8 +84,11 @@ class LinkIndex:
         for kind, key in keys:
             self._tables[kind][key].add(note.path)
         self._keys[note.path] = keys
+        spellings = {stem_path, PurePosixPath(stem_path).name, note.title, *note.aliases}
+        self._spellings[note.path] = frozenset(_nfc(s) for s in spellings)
 
     def remove(self, path: NotePath) -> None:
+        self._spellings.pop(path, None)
         for kind, key in self._keys.pop(path, []):
             bucket = self._tables[kind].get(key)
             if bucket is not None:
@@ -150,15 +154,25 @@ class LinkIndex:
         chosen = self._pick(found, "attachment", source, name)
         return Resolution(chosen.path, "attachment", chosen.candidates, chosen.exact_case, True)
 
-    @staticmethod
-    def _pick(found: set[NotePath], via: str, source: NotePath | None, written: str) -> Resolution:
+    def _pick(self, found: set[NotePath], via: str, source: NotePath | None, written: str) -> Resolution:
         ordered = sorted(found, key=lambda p: (p.count("/"), len(p), p))
         chosen = ordered[0]
-        if len(ordered) > 1 and source is not None:
+        clear = len(ordered) == 1
+        if not clear and source is not None:
             folder = posixpath.dirname(source)
             same = [p for p in ordered if posixpath.dirname(p) == folder]
             if same:
-                chosen = same[0]
-        exact = written in (PurePosixPath(chosen).stem, PurePosixPath(chosen).name, chosen) or via != "name"
-        candidates = tuple(ordered) if len(ordered) > 1 else ()
-        return Resolution(chosen, via, candidates, exact)
+                chosen, clear = same[0], len(same) == 1
+        if not clear and note_key(_strip_md(chosen)) == note_key(_strip_md(written)):
+            clear = True  # the name is the full path of one candidate (SilverBullet, root notes)
+        spellings = self._spellings.get(chosen)
+        exact = spellings is None or _nfc(written) in spellings or via == "id"
+        return Resolution(chosen, via, () if clear else tuple(ordered), exact)
+
+
+def _strip_md(path: str) -> str:
+    return path[: -len(_MD)] if path.lower().endswith(_MD) else path
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text.strip())

@@ -74,10 +74,15 @@ def test_nfd_hangul_matches_nfc() -> None:
 def test_ambiguous_names_prefer_same_folder_then_shortest_path() -> None:
     index = _index(["a/index.md", "b/c/index.md", "index.md"])
     assert index.resolve("index").path == "index.md"
+    assert not index.resolve("index").ambiguous  # the full path of one candidate
     assert index.resolve("index", NotePath("b/c/note.md")).path == "b/c/index.md"
-    assert index.resolve("index").ambiguous
+    assert not index.resolve("index", NotePath("b/c/note.md")).ambiguous  # same folder
     assert index.resolve("c/index").path == "b/c/index.md"
     assert not index.resolve("c/index").ambiguous
+    two = _index(["a/index.md", "b/index.md"])
+    assert two.resolve("index").path == "a/index.md"
+    assert two.resolve("index").candidates == ("a/index.md", "b/index.md")
+    assert two.resolve("index", NotePath("b/x.md")).path == "b/index.md"
 
 
 def test_relative_markdown_paths_never_leave_the_vault() -> None:
