@@ -133,6 +133,8 @@ def load_frontmatter(raw: str, path: str, first_line: int = 2) -> tuple[dict[str
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
+        if err.context_mark is not None and mark is not None and mark.index >= len(raw.rstrip()):
+            mark = err.context_mark  # ran out of input: point at where the open construct began
         line = first_line + (mark.line if mark else 0)
         problem = err.problem or err.context or "invalid YAML"
         diagnostics.append(

@@ -1,0 +1,169 @@
+"""The Vault on real vaults and on every kind of bad input: diagnostics, never lost text."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from kgwiki.cli.main import main
+from kgwiki.note import LinkKind
+from kgwiki.vault import Vault, VaultPathError
+
+
+def _write(root: Path, name: str, data: bytes | str) -> Path:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def _codes(vault: Vault, name: str) -> set[str]:
+    return {d.code for d in vault.diagnostics() if d.path == name}
+
+
+@pytest.fixture()
+def bad_vault(tmp_path: Path) -> Path:
+    body = "# Body\n\nKeep this text [[good]].\n"
+    _write(tmp_path, "good.md", "---\ntitle: Good\n---\n# Good\n\nlinks [[bom]]\n")
+    _write(tmp_path, "bom.md", "\ufeff---\ntitle: With BOM\n---\n" + body)
+    _write(tmp_path, "crlf.md", ("---\r\ntitle: With CRLF\r\n---\r\n" + body).replace("\n", "\r\n"))
+    _write(tmp_path, "latin.md", b"---\ntitle: Bytes\n---\n# Caf\xe9 \xff\xfe\n\nKeep this text\n")
+    _write(tmp_path, "invalid.md", "---\ntitle: [unclosed\n---\n" + body)
+    _write(tmp_path, "scalar.md", "---\njust a sentence\n---\n" + body)
+    _write(tmp_path, "dupkey.md", "---\ntitle: One\ntitle: Two\n---\n" + body)
+    bomb = "---\na: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+        f"{c}: &{c} [{','.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+    ) + "---\n" + body
+    _write(tmp_path, "bomb.md", bomb)
+    _write(tmp_path, "empty.md", "")
+    _write(tmp_path, "large.md", "# Large\n\n" + ("서버 아키텍처는 trade-off 의 명시화. [[good]]\n" * 120_000))
+    _write(tmp_path, "binary.md", bytes(range(256)) * 64)
+    (tmp_path / "loop").mkdir()
+    os.symlink(tmp_path / "loop", tmp_path / "loop" / "again")
+    os.symlink("/etc", tmp_path / "outside")
+    return tmp_path
+
+
+def test_bad_input_gives_diagnostics_and_loads_the_rest(bad_vault: Path) -> None:
+    vault = Vault.load(bad_vault, use_cache=False)
+    assert vault.notes["bom.md"].title == "With BOM"
+    assert vault.notes["crlf.md"].title == "With CRLF"
+    assert "Keep this text" in vault.notes["latin.md"].text
+    assert _codes(vault, "latin.md") == {"encoding"}
+    assert "frontmatter-yaml" in _codes(vault, "invalid.md")
+    assert "frontmatter-not-mapping" in _codes(vault, "scalar.md")
+    assert "frontmatter-duplicate-key" in _codes(vault, "dupkey.md")
+    assert "frontmatter-yaml" in _codes(vault, "bomb.md")
+    assert "binary-file" in _codes(vault, "binary.md")
+    assert vault.notes["empty.md"].title == "empty"
+    assert vault.notes["large.md"].size > 5_000_000
+    assert "symlink-loop" in {d.code for d in vault.diagnostics()}
+    assert "symlink-outside" in {d.code for d in vault.diagnostics()}
+    for name in ("bom.md", "crlf.md", "invalid.md", "scalar.md", "dupkey.md", "bomb.md"):
+        note = vault.notes[name]
+        assert "Keep this text" in note.text, name
+        assert [link.target.file for link in note.links] == ["good"], name
+    for diagnostic in vault.diagnostics():
+        assert diagnostic.line >= 1 and diagnostic.path
+
+
+def test_no_body_text_is_dropped(bad_vault: Path) -> None:
+    vault = Vault.load(bad_vault, use_cache=False)
+    for name in ("invalid.md", "scalar.md", "dupkey.md", "bomb.md", "crlf.md", "bom.md"):
+        raw = (bad_vault / name).read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+        assert vault.notes[name].body in raw
+        assert vault.notes[name].body.strip().startswith("# Body")
+
+
+def test_lint_exit_status_and_format(bad_vault: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["lint", str(bad_vault), "--severity", "error"])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "invalid.md:2: frontmatter-yaml" in out
+    assert "dupkey.md:3: frontmatter-duplicate-key" in out
+
+
+def test_flattened_seed_is_recovered(shared_dir: Path, tmp_path: Path) -> None:
+    shutil.copy(shared_dir / "seeds/server-architecture.md", tmp_path / "server-architecture.md")
+    vault = Vault.load(tmp_path, use_cache=False)
+    note = vault.notes["server-architecture.md"]
+    assert note.flattened
+    assert note.title == "Server Architecture"
+    assert note.aliases == ("서버 아키텍처", "Backend Architecture")
+    assert note.meta.source_trust_level == "A"
+    assert note.meta.raw["tech_stack"] == {"language": "polyglot", "framework": "cloud-native"}
+    assert ("flattened-note", 1) in {(d.code, d.line) for d in note.diagnostics}
+    assert [h.text for h in note.headings if h.level == 2][:3] == ["매 한 줄", "매 핵심", "💻 패턴"]
+    relations = {(link.target.file, link.relation) for link in note.links}
+    assert ("Distributed Systems", "parent") in relations
+    assert ("Serverless", "variant") in relations
+    assert ("Kubernetes", "adjacent") in relations
+    assert [e.date_text for e in note.changelog] == ["2026-05-08", "2026-05-10"]
+
+
+def test_blog_seed_loads_its_own_schema(shared_dir: Path) -> None:
+    vault = Vault.load(shared_dir / "seeds", use_cache=False)
+    blog = vault.notes["system-architecture-blog.md"]
+    assert blog.title == "📚[Backend Development] 시스템 아키텍처란?"
+    assert blog.meta.tags == ("Backend Ddevelopment",)
+    assert blog.meta.date is not None and blog.meta.date.isoformat() == "2025-03-14"
+    assert blog.meta.raw["thumbnail"] == "/assets/img/thumbnail/BackendDevelopment.jpg"
+    assert "확장성" in blog.text
+
+
+@pytest.mark.parametrize("name", ["foam-docs", "kepano-obsidian", "silverbullet-docs"])
+def test_corpora_load_and_resolve_most_links(shared_dir: Path, name: str) -> None:
+    vault = Vault.load(shared_dir / "corpora" / name, use_cache=False)
+    markdown_files = list((shared_dir / "corpora" / name).rglob("*.md"))
+    assert len(vault.notes) == len(markdown_files)
+    links = list(vault.all_links())
+    resolved = [item for item in links if item.target is not None]
+    assert len(resolved) / len(links) > 0.7
+    for item in links:
+        if item.target is None:
+            assert item.link.line >= 1
+
+
+def test_nfd_file_names_are_the_same_note(tmp_path: Path) -> None:
+    _write(tmp_path, unicodedata.normalize("NFD", "분산 시스템.md"), "# 분산 시스템\n")
+    _write(tmp_path, "a.md", "[[분산 시스템]]\n")
+    vault = Vault.load(tmp_path, use_cache=False)
+    (link,) = vault.links_of(next(p for p in vault.notes if p == "a.md"))
+    assert link.target == unicodedata.normalize("NFC", "분산 시스템.md")
+
+
+def test_incremental_updates_touch_only_what_changed(tmp_path: Path) -> None:
+    _write(tmp_path, "a.md", "# A\n\n[[Beta]] and [[Gamma]]\n")
+    _write(tmp_path, "b.md", "---\ntitle: Beta\n---\n# B\n")
+    vault = Vault.load(tmp_path)
+    assert [i.target for i in vault.links_of("a.md")] == ["b.md", None]  # type: ignore[arg-type]
+    _write(tmp_path, "c.md", "---\ntitle: Gamma\n---\n")
+    vault.refresh_file("c.md")
+    assert [i.target for i in vault.links_of("a.md")] == ["b.md", "c.md"]  # type: ignore[arg-type]
+    (tmp_path / "b.md").unlink()
+    vault.refresh_file("b.md")
+    assert "b.md" not in vault.notes
+    assert [i.target for i in vault.links_of("a.md")] == [None, "c.md"]  # type: ignore[arg-type]
+    reloaded = Vault.load(tmp_path)  # from the parse cache
+    assert set(reloaded.notes) == {"a.md", "c.md"}
+
+
+def test_paths_outside_the_vault_are_refused(tmp_path: Path) -> None:
+    _write(tmp_path, "a.md", "# A\n")
+    vault = Vault.load(tmp_path, use_cache=False)
+    for bad in ("../x.md", "/etc/passwd", "a/../../x.md"):
+        with pytest.raises(VaultPathError):
+            vault.relative(bad)
+
+
+def test_bundled_vault_links_and_kinds(bundled_vault_dir: Path) -> None:
+    vault = Vault.load(bundled_vault_dir, use_cache=False)
+    kinds = {item.link.kind for item in vault.all_links()}
+    assert {LinkKind.WIKI, LinkKind.EMBED, LinkKind.MARKDOWN} <= kinds
+    assert not [d for d in vault.diagnostics() if d.severity == "error"]
+    wanted = {i.link.target.file for i in vault.all_links() if i.target is None}
+    assert wanted, "the bundled vault keeps deliberate unresolved links"
