@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import hashlib
 import os
 import pickle
 from collections import defaultdict
@@ -123,7 +126,7 @@ class Vault:
         return self.root / self.config.cache_dir / _CACHE_FILE
 
     def _cache_version(self) -> str:
-        return f"{__version__}|{sorted(self.config.relation_labels.items())}"
+        return f"{__version__}|{_parser_fingerprint()}|{sorted(self.config.relation_labels.items())}"
 
     def _read_cache(self) -> dict[NotePath, tuple[tuple[int, int], Note]]:
         try:
@@ -280,6 +283,23 @@ class Vault:
 
     def note(self, path: NotePath | str) -> Note:
         return self.notes[normalise_path(str(path))]
+
+
+@functools.cache
+def _parser_fingerprint() -> str:
+    """A hash of the parsing code, so a changed parser never reuses old cached notes."""
+    package = Path(__file__).parent
+    digest = hashlib.blake2b(digest_size=8)
+    for name in _PARSER_MODULES:
+        with contextlib.suppress(OSError):
+            digest.update((package / name).read_bytes())
+    return digest.hexdigest()
+
+
+_PARSER_MODULES = (
+    "note.py", "markdown.py", "markdown_rules.py", "frontmatter.py", "schema.py", "flattened.py",
+    "sections.py", "textio.py", "wikilink.py", "slug.py",
+)  # fmt: skip
 
 
 def _names(note: Note) -> set[NoteKey]:
