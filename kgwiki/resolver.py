@@ -72,9 +72,12 @@ class LinkIndex:
         self._attachment_paths: defaultdict[NoteKey, set[NotePath]] = defaultdict(set)
         self._keys: dict[NotePath, list[tuple[str, NoteKey]]] = {}
         self._spellings: dict[NotePath, frozenset[str]] = {}
+        # Memo of answers by (name, linking folder); any change to the tables clears it.
+        self._memo: dict[tuple[str, str], Resolution] = {}
 
     def add(self, note: NamedNote) -> None:
         self.remove(note.path)
+        self._memo.clear()
         stem_path = note.path[: -len(_MD)] if note.path.lower().endswith(_MD) else note.path
         keys = [("path", note_key(stem_path)), ("name", note_key(PurePosixPath(stem_path).name)),
                 ("title", note_key(note.title))]  # fmt: skip
@@ -89,6 +92,7 @@ class LinkIndex:
 
     def remove(self, path: NotePath) -> None:
         self._spellings.pop(path, None)
+        self._memo.clear()
         for kind, key in self._keys.pop(path, []):
             bucket = self._tables[kind].get(key)
             if bucket is not None:
@@ -97,6 +101,7 @@ class LinkIndex:
                     del self._tables[kind][key]
 
     def add_attachment(self, path: NotePath) -> None:
+        self._memo.clear()
         self._attachments[note_key(PurePosixPath(path).name)].add(path)
         self._attachment_paths[note_key(path)].add(path)
 
@@ -109,6 +114,13 @@ class LinkIndex:
 
     def resolve(self, target: str, source: NotePath | None = None) -> Resolution:
         """Resolve a link's file part as written (``Note``, ``folder/Note.md``, ``img.png``)."""
+        memo_key = (target, posixpath.dirname(source) if source else "")
+        found = self._memo.get(memo_key)
+        if found is None:
+            found = self._memo[memo_key] = self._resolve(target, source)
+        return found
+
+    def _resolve(self, target: str, source: NotePath | None) -> Resolution:
         name = unicodedata.normalize("NFC", target.strip())
         if not name:
             return _UNRESOLVED
@@ -155,6 +167,11 @@ class LinkIndex:
         return Resolution(chosen.path, "attachment", chosen.candidates, chosen.exact_case, True)
 
     def _pick(self, found: set[NotePath], via: str, source: NotePath | None, written: str) -> Resolution:
+        if len(found) == 1:
+            (chosen,) = found
+            spellings = self._spellings.get(chosen)
+            exact = spellings is None or _nfc(written) in spellings or via == "id"
+            return Resolution(chosen, via, (), exact)
         ordered = sorted(found, key=lambda p: (p.count("/"), len(p), p))
         chosen = ordered[0]
         clear = len(ordered) == 1
