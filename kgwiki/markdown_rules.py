@@ -57,6 +57,20 @@ def _link_end(src: str, start: int, limit: int) -> int:
     return -1
 
 
+def _line_offset(state: StateInline, pos: int) -> int:
+    """Newlines before ``pos`` in this inline source, counted on from the previous link.
+
+    Counting from the start for every link is quadratic in a long paragraph full of links.
+    """
+    memo = state.env.get("_kgwiki_lines")
+    if not isinstance(memo, list) or memo[0] is not state.src or memo[1] > pos:
+        memo = [state.src, 0, 0]
+        state.env["_kgwiki_lines"] = memo
+    memo[2] += state.src.count("\n", memo[1], pos)
+    memo[1] = pos
+    return int(memo[2])
+
+
 def wikilink_rule(state: StateInline, silent: bool) -> bool:
     """``[[Note#H|label]]`` → a ``wikilink`` token, ``![[...]]`` → an ``embed`` token."""
     src = state.src
@@ -81,7 +95,7 @@ def wikilink_rule(state: StateInline, silent: bool) -> bool:
         token = state.push("embed" if ch == "!" else "wikilink", "", 0)
         token.content = inner
         token.markup = src[pos:open_end]
-        token.meta = {"target": target, "line_offset": src.count("\n", 0, pos)}
+        token.meta = {"target": target, "line_offset": _line_offset(state, pos)}
     state.pos = end + 2
     return True
 
