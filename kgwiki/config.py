@@ -12,14 +12,28 @@ from typing import Any
 CONFIG_NAME = "kgwiki.toml"
 
 DEFAULT_RELATION_LABELS: Mapping[str, str] = {
-    "부모": "parent", "parent": "parent", "parents": "parent", "상위": "parent", "up": "parent",
-    "자식": "child", "child": "child", "children": "child", "하위": "child",
-    "변형": "variant", "variant": "variant", "variants": "variant",
-    "adjacent": "adjacent", "관련": "adjacent", "related": "adjacent", "see also": "adjacent",
+    "부모": "parent",
+    "parent": "parent",
+    "parents": "parent",
+    "상위": "parent",
+    "up": "parent",
+    "자식": "child",
+    "child": "child",
+    "children": "child",
+    "하위": "child",
+    "변형": "variant",
+    "variant": "variant",
+    "variants": "variant",
+    "adjacent": "adjacent",
+    "관련": "adjacent",
+    "related": "adjacent",
+    "see also": "adjacent",
     "참고": "adjacent",
-    "중복": "duplicate-of", "duplicate": "duplicate-of", "duplicate of": "duplicate-of",
+    "중복": "duplicate-of",
+    "duplicate": "duplicate-of",
+    "duplicate of": "duplicate-of",
     "duplicate-of": "duplicate-of",
-}  # fmt: skip
+}
 
 DEFAULT_TRUST_LEVELS: Mapping[str, float] = {"A": 1.0, "B": 0.8, "C": 0.6, "D": 0.4, "E": 0.2}
 
@@ -48,7 +62,9 @@ class Config:
     vault: Path | None = None
     site_title: str = "kgwiki"
     base_url: str = "/"
-    relation_labels: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_RELATION_LABELS))
+    relation_labels: Mapping[str, str] = field(
+        default_factory=lambda: dict(DEFAULT_RELATION_LABELS)
+    )
     trust: TrustConfig = field(default_factory=TrustConfig)
     duplicate_threshold: float = 0.8
     shingle_size: int = 5
@@ -58,8 +74,17 @@ class Config:
 
     def fingerprint(self) -> str:
         """A stable string that changes whenever anything affecting output changes."""
-        return repr((self.site_title, self.base_url, sorted(self.relation_labels.items()),
-                     self.trust, self.duplicate_threshold, self.shingle_size, self.ignore))  # fmt: skip
+        return repr(
+            (
+                self.site_title,
+                self.base_url,
+                sorted(self.relation_labels.items()),
+                self.trust,
+                self.duplicate_threshold,
+                self.shingle_size,
+                self.ignore,
+            )
+        )
 
 
 def find_config(start: Path) -> Path | None:
@@ -94,10 +119,10 @@ def _from_mapping(data: Mapping[str, Any], path: Path) -> Config:
     unknown = set(trust) - trust_fields
     if unknown:
         raise ConfigError(f"{path}: unknown keys in [trust]: {', '.join(sorted(unknown))}")
-    trust_cfg = replace(
-        config.trust,
-        **{k: (tuple(v) if isinstance(v, list) else v) for k, v in trust.items()},
-    )
+    trust_values: dict[str, Any] = {
+        key: tuple(value) if isinstance(value, list) else value for key, value in trust.items()
+    }
+    trust_cfg = replace(config.trust, **trust_values)
     vault = data.get("vault")
     return replace(
         config,

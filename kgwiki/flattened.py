@@ -92,7 +92,9 @@ def _prose_blocks(text: str) -> list[str]:
             continue
         if chunk.startswith("#"):
             cut = _HEADING_END.search(chunk, chunk.index(" ") + 1)
-            heading, chunk = (chunk[: cut.start()], chunk[cut.start() :].strip()) if cut else (chunk, "")
+            heading, chunk = (
+                (chunk[: cut.start()], chunk[cut.start() :].strip()) if cut else (chunk, "")
+            )
             blocks.append(heading.strip())
         if chunk:
             blocks.extend(_content_blocks(chunk))

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import frontmatter as pyfrontmatter
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode
 
@@ -43,15 +43,6 @@ class _LiteralConstructorMixin:
 
     duplicate_keys: list[tuple[str, int]]
 
-    def construct_yaml_int(self, node: ScalarNode) -> int | str:
-        value = node.value
-        if _CANONICAL_INT.fullmatch(value):
-            return int(value.replace("_", ""))
-        return str(value)  # 0123, 0x1F, 1_000:00 … stay as written
-
-    def construct_yaml_timestamp(self, node: ScalarNode) -> str:
-        return str(node.value)  # dates stay strings; the schema types the known ones
-
     def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[object] = set()
         for key_node, _ in node.value:
@@ -62,7 +53,7 @@ class _LiteralConstructorMixin:
         return super().construct_mapping(node, deep=deep)  # type: ignore[misc,no-any-return]
 
 
-class _FastLoader(_LiteralConstructorMixin, _FastBase):  # type: ignore[misc,valid-type]
+class _FastLoader(_LiteralConstructorMixin, _FastBase):
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.duplicate_keys = []
@@ -75,23 +66,32 @@ class _NoAliasLoader(_LiteralConstructorMixin, yaml.SafeLoader):
         super().__init__(stream)
         self.duplicate_keys = []
 
-    def compose_node(self, parent: Node | None, index: object) -> Node | None:
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
         if self.check_event(AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.composer.ComposerError(
                 None, None, "YAML aliases are not allowed in frontmatter", event.start_mark
             )
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
+
+
+def _literal_int(loader: yaml.BaseLoader, node: Node) -> int | str:
+    value = str(node.value)
+    if _CANONICAL_INT.fullmatch(value):
+        return int(value.replace("_", ""))
+    return value  # 0123, 0x1F, 1_000:00 … stay as written
+
+
+def _literal_timestamp(loader: yaml.BaseLoader, node: Node) -> str:
+    return str(node.value)  # dates stay strings; the schema types the known ones
 
 
 for _loader in (_FastLoader, _NoAliasLoader):
-    _loader.add_constructor("tag:yaml.org,2002:int", _LiteralConstructorMixin.construct_yaml_int)
-    _loader.add_constructor(
-        "tag:yaml.org,2002:timestamp", _LiteralConstructorMixin.construct_yaml_timestamp
-    )
+    _loader.add_constructor("tag:yaml.org,2002:int", _literal_int)
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _literal_timestamp)
 
 
-class SafeYAMLHandler(pyfrontmatter.YAMLHandler):
+class SafeYAMLHandler(YAMLHandler):
     """python-frontmatter's YAML handler with kgwiki's splitting and loading rules."""
 
     def split(self, text: str) -> tuple[str, str]:
@@ -124,7 +124,9 @@ def split_frontmatter(text: str) -> FrontmatterSplit:
     return FrontmatterSplit(raw, text[after:], body_line)
 
 
-def load_frontmatter(raw: str, path: str, first_line: int = 2) -> tuple[dict[str, Any], list[Diagnostic]]:
+def load_frontmatter(
+    raw: str, path: str, first_line: int = 2
+) -> tuple[dict[str, Any], list[Diagnostic]]:
     """Load frontmatter YAML into a mapping; on any problem, a diagnostic and what could be kept."""
     diagnostics: list[Diagnostic] = []
     loader_cls = _NoAliasLoader if ("&" in raw or "*" in raw) else _FastLoader
@@ -138,13 +140,20 @@ def load_frontmatter(raw: str, path: str, first_line: int = 2) -> tuple[dict[str
         line = first_line + (mark.line if mark else 0)
         problem = err.problem or err.context or "invalid YAML"
         diagnostics.append(
-            Diagnostic(path, line, "frontmatter-yaml", f"invalid frontmatter: {problem}; "
-                       "simple `key: value` lines were kept as text", Severity.ERROR)  # fmt: skip
+            Diagnostic(
+                path,
+                line,
+                "frontmatter-yaml",
+                f"invalid frontmatter: {problem}; simple `key: value` lines were kept as text",
+                Severity.ERROR,
+            )
         )
         return salvage_lines(raw), diagnostics
     except (yaml.YAMLError, RecursionError, ValueError) as err:
         diagnostics.append(
-            Diagnostic(path, first_line, "frontmatter-yaml", f"invalid frontmatter: {err}", Severity.ERROR)
+            Diagnostic(
+                path, first_line, "frontmatter-yaml", f"invalid frontmatter: {err}", Severity.ERROR
+            )
         )
         return {}, diagnostics
     finally:

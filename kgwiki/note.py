@@ -16,7 +16,13 @@ from kgwiki.diagnostics import Diagnostic, Severity
 from kgwiki.frontmatter import load_frontmatter, split_frontmatter
 from kgwiki.markdown import parse, plain_text
 from kgwiki.schema import NoteMeta, normalise_meta, normalise_tag
-from kgwiki.sections import ChangelogEntry, SectionKind, changelog_entry, relation_kind, section_kind
+from kgwiki.sections import (
+    ChangelogEntry,
+    SectionKind,
+    changelog_entry,
+    relation_kind,
+    section_kind,
+)
 from kgwiki.textio import decode_note, looks_binary
 from kgwiki.types import NotePath, Slug
 from kgwiki.wikilink import WikiTarget, parse_inner
@@ -103,8 +109,13 @@ def parse_note(
         return _empty_note(path, digest, len(data), diagnostics)
     if len(data) > MAX_NOTE_BYTES:
         diagnostics.append(
-            Diagnostic(path, 1, "file-too-large", f"{len(data)} bytes; only the first "
-                       f"{MAX_NOTE_BYTES} are parsed", Severity.WARNING)  # fmt: skip
+            Diagnostic(
+                path,
+                1,
+                "file-too-large",
+                f"{len(data)} bytes; only the first {MAX_NOTE_BYTES} are parsed",
+                Severity.WARNING,
+            )
         )
         data = data[:MAX_NOTE_BYTES]
     decoded = decode_note(data, path)
@@ -116,8 +127,14 @@ def parse_note(
         raw_fm: str | None = flattened.recover_frontmatter(flat_meta)
         body, body_line = flattened.unflatten_body(flat_body), 1
         diagnostics.append(
-            Diagnostic(path, 1, "flattened-note", "frontmatter and body are on one line; "
-                       "`kgwiki lint --fix` restores the line breaks", Severity.WARNING)  # fmt: skip
+            Diagnostic(
+                path,
+                1,
+                "flattened-note",
+                "frontmatter and body are on one line; "
+                "`kgwiki lint --fix` restores the line breaks",
+                Severity.WARNING,
+            )
         )
     else:
         split = split_frontmatter(text)
@@ -135,12 +152,23 @@ def parse_note(
     title = meta.title or h1 or PurePosixPath(path).stem
     tags = _unique((*meta.tags, *walked.tags))
     return Note(
-        path=path, meta=meta, title=title, body=body, body_line=body_line,
-        headings=tuple(walked.headings), links=tuple(links), tags=tags,
-        block_ids=tuple(walked.block_ids), changelog=tuple(walked.changelog),
-        text=walked.text, content_hash=digest, size=len(data), flattened=is_flat,
-        diagnostics=tuple(diagnostics), frontmatter_raw=raw_fm,
-    )  # fmt: skip
+        path=path,
+        meta=meta,
+        title=title,
+        body=body,
+        body_line=body_line,
+        headings=tuple(walked.headings),
+        links=tuple(links),
+        tags=tags,
+        block_ids=tuple(walked.block_ids),
+        changelog=tuple(walked.changelog),
+        text=walked.text,
+        content_hash=digest,
+        size=len(data),
+        flattened=is_flat,
+        diagnostics=tuple(diagnostics),
+        frontmatter_raw=raw_fm,
+    )
 
 
 def _at_line_one(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -149,10 +177,21 @@ def _at_line_one(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 
 def _empty_note(path: NotePath, digest: str, size: int, diagnostics: list[Diagnostic]) -> Note:
     return Note(
-        path=path, meta=NoteMeta(), title=PurePosixPath(path).stem, body="", body_line=1,
-        headings=(), links=(), tags=(), block_ids=(), changelog=(), text="", content_hash=digest,
-        size=size, diagnostics=tuple(diagnostics),
-    )  # fmt: skip
+        path=path,
+        meta=NoteMeta(),
+        title=PurePosixPath(path).stem,
+        body="",
+        body_line=1,
+        headings=(),
+        links=(),
+        tags=(),
+        block_ids=(),
+        changelog=(),
+        text="",
+        content_hash=digest,
+        size=size,
+        diagnostics=tuple(diagnostics),
+    )
 
 
 def _unique(items: tuple[str, ...]) -> tuple[str, ...]:
@@ -193,9 +232,7 @@ class _Walk:
     text: str = ""
 
 
-def _walk(
-    path: NotePath, body: str, offset: int, flat: bool, labels: Mapping[str, str]
-) -> _Walk:
+def _walk(path: NotePath, body: str, offset: int, flat: bool, labels: Mapping[str, str]) -> _Walk:
     """One pass over the token stream: headings, links, tags, relations, changelog rows."""
     tokens = parse(body)
     out = _Walk()
@@ -232,9 +269,14 @@ def _walk(
                 out.changelog.append(entry)
                 if not entry.valid:
                     out.diagnostics.append(
-                        Diagnostic(path, row_line, "changelog-bad-date",
-                                   f"changelog row date {entry.date_text!r} is not a valid "
-                                   "YYYY-MM-DD date", Severity.WARNING)  # fmt: skip
+                        Diagnostic(
+                            path,
+                            row_line,
+                            "changelog-bad-date",
+                            f"changelog row date {entry.date_text!r} is not a valid "
+                            "YYYY-MM-DD date",
+                            Severity.WARNING,
+                        )
                     )
         if kind != "inline" or token.children is None:
             continue
@@ -251,11 +293,13 @@ def _walk(
                 line_in_body = block_line + int(child.meta.get("line_offset", 0))
                 context = lines[line_in_body].strip() if line_in_body < len(lines) else ""
                 out.links.append(
-                    Link(child.meta["target"],
-                         LinkKind.EMBED if ctype == "embed" else LinkKind.WIKI,
-                         1 if flat else offset + line_in_body + 1,
-                         relation if ctype == "wikilink" else None,
-                         context[:_CONTEXT_CHARS])  # fmt: skip
+                    Link(
+                        child.meta["target"],
+                        LinkKind.EMBED if ctype == "embed" else LinkKind.WIKI,
+                        1 if flat else offset + line_in_body + 1,
+                        relation if ctype == "wikilink" else None,
+                        context[:_CONTEXT_CHARS],
+                    )
                 )
             elif ctype == "tag":
                 tag = normalise_tag(str(child.meta.get("tag", child.content)))
@@ -268,8 +312,13 @@ def _walk(
                 if target is not None:
                     context = lines[block_line].strip() if block_line < len(lines) else ""
                     out.links.append(
-                        Link(target, LinkKind.MARKDOWN, 1 if flat else offset + block_line + 1,
-                             relation, context[:_CONTEXT_CHARS])  # fmt: skip
+                        Link(
+                            target,
+                            LinkKind.MARKDOWN,
+                            1 if flat else offset + block_line + 1,
+                            relation,
+                            context[:_CONTEXT_CHARS],
+                        )
                     )
     out.text = plain_text(tokens)
     return out

@@ -20,5 +20,13 @@ def progress(items: Iterable[T], total: int | None, desc: str, enabled: bool) ->
     if not enabled or (total is not None and total < 50):
         yield from items
         return
-    yield from tqdm(items, total=total, desc=desc, unit="note", file=sys.stderr, leave=False,
-                    dynamic_ncols=True, mininterval=0.2)  # fmt: skip
+    yield from tqdm(
+        items,
+        total=total,
+        desc=desc,
+        unit="note",
+        file=sys.stderr,
+        leave=False,
+        dynamic_ncols=True,
+        mininterval=0.2,
+    )

@@ -79,8 +79,11 @@ class LinkIndex:
         self.remove(note.path)
         self._memo.clear()
         stem_path = note.path[: -len(_MD)] if note.path.lower().endswith(_MD) else note.path
-        keys = [("path", note_key(stem_path)), ("name", note_key(PurePosixPath(stem_path).name)),
-                ("title", note_key(note.title))]  # fmt: skip
+        keys = [
+            ("path", note_key(stem_path)),
+            ("name", note_key(PurePosixPath(stem_path).name)),
+            ("title", note_key(note.title)),
+        ]
         keys += [("alias", note_key(alias)) for alias in note.aliases if alias.strip()]
         if note.id:
             keys.append(("id", note_key(note.id)))
@@ -129,18 +132,18 @@ class LinkIndex:
         bare = name.lstrip("/")
         stem = bare[: -len(_MD)] if bare.lower().endswith(_MD) else bare
         if "/" in stem:
-            found = self._by_path_suffix(stem)
-            if found:
-                return self._pick(found, "path", source, stem)
+            by_path = self._by_path_suffix(stem)
+            if by_path:
+                return self._pick(by_path, "path", source, stem)
         else:
             for kind in ("name", "title", "alias", "id"):
-                found = self._tables[kind].get(note_key(stem))
-                if found:
-                    return self._pick(found, kind, source, stem)
+                by_name = self._tables[kind].get(note_key(stem))
+                if by_name:
+                    return self._pick(by_name, kind, source, stem)
             if bare != stem:  # "Note.md" may be a title that ends in .md, rarely
-                found = self._tables["title"].get(note_key(bare))
-                if found:
-                    return self._pick(found, "title", source, bare)
+                by_title = self._tables["title"].get(note_key(bare))
+                if by_title:
+                    return self._pick(by_title, "title", source, bare)
         return self._resolve_attachment(bare, source)
 
     def _resolve_relative(self, name: str, source: NotePath | None) -> Resolution:
@@ -160,13 +163,17 @@ class LinkIndex:
 
     def _resolve_attachment(self, name: str, source: NotePath | None) -> Resolution:
         key = note_key(name)
-        found = self._attachment_paths.get(key) or self._attachments.get(note_key(PurePosixPath(name).name))
+        found: set[NotePath] | None = self._attachment_paths.get(key) or self._attachments.get(
+            note_key(PurePosixPath(name).name)
+        )
         if not found:
             return _UNRESOLVED
         chosen = self._pick(found, "attachment", source, name)
         return Resolution(chosen.path, "attachment", chosen.candidates, chosen.exact_case, True)
 
-    def _pick(self, found: set[NotePath], via: str, source: NotePath | None, written: str) -> Resolution:
+    def _pick(
+        self, found: set[NotePath], via: str, source: NotePath | None, written: str
+    ) -> Resolution:
         if len(found) == 1:
             (chosen,) = found
             spellings = self._spellings.get(chosen)

@@ -46,7 +46,9 @@ def scan_vault(root: Path, ignore: tuple[str, ...]) -> ScanResult:
             info = folder.stat()
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as err:
-            result.diagnostics.append(_diag(root, folder, "unreadable", f"cannot read folder: {err}"))
+            result.diagnostics.append(
+                _diag(root, folder, "unreadable", f"cannot read folder: {err}")
+            )
             continue
         ident = (info.st_dev, info.st_ino)
         if ident in seen_dirs:
@@ -89,7 +91,10 @@ def _symlink_problem(
     if seen_dirs is not None:
         info = target.stat()
         if (info.st_dev, info.st_ino) in seen_dirs or path.parent.resolve().is_relative_to(target):
-            return ("symlink-loop", "symbolic link leads back into a folder already scanned; skipped")
+            return (
+                "symlink-loop",
+                "symbolic link leads back into a folder already scanned; skipped",
+            )
     return None
 
 

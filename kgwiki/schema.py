@@ -14,11 +14,27 @@ _NONE_WORDS = frozenset({"", "none", "null", "self", "no", "false", "-"})
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 KNOWN_KEYS = frozenset(
     {
-        "id", "title", "category", "aliases", "alias", "tags", "tag", "status", "canonical_id",
-        "duplicate_of", "source_trust_level", "confidence_score", "verification_status",
-        "raw_sources", "last_reinforced", "date", "created", "updated", "description",
+        "id",
+        "title",
+        "category",
+        "aliases",
+        "alias",
+        "tags",
+        "tag",
+        "status",
+        "canonical_id",
+        "duplicate_of",
+        "source_trust_level",
+        "confidence_score",
+        "verification_status",
+        "raw_sources",
+        "last_reinforced",
+        "date",
+        "created",
+        "updated",
+        "description",
     }
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +133,9 @@ def normalise_tag(tag: str) -> str:
     return tag.strip().lstrip("#").strip()
 
 
-def normalise_meta(raw: Mapping[str, Any], path: str, line: int = 2) -> tuple[NoteMeta, list[Diagnostic]]:
+def normalise_meta(
+    raw: Mapping[str, Any], path: str, line: int = 2
+) -> tuple[NoteMeta, list[Diagnostic]]:
     """Type the known keys of a frontmatter mapping; report values that cannot be typed."""
     diagnostics: list[Diagnostic] = []
 
@@ -129,7 +147,10 @@ def normalise_meta(raw: Mapping[str, Any], path: str, line: int = 2) -> tuple[No
         try:
             confidence = float(raw["confidence_score"])
         except (TypeError, ValueError):
-            warn("confidence-invalid", f"confidence_score {raw['confidence_score']!r} is not a number")
+            warn(
+                "confidence-invalid",
+                f"confidence_score {raw['confidence_score']!r} is not a number",
+            )
     level = _text(raw.get("source_trust_level"))
     tags = tuple(
         normalise_tag(t) for t in _string_list(raw.get("tags", raw.get("tag")), split_commas=True)

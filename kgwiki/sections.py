@@ -18,7 +18,9 @@ class SectionKind(StrEnum):
 
 
 _GRAPH_NAMES = frozenset({"graph", "relations", "relation", "관계", "links", "연결"})
-_CHANGELOG_NAMES = frozenset({"changelog", "change log", "변경 이력", "변경이력", "history", "이력"})
+_CHANGELOG_NAMES = frozenset(
+    {"changelog", "change log", "변경 이력", "변경이력", "history", "이력"}
+)
 _STRICT_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -38,11 +40,7 @@ class ChangelogEntry:
 
 def _bare(heading: str) -> str:
     """A heading without emoji, symbols and punctuation: ``🕓 Changelog`` → ``changelog``."""
-    kept = [
-        ch
-        for ch in heading
-        if ch.isspace() or unicodedata.category(ch)[0] in ("L", "N")
-    ]
+    kept = [ch for ch in heading if ch.isspace() or unicodedata.category(ch)[0] in ("L", "N")]
     return " ".join("".join(kept).split()).casefold()
 
 

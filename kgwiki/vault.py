@@ -126,23 +126,23 @@ class Vault:
         return self.root / self.config.cache_dir / _CACHE_FILE
 
     def _cache_version(self) -> str:
-        return f"{__version__}|{_parser_fingerprint()}|{sorted(self.config.relation_labels.items())}"
+        return (
+            f"{__version__}|{_parser_fingerprint()}|{sorted(self.config.relation_labels.items())}"
+        )
 
     def _read_cache(self) -> dict[NotePath, tuple[tuple[int, int], Note]]:
         try:
             with self._cache_path().open("rb") as handle:
                 version, entries = pickle.load(handle)
-        except Exception:  # noqa: BLE001 - any unreadable cache is rebuilt from the Markdown
+        except Exception:
             return {}
-        return entries if version == self._cache_version() else {}  # type: ignore[no-any-return]
+        return entries if version == self._cache_version() else {}
 
     def _write_cache(self) -> None:
         entries = {p: (s, self.notes[p]) for p, s in self._stats.items() if p in self.notes}
         data = pickle.dumps((self._cache_version(), entries), protocol=pickle.HIGHEST_PROTOCOL)
-        try:
+        with contextlib.suppress(OSError):  # a read-only vault simply has no cache
             atomic_write_bytes(self._cache_path(), data)
-        except OSError:
-            pass  # a read-only vault simply has no cache
 
     # -- incremental updates -------------------------------------------------------------
 
@@ -209,7 +209,9 @@ class Vault:
     def relative(self, path: NotePath | str) -> NotePath:
         """A vault-relative path for ``path``; raise if it would leave the vault."""
         candidate = Path(path)
-        full = Path(os.path.normpath(candidate if candidate.is_absolute() else self.root / candidate))
+        full = Path(
+            os.path.normpath(candidate if candidate.is_absolute() else self.root / candidate)
+        )
         if not full.is_relative_to(self.root) or not full.resolve().is_relative_to(self.root):
             raise VaultPathError(f"{path}: outside the vault {self.root}")
         return normalise_path(full.relative_to(self.root).as_posix())
@@ -251,29 +253,50 @@ class Vault:
             link, res = item.link, item.resolution
             written = link.target.file or ""
             if res.path is None:
-                yield Diagnostic(path, link.line, "unresolved-link",
-                                 f"[[{written}]] matches no note or file", Severity.INFO)  # fmt: skip
+                yield Diagnostic(
+                    path,
+                    link.line,
+                    "unresolved-link",
+                    f"[[{written}]] matches no note or file",
+                    Severity.INFO,
+                )
                 continue
             if res.ambiguous:
                 others = ", ".join(p for p in res.candidates if p != res.path)
-                yield Diagnostic(path, link.line, "ambiguous-link",
-                                 f"[[{written}]] could mean {len(res.candidates)} notes; "
-                                 f"using {res.path} (also: {others})")  # fmt: skip
+                yield Diagnostic(
+                    path,
+                    link.line,
+                    "ambiguous-link",
+                    f"[[{written}]] could mean {len(res.candidates)} notes; "
+                    f"using {res.path} (also: {others})",
+                )
             if not res.exact_case:
-                yield Diagnostic(path, link.line, "case-mismatch",
-                                 f"[[{written}]] differs in case from {res.path}", Severity.INFO)  # fmt: skip
+                yield Diagnostic(
+                    path,
+                    link.line,
+                    "case-mismatch",
+                    f"[[{written}]] differs in case from {res.path}",
+                    Severity.INFO,
+                )
             target = self.notes.get(res.path)
             if target is None or link.kind is LinkKind.FRONTMATTER:
                 continue
             if link.target.headings:
                 wanted = slugify(link.target.headings[-1])
                 if not any(h.slug == wanted or slugify(h.text) == wanted for h in target.headings):
-                    yield Diagnostic(path, link.line, "missing-heading",
-                                     f"{target.path} has no heading "
-                                     f"{link.target.headings[-1]!r}")  # fmt: skip
+                    yield Diagnostic(
+                        path,
+                        link.line,
+                        "missing-heading",
+                        f"{target.path} has no heading {link.target.headings[-1]!r}",
+                    )
             if link.target.block is not None and link.target.block not in target.block_ids:
-                yield Diagnostic(path, link.line, "missing-block",
-                                 f"{target.path} has no block ^{link.target.block}")  # fmt: skip
+                yield Diagnostic(
+                    path,
+                    link.line,
+                    "missing-block",
+                    f"{target.path} has no block ^{link.target.block}",
+                )
 
     def __len__(self) -> int:
         return len(self.notes)
@@ -297,9 +320,17 @@ def _parser_fingerprint() -> str:
 
 
 _PARSER_MODULES = (
-    "note.py", "markdown.py", "markdown_rules.py", "frontmatter.py", "schema.py", "flattened.py",
-    "sections.py", "textio.py", "wikilink.py", "slug.py",
-)  # fmt: skip
+    "note.py",
+    "markdown.py",
+    "markdown_rules.py",
+    "frontmatter.py",
+    "schema.py",
+    "flattened.py",
+    "sections.py",
+    "textio.py",
+    "wikilink.py",
+    "slug.py",
+)
 
 
 def _names(note: Note) -> set[NoteKey]:

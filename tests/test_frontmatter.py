@@ -66,10 +66,16 @@ def test_unclosed_frontmatter_is_body() -> None:
 
 def test_schema_types_known_keys_and_keeps_unknown() -> None:
     raw = {
-        "title": "Server Architecture", "aliases": "서버 아키텍처", "tags": "a, b #c",
-        "canonical_id": "self", "duplicate_of": "none", "source_trust_level": "a",
-        "confidence_score": "0.9", "last_reinforced": "2026-05-10", "tech_stack": {"x": 1},
-    }  # fmt: skip
+        "title": "Server Architecture",
+        "aliases": "서버 아키텍처",
+        "tags": "a, b #c",
+        "canonical_id": "self",
+        "duplicate_of": "none",
+        "source_trust_level": "a",
+        "confidence_score": "0.9",
+        "last_reinforced": "2026-05-10",
+        "tech_stack": {"x": 1},
+    }
     meta, problems = normalise_meta(raw, "a.md")
     assert meta.aliases == ("서버 아키텍처",)
     assert meta.tags == ("a", "b", "c")

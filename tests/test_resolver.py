@@ -53,8 +53,14 @@ def test_obsidian_export_resolve_cases(shared_dir: Path) -> None:
 
 def test_title_alias_and_id_resolve_in_that_order() -> None:
     index = LinkIndex()
-    index.add(FakeNote(NotePath("t/server-architecture.md"), "Server Architecture",
-                       ("서버 아키텍처",), "wiki-2026-0508-server-architecture"))  # fmt: skip
+    index.add(
+        FakeNote(
+            NotePath("t/server-architecture.md"),
+            "Server Architecture",
+            ("서버 아키텍처",),
+            "wiki-2026-0508-server-architecture",
+        )
+    )
     index.add(FakeNote(NotePath("t/other.md"), "Other", ("Server Architecture",)))
     assert index.resolve("Server Architecture").via == "title"
     assert index.resolve("Server Architecture").path == "t/server-architecture.md"

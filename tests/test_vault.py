@@ -25,8 +25,9 @@ def _codes(vault: Vault, name: str) -> set[str]:
     return {d.code for d in vault.diagnostics() if d.path == name}
 
 
-@pytest.fixture()
-def bad_vault(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def bad_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp_path = tmp_path_factory.mktemp("bad")
     body = "# Body\n\nKeep this text [[good]].\n"
     _write(tmp_path, "good.md", "---\ntitle: Good\n---\n# Good\n\nlinks [[bom]]\n")
     _write(tmp_path, "bom.md", "\ufeff---\ntitle: With BOM\n---\n" + body)
@@ -35,12 +36,22 @@ def bad_vault(tmp_path: Path) -> Path:
     _write(tmp_path, "invalid.md", "---\ntitle: [unclosed\n---\n" + body)
     _write(tmp_path, "scalar.md", "---\njust a sentence\n---\n" + body)
     _write(tmp_path, "dupkey.md", "---\ntitle: One\ntitle: Two\n---\n" + body)
-    bomb = "---\na: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
-        f"{c}: &{c} [{','.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True)
-    ) + "---\n" + body
+    bomb = (
+        "---\na: &a [x,x,x,x,x,x,x,x,x]\n"
+        + "".join(
+            f"{c}: &{c} [{','.join(['*' + p] * 9)}]\n"
+            for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+        )
+        + "---\n"
+        + body
+    )
     _write(tmp_path, "bomb.md", bomb)
     _write(tmp_path, "empty.md", "")
-    _write(tmp_path, "large.md", "# Large\n\n" + ("서버 아키텍처는 trade-off 의 명시화. [[good]]\n" * 120_000))
+    _write(
+        tmp_path,
+        "large.md",
+        "# Large\n\n" + ("서버 아키텍처는 trade-off 의 명시화. [[good]]\n" * 120_000),
+    )
     _write(tmp_path, "binary.md", bytes(range(256)) * 64)
     (tmp_path / "loop").mkdir()
     os.symlink(tmp_path / "loop", tmp_path / "loop" / "again")
@@ -48,8 +59,13 @@ def bad_vault(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_bad_input_gives_diagnostics_and_loads_the_rest(bad_vault: Path) -> None:
-    vault = Vault.load(bad_vault, use_cache=False)
+@pytest.fixture(scope="module")
+def loaded_bad_vault(bad_vault: Path) -> Vault:
+    return Vault.load(bad_vault, use_cache=False)
+
+
+def test_bad_input_gives_diagnostics_and_loads_the_rest(loaded_bad_vault: Vault) -> None:
+    vault = loaded_bad_vault
     assert vault.notes["bom.md"].title == "With BOM"
     assert vault.notes["crlf.md"].title == "With CRLF"
     assert "Keep this text" in vault.notes["latin.md"].text
@@ -71,8 +87,8 @@ def test_bad_input_gives_diagnostics_and_loads_the_rest(bad_vault: Path) -> None
         assert diagnostic.line >= 1 and diagnostic.path
 
 
-def test_no_body_text_is_dropped(bad_vault: Path) -> None:
-    vault = Vault.load(bad_vault, use_cache=False)
+def test_no_body_text_is_dropped(bad_vault: Path, loaded_bad_vault: Vault) -> None:
+    vault = loaded_bad_vault
     for name in ("invalid.md", "scalar.md", "dupkey.md", "bomb.md", "crlf.md", "bom.md"):
         raw = (bad_vault / name).read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
         assert vault.notes[name].body in raw

@@ -7,8 +7,12 @@ import argparse
 from kgwiki.cli import common
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], shared: argparse.ArgumentParser) -> None:
-    parser = sub.add_parser("info", parents=[shared], help="count notes, links, unresolved links, diagnostics")
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], shared: argparse.ArgumentParser
+) -> None:
+    parser = sub.add_parser(
+        "info", parents=[shared], help="count notes, links, unresolved links, diagnostics"
+    )
     common.add_vault_positional(parser)
     parser.set_defaults(handler=run)
 

@@ -26,8 +26,12 @@ class CommandError(Exception):
 def shared_options() -> argparse.ArgumentParser:
     """Options every command takes: --vault, --json, --quiet."""
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--vault", metavar="DIR", help="the vault folder "
-                        "(default: $KGWIKI_VAULT, kgwiki.toml, ./vault, or the current folder)")  # fmt: skip
+    parent.add_argument(
+        "--vault",
+        metavar="DIR",
+        help="the vault folder "
+        "(default: $KGWIKI_VAULT, kgwiki.toml, ./vault, or the current folder)",
+    )
     parent.add_argument("--json", action="store_true", help="print JSON for scripts")
     parent.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     return parent

@@ -16,7 +16,9 @@ from kgwiki.cli import common
 def _command_modules() -> list[ModuleType]:
     import kgwiki.cli as package
 
-    names = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if m.name.startswith("cmd_"))
+    names = sorted(
+        m.name for m in pkgutil.iter_modules(package.__path__) if m.name.startswith("cmd_")
+    )
     return [importlib.import_module(f"kgwiki.cli.{name}") for name in names]
 
 
