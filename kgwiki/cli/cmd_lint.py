@@ -1,34 +1,87 @@
-"""``kgwiki lint [VAULT]``: every problem as ``path:line: code message``."""
+"""``kgwiki lint [VAULT] [--fix] [--dry-run]``: every problem as ``path:line: code message``.
+
+``--fix`` repairs what is safe to repair (see docs/authoring.md), keeping a backup and printing
+a unified diff; ``--dry-run`` prints the diff only. The exit status is 1 when errors remain.
+"""
 
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING, Any
 
 from kgwiki.cli import common
 
-
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], shared: argparse.ArgumentParser) -> None:
-    parser = sub.add_parser("lint", parents=[shared], help="report problems; non-zero exit on errors")
-    common.add_vault_positional(parser)
-    parser.add_argument("--severity", choices=["error", "warning", "info"], default="info",
-                        help="the least severe problems to show (default: all)")  # fmt: skip
-    parser.set_defaults(handler=run)
-
+if TYPE_CHECKING:
+    from kgwiki.diagnostics import Diagnostic
+    from kgwiki.repair import Applied, Fix
+    from kgwiki.vault import Vault
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], shared: argparse.ArgumentParser
+) -> None:
+    parser = sub.add_parser("lint", parents=[shared],
+                            help="report problems (--fix repairs the safe ones); "
+                                 "non-zero exit on errors")  # fmt: skip
+    common.add_vault_positional(parser)
+    parser.add_argument("--severity", choices=["error", "warning", "info"], default="info",
+                        help="the least severe problems to show (default: all)")  # fmt: skip
+    parser.add_argument(
+        "--fix",
+        action="store_true",
+        help="repair flattened notes and loose frontmatter; back up, show diffs",
+    )
+    parser.add_argument("--dry-run", action="store_true",
+                        help="show what --fix would change, change nothing")  # fmt: skip
+    parser.set_defaults(handler=run)
+
+
 def run(args: argparse.Namespace) -> int:
     from kgwiki.diagnostics import Severity
-    from kgwiki.lint import lint_vault
+    from kgwiki.lint import count, lint_vault
+    from kgwiki.repair import apply_fixes, plan_fixes
 
     vault = common.load_vault(args)
-    found = [d for d in lint_vault(vault) if _ORDER[d.severity] <= _ORDER[args.severity]]
+    fixes: list[Fix] = []
+    skipped: list[Diagnostic] = []
+    applied: Applied | None = None
+    if args.fix or args.dry_run:
+        fixes, skipped = plan_fixes(vault)
+        if args.fix and not args.dry_run:
+            applied = apply_fixes(vault, fixes)
+    found = [*skipped, *(applied.failed if applied else ()), *lint_vault(vault)]
+    shown = [d for d in found if _ORDER[d.severity] <= _ORDER[args.severity]]
+    errors = sum(d.severity is Severity.ERROR for d in found)
     if args.json:
-        common.print_json([d.to_json() for d in found])
-    else:
-        for diagnostic in found:
-            print(diagnostic.format())
-        errors = sum(d.severity is Severity.ERROR for d in found)
-        print(f"{len(found)} problems ({errors} errors) in {len(vault)} notes")
-    return 1 if any(d.severity is Severity.ERROR for d in found) else 0
+        mode = "dry-run" if args.dry_run else "fix" if args.fix else "report"
+        common.print_json(_json(vault, mode, fixes, applied, shown, count(found)))
+        return 1 if errors else 0
+    for fix in fixes:
+        print(fix.diff(), end="")
+    if fixes or args.fix or args.dry_run:
+        print(_fix_summary(fixes, applied))
+    for diagnostic in shown:
+        print(diagnostic.format())
+    print(f"{len(shown)} problems ({errors} errors) in {len(vault)} notes")
+    return 1 if errors else 0
+
+
+def _fix_summary(fixes: list[Fix], applied: Applied | None) -> str:
+    if applied is None:
+        return f"would fix {len(fixes)} files (dry run: nothing written)"
+    if not applied.written:
+        return "nothing to fix" if not fixes else "no file could be fixed"
+    return f"fixed {len(applied.written)} files; the old versions are in {applied.backup}"
+
+
+def _json(vault: Vault, mode: str, fixes: list[Fix], applied: Applied | None,
+          shown: list[Diagnostic], totals: dict[str, int]) -> dict[str, Any]:  # fmt: skip
+    return {
+        "vault": str(vault.root), "notes": len(vault), "counts": totals, "mode": mode,
+        "fixes": [fix.to_json() for fix in fixes],
+        "written": list(applied.written) if applied else [],
+        "backup": str(applied.backup) if applied and applied.backup else None,
+        "diagnostics": [d.to_json() for d in shown],
+    }  # fmt: skip

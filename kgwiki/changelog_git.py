@@ -1,0 +1,96 @@
+"""A note file's git history, shown beside its changelog table when the vault is in git.
+
+git is optional: no git, no repository, an untracked file or a slow git all give an empty
+history, never an error. Each call is one ``git log`` subprocess with a timeout; a static
+build should call :func:`git_log_all` once instead of :func:`git_log` per note.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kgwiki.resolver import normalise_path
+from kgwiki.types import NotePath
+
+_RECORD, _FIELD = "\x1e", "\x1f"
+_FORMAT = f"--format={_RECORD}%H{_FIELD}%aI{_FIELD}%an{_FIELD}%s"
+# No pager, no prompts, no locale-dependent or quoted (octal-escaped) Korean file names.
+_ENV = {"GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "LC_ALL": "C.UTF-8"}
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """One commit that touched a note file (``path`` as it was named in that commit)."""
+
+    sha: str
+    date: dt.datetime
+    author: str
+    subject: str
+    path: str
+
+    @property
+    def short(self) -> str:
+        return self.sha[:10]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"sha": self.sha, "date": self.date.isoformat(), "author": self.author,
+                "subject": self.subject, "path": self.path}  # fmt: skip
+
+
+def git_log(root: Path, path: NotePath, *, limit: int = 100, timeout: float = 5.0
+            ) -> tuple[Commit, ...]:  # fmt: skip
+    """The commits of one note, newest first, following renames."""
+    out = _run_git(root, ["log", "--follow", f"--max-count={limit}", _FORMAT, "--name-only",
+                          "--relative", "--", path], timeout)  # fmt: skip
+    return tuple(commit for commit, _ in _parse(out or "", path))
+
+
+def git_log_all(root: Path, *, timeout: float = 30.0) -> dict[NotePath, tuple[Commit, ...]]:
+    """Every Markdown file's commits from one ``git log`` (no rename following)."""
+    out = _run_git(root, ["log", _FORMAT, "--name-only", "--relative", "--", "."], timeout)
+    found: dict[NotePath, list[Commit]] = {}
+    for commit, names in _parse(out or "", None):
+        for name in names:
+            if name.lower().endswith(".md"):
+                key = normalise_path(name)
+                found.setdefault(key, []).append(_at(commit, name))
+    return {path: tuple(commits) for path, commits in found.items()}
+
+
+def _run_git(root: Path, args: list[str], timeout: float) -> str | None:
+    command = ["git", "-c", "core.quotepath=off", "-C", str(root), *args]
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=timeout, check=False,
+                              env={**os.environ, **_ENV}, stdin=subprocess.DEVNULL)  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return None  # git missing, not executable, or too slow
+    if done.returncode != 0:
+        return None  # not a repository (128), or a path git does not know
+    return done.stdout.decode("utf-8", errors="replace")
+
+
+def _parse(out: str, default_path: str | None) -> list[tuple[Commit, list[str]]]:
+    parsed: list[tuple[Commit, list[str]]] = []
+    for record in out.split(_RECORD)[1:]:
+        head, _, rest = record.partition("\n")
+        fields = head.split(_FIELD)
+        if len(fields) != 4:
+            continue
+        sha, when, author, subject = fields
+        try:
+            date = dt.datetime.fromisoformat(when)
+        except ValueError:
+            continue
+        names = [line.strip() for line in rest.split("\n") if line.strip()]
+        path = names[0] if names else (default_path or "")
+        parsed.append((Commit(sha, date, author, subject, path), names))
+    return parsed
+
+
+def _at(commit: Commit, name: str) -> Commit:
+    return Commit(commit.sha, commit.date, commit.author, commit.subject, name)

@@ -1,0 +1,107 @@
+"""``kgwiki serve [VAULT]``: browse a vault live, with search, graph and reload on save."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import sys
+from typing import Any
+
+from kgwiki.cli import common
+
+
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], shared: argparse.ArgumentParser
+) -> None:
+    parser = sub.add_parser("serve", parents=[shared], help="serve the vault as a live site",
+                            description="Serve the vault as a live site that reloads when notes "
+                            "change. Adding notes from the browser needs the write token printed "
+                            "at start-up.")  # fmt: skip
+    common.add_vault_positional(parser)
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port to bind (default: 8000)")
+    parser.add_argument("--workers", type=int, default=1, metavar="N",
+                        help="worker processes (default: 1); one watches and indexes")  # fmt: skip
+    parser.add_argument("--no-watch", action="store_true", help="do not reload when files change")
+    parser.add_argument("--token", help="write token (default: $KGWIKI_TOKEN, else a random one)")
+    parser.add_argument("--max-inflight", type=int, default=64, metavar="N",
+                        help="requests at once per worker, then 503 (default: 64)")  # fmt: skip
+    parser.add_argument("--no-access-log", action="store_true", help="no line per request")
+    parser.set_defaults(handler=run)
+
+
+def log_config(access: bool) -> dict[str, Any]:
+    """Logging for uvicorn and kgwiki: one line per event on stderr, access lines as JSON."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+            "json": {"format": "%(message)s"},
+        },
+        "handlers": {
+            "plain": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"},
+            "json": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"},
+        },
+        "loggers": {
+            "uvicorn": {"handlers": ["plain"], "level": "INFO", "propagate": False},
+            "kgwiki": {"handlers": ["plain"], "level": "INFO", "propagate": False},
+            "kgwiki.access": {"handlers": ["json"], "level": "INFO" if access else "WARNING",
+                              "propagate": False},
+        },
+    }  # fmt: skip
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from kgwiki.web.app import create_app
+    from kgwiki.web.app_state import SETTINGS_ENV, ServeSettings
+    from kgwiki.web.security import generate_token
+
+    root = common.vault_dir(args)
+    if not root.is_dir():
+        raise common.CommandError(f"{root}: not a folder")
+    if args.workers < 1 or args.max_inflight < 1:
+        raise common.CommandError("--workers and --max-inflight must be at least 1", 2)
+    token = args.token or os.environ.get("KGWIKI_TOKEN") or generate_token()
+    settings = ServeSettings(vault=root, token=token, watch=not args.no_watch,
+                             max_inflight=args.max_inflight)  # fmt: skip
+    if args.workers > 1:
+        _prepare(root, args.quiet)
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    url = f"http://{shown}:{args.port}/"
+    print(f"kgwiki: serving {root} at {url}", flush=True)
+    print(f"kgwiki: write token {token}", flush=True)
+    print(f"kgwiki: to add notes from this browser, open {url}?token={token}", flush=True)
+    if not _is_loopback(args.host):
+        print(f"kgwiki: warning: {args.host} is reachable from other machines", file=sys.stderr)
+    options: dict[str, Any] = {
+        "host": args.host, "port": args.port, "log_config": log_config(not args.no_access_log),
+        "access_log": False, "timeout_graceful_shutdown": 3, "server_header": False,
+    }  # fmt: skip
+    if args.workers == 1:
+        uvicorn.run(create_app(settings), **options)
+    else:
+        # Workers are fresh processes: they build their app from the settings in the environment.
+        os.environ[SETTINGS_ENV] = settings.to_env()
+        uvicorn.run("kgwiki.web.app:app_from_env", factory=True, workers=args.workers, **options)
+    return 0
+
+
+def _prepare(root: Any, quiet: bool) -> None:
+    """Bring the parse cache and the search index up to date once, before workers read them."""
+    from kgwiki.progress import wants_progress
+    from kgwiki.web.site import Site
+
+    Site.load(root, show_progress=wants_progress(quiet))

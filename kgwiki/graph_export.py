@@ -1,0 +1,117 @@
+"""The graph as files (GraphML, GEXF, node-link JSON) and as the web graph view's JSON."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from kgwiki.atomic import atomic_write_bytes, atomic_write_text
+from kgwiki.graph_records import RECORD, NodeId, is_wanted
+from kgwiki.graph_walk import adjacency
+from kgwiki.types import NotePath
+
+FORMATS = ("graphml", "gexf", "json")
+Positions = Mapping[NotePath, tuple[float, float]]
+_WANTED_OFFSET = 40.0  # how far from its first source a wanted node is drawn
+
+
+def write(graph: Any, file: Path, fmt: str) -> None:
+    """Write ``graph`` to ``file`` as GraphML, GEXF (opens in Gephi) or node-link JSON."""
+    if fmt == "json":
+        data = nx.node_link_data(graph, edges="links")
+        for link in data["links"]:
+            link.pop(RECORD, None)
+        atomic_write_text(file, json.dumps(data, ensure_ascii=False, default=_jsonable) + "\n")
+        return
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown graph format {fmt!r}; use one of {', '.join(FORMATS)}")
+    flat = flat_copy(graph)
+    writer = nx.generate_graphml if fmt == "graphml" else nx.generate_gexf
+    text = "\n".join(writer(flat))
+    atomic_write_bytes(file, (text + "\n").encode("utf-8"))
+
+
+def flat_copy(graph: Any) -> Any:
+    """A copy whose attributes GraphML and GEXF can hold: lists as comma strings, no None.
+
+    Nodes also get a ``label`` (the title), which Gephi shows instead of the path.
+    """
+    flat = nx.MultiDiGraph()
+    for node, data in graph.nodes(data=True):
+        flat.add_node(node, **_flat(data), label=str(data.get("title", node)))
+    for source, target, key, data in graph.edges(keys=True, data=True):
+        flat.add_edge(source, target, key=key, **_flat(data))
+    return flat
+
+
+def _flat(data: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if value is None or key == RECORD:
+            continue
+        if isinstance(value, list | tuple | set | frozenset):
+            out[key] = ",".join(str(v) for v in value)
+        elif isinstance(value, bool | int | float | str):
+            out[key] = value
+        else:
+            out[key] = str(value)
+    return out
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, tuple | set | frozenset):
+        return list(value)
+    return str(value)
+
+
+def to_node_link(
+    graph: Any, positions: Positions, subset: Iterable[NodeId] | None = None
+) -> dict[str, Any]:
+    """The compact JSON the graph view draws: nodes with place and size, links with kind.
+
+    ``subset`` limits it to those nodes (a local graph) and the links among them. Parallel
+    edges of one kind between two notes are sent once.
+    """
+    chosen = list(graph) if subset is None else [n for n in dict.fromkeys(subset) if n in graph]
+    members = set(chosen)
+    succ, pred = adjacency(graph)
+    nodes = []
+    for node in chosen:
+        data = graph.nodes[node]
+        x, y = positions.get(NotePath(node)) or _wanted_position(graph, node, positions)
+        neighbours = succ[node].keys() | pred[node].keys()
+        neighbours.discard(node)
+        nodes.append({
+            "id": node, "title": str(data.get("title", node)), "tags": list(data.get("tags", ())),
+            "trust": data.get("trust"), "x": x, "y": y, "wanted": bool(data.get("wanted", False)),
+            "degree": len(neighbours),
+        })  # fmt: skip
+    links: dict[tuple[str, str, str], None] = {}
+    for source in chosen:
+        for target, keyed in succ[source].items():
+            if target in members and target != source:
+                for data in keyed.values():
+                    links[(source, target, data["kind"])] = None
+    return {
+        "nodes": nodes,
+        "links": [{"source": s, "target": t, "kind": k} for s, t, k in links],
+    }
+
+
+def _wanted_position(graph: Any, node: NodeId, positions: Positions) -> tuple[float, float]:
+    """A wanted node sits near the note that wants it most, at an angle fixed by its name."""
+    wanting = graph.pred[node]
+    placed = [s for s in wanting if NotePath(s) in positions]
+    sources = sorted(placed, key=lambda s: (-len(wanting[s]), s))
+    if not is_wanted(node) or not sources:
+        return (0.0, 0.0)
+    x, y = positions[NotePath(sources[0])]
+    turn = int(hashlib.blake2b(node.encode(), digest_size=2).hexdigest(), 16) / 65536 * 2 * math.pi
+    dx, dy = _WANTED_OFFSET * math.cos(turn), _WANTED_OFFSET * math.sin(turn)
+    return (round(x + dx, 1), round(y + dy, 1))

@@ -1,0 +1,91 @@
+"""Ranking: BM25F over ``text``, plus a bonus for title and alias matches, times trust.
+
+    final = (bm25f + Σ names bonus of the words in the note's title or aliases) × trust factor
+
+Both adjustments are applied per document while whoosh collects the matches, so the top
+``limit`` hits and the total are exact in one pass. Two whoosh 2.7.5 behaviours shape this:
+its matcher ``replace()`` optimisation drops matching documents (top hits and counts come
+out wrong), so it is switched off; and its block-quality skipping saves nothing here but
+forces a second pass to count, so that is off too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh import collectors
+
+from kgwiki.search_results import TrustWeighting
+
+
+@dataclass(frozen=True, slots=True)
+class NameBoost:
+    """The ``names`` query of one query word and the text terms that set its weight."""
+
+    query: Any
+    terms: tuple[str, ...]
+
+
+# A title or alias match is worth this many times the word's rarest term's IDF: enough to put
+# the note *named* by a query above notes that only mention it often.
+NAMES_BONUS = 3.0
+
+
+class _RankingCollector(collectors.TopCollector):  # type: ignore[misc]  # whoosh is untyped
+    def __init__(self, limit: int, bonus: dict[int, float], factors: Sequence[float]) -> None:
+        super().__init__(limit=limit, usequality=False, replace=0)
+        self.bonus = bonus
+        self.factors = factors
+
+    def collect(self, sub_docnum: int) -> Any:
+        docnum = self.offset + sub_docnum
+        score = (self.matcher.score() + self.bonus.get(docnum, 0.0)) * self.factors[docnum]
+        return self._collect(docnum, score)
+
+
+def trust_factors(searcher: Any, weighting: TrustWeighting) -> list[float]:
+    """Every document's trust multiplier, by document number (from the sortable columns)."""
+    total = searcher.doc_count_all()
+    if not weighting.active:
+        return [1.0] * total
+    factors = [1.0] * total
+    for segment, offset in searcher.reader().leaf_readers():
+        if not segment.doc_count_all():
+            continue
+        levels = segment.column_reader("trust")
+        confidence = segment.column_reader("confidence")
+        for docnum in range(segment.doc_count_all()):
+            known = confidence[docnum]
+            factors[offset + docnum] = weighting.multiplier(
+                levels[docnum] or None, float(known) if known else None
+            )
+    return factors
+
+
+def names_bonus(searcher: Any, boosts: Sequence[NameBoost]) -> dict[int, float]:
+    """Document number → bonus for the query words found in its title or aliases."""
+    bonus: dict[int, float] = {}
+    for boost in boosts:
+        idf = max((searcher.idf("text", term) for term in boost.terms), default=1.0)
+        for docnum in searcher.docs_for_query(boost.query):
+            bonus[docnum] = bonus.get(docnum, 0.0) + NAMES_BONUS * idf
+    return bonus
+
+
+def top_documents(
+    searcher: Any,
+    query: Any,
+    filter_query: Any | None,
+    limit: int,
+    bonus: dict[int, float],
+    factors: Sequence[float],
+) -> tuple[list[tuple[float, int]], int]:
+    """The best ``limit`` (score, document number) pairs and how many documents matched."""
+    collector: Any = _RankingCollector(limit, bonus, factors)
+    if filter_query is not None:
+        collector = collectors.FilterCollector(collector, allow=filter_query)
+    searcher.search_with_collector(query, collector)
+    results = collector.results()
+    return [(hit.score, hit.docnum) for hit in results], int(collector.count())

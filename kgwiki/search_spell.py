@@ -1,0 +1,67 @@
+"""Did-you-mean: replace query words the index has never seen with the nearest known word.
+
+The vocabulary is the ``spell`` field: the unstemmed words of titles, aliases, headings and
+tags, so a suggestion reads like something a person wrote (``kubernetes``, ``쿠버네티스``), not a
+stem (``kubernet``). Candidates come from whoosh's Levenshtein automaton over that field,
+closest first, then the most frequent.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kgwiki.analysis import STOP_WORDS, fold_word, query_terms
+from kgwiki.search_compile import strip_particle
+from kgwiki.search_query import AllOf, Word, positive_text
+from kgwiki.search_schema import nfc
+
+_MIN_LENGTH = 4
+
+
+def is_known(reader: Any, word: str) -> bool:
+    """True when every term of ``word`` occurs in the index."""
+    terms = query_terms(nfc(word))
+    return all(("text", term) in reader for term in terms)
+
+
+def nearest(reader: Any, word: str) -> str | None:
+    """The known word closest to ``word`` (one edit for short words, two for long ones)."""
+    folded = fold_word(nfc(word))
+    if len(folded) < _MIN_LENGTH:
+        return None
+    most = 1 if len(folded) <= 5 else 2
+    for distance in range(1, most + 1):
+        found = [w for w in reader.terms_within("spell", folded, distance, prefix=1) if w != folded]
+        if found:
+            return max(found, key=lambda w: (reader.doc_frequency("spell", w), w))
+    return None
+
+
+def corrections(reader: Any, tree: AllOf) -> dict[str, str]:
+    """Unknown words of the query → their suggested replacements."""
+    out: dict[str, str] = {}
+    for part in positive_text(tree):
+        if not isinstance(part, Word) or part.prefix or fold_word(part.text) in STOP_WORDS:
+            continue
+        if part.text in out or is_known(reader, part.text):
+            continue
+        bare = strip_particle(part.text)
+        if bare is not None and is_known(reader, bare):
+            continue
+        suggestion = nearest(reader, bare) if bare is not None else None
+        if suggestion is not None:
+            suggestion += part.text[len(bare or "") :]
+        else:
+            suggestion = nearest(reader, part.text)
+        if suggestion is not None:
+            out[part.text] = suggestion
+    return out
+
+
+def corrected_query(text: str, fixes: dict[str, str]) -> str:
+    """The query as typed, with each unknown word replaced (everything else kept)."""
+    for wrong, right in fixes.items():
+        pattern = re.compile(rf"(?<![\w:]){re.escape(wrong)}(?!\w)")
+        text = pattern.sub(lambda _m, r=right: r, text, count=1)
+    return text

@@ -1,0 +1,1 @@
+"""The web layer: one renderer (site, pages, templates), two outputs (live server, static build)."""

@@ -1,0 +1,195 @@
+"""What the last build wrote and from which inputs: ``site/.kgwiki-build.json``.
+
+A build compares the vault's files (mtime and size), the day, the git head and a
+fingerprint of everything global (kgwiki version, templates and assets, configuration,
+base URL) with the manifest. Nothing changed: nothing to do. The fingerprint changed: every
+page is rebuilt. Otherwise each page is rewritten only when the hash of its inputs changed
+and its bytes differ, and files the new build does not write are removed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kgwiki import __version__
+from kgwiki.atomic import atomic_write_text
+from kgwiki.config import Config
+from kgwiki.scan import scan_vault
+
+MANIFEST_NAME = ".kgwiki-build.json"
+CACHE_DIR = ".kgwiki-build"
+FORMAT = 3
+
+
+def digest(*parts: str | bytes) -> str:
+    """A short stable hash of some strings (the build's keys)."""
+    h = hashlib.blake2b(digest_size=12)
+    for part in parts:
+        h.update(part.encode("utf-8") if isinstance(part, str) else part)
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def json_digest(data: Any) -> str:
+    return digest(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str))
+
+
+def fingerprint(config: Config, base_url: str, templates: str, options: Mapping[str, Any]) -> str:
+    """Everything that, when it changes, changes every page."""
+    return digest(__version__, str(FORMAT), config.fingerprint(), base_url, templates,
+                  json.dumps(dict(options), sort_keys=True))  # fmt: skip
+
+
+def vault_snapshot(root: Path, config: Config) -> dict[str, Any]:
+    """The vault's files by (mtime, size), today's date and the git head: cheap to take."""
+    scan = scan_vault(root.resolve(), config.ignore)
+    files: dict[str, list[int]] = {}
+    for rel in (*scan.notes, *scan.attachments):
+        try:
+            info = (root / rel).stat()
+        except OSError:
+            continue
+        files[rel] = [info.st_mtime_ns, info.st_size]
+    config_file = config.source
+    if config_file is not None and config_file.is_file():
+        info = config_file.stat()
+        files["\x00config"] = [info.st_mtime_ns, info.st_size]
+    return {"files": files, "today": dt.date.today().isoformat(), "git": git_head(root)}
+
+
+def git_head(root: Path) -> str:
+    """The commit a vault's git checkout is at ("" outside git): history changes with it."""
+    for folder in (root.resolve(), *root.resolve().parents):
+        dot_git = folder / ".git"
+        if not dot_git.exists():
+            continue
+        try:
+            if dot_git.is_file():  # a worktree: "gitdir: <path>"
+                dot_git = (folder / dot_git.read_text().split(":", 1)[1].strip()).resolve()
+            head = (dot_git / "HEAD").read_text().strip()
+            if head.startswith("ref:"):
+                ref = head[4:].strip()
+                ref_file = dot_git / ref
+                if ref_file.is_file():
+                    return ref_file.read_text().strip()
+                return _packed_ref(dot_git, ref) or head
+            return head
+        except OSError:
+            return ""
+    return ""
+
+
+def _packed_ref(dot_git: Path, ref: str) -> str | None:
+    try:
+        lines = (dot_git / "packed-refs").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        sha, _, name = line.partition(" ")
+        if name == ref:
+            return sha
+    return None
+
+
+@dataclass(slots=True)
+class PageRecord:
+    """One written file: its inputs' hash, its bytes' hash and the site files it links to."""
+
+    key: str
+    content: str
+    links: list[str] = field(default_factory=list)
+    body: str = ""
+
+    def to_json(self) -> list[Any]:
+        return [self.key, self.content, self.links, self.body]
+
+    @classmethod
+    def from_json(cls, data: list[Any]) -> PageRecord:
+        return cls(str(data[0]), str(data[1]), list(data[2]), str(data[3]))
+
+
+@dataclass(slots=True)
+class Manifest:
+    """The record of the previous build of one output folder."""
+
+    fingerprint: str = ""
+    snapshot: dict[str, Any] = field(default_factory=dict)
+    pages: dict[str, PageRecord] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    search: dict[str, Any] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    inputs: dict[str, str] = field(default_factory=dict)
+    complete: bool = False
+
+    @classmethod
+    def read(cls, out: Path) -> Manifest:
+        """The manifest of ``out``, or an empty one (missing, unreadable or another format)."""
+        try:
+            data = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT or data.get("version") != __version__:
+                return cls()
+            return cls(
+                fingerprint=data["fingerprint"], snapshot=data["snapshot"],
+                pages={k: PageRecord.from_json(v) for k, v in data["pages"].items()},
+                files=dict(data["files"]), notes=dict(data["notes"]), search=dict(data["search"]),
+                problems=list(data["problems"]), inputs=dict(data["inputs"]),
+                complete=bool(data["complete"]),
+            )  # fmt: skip
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            return cls()
+
+    def write(self, out: Path) -> None:
+        data = {
+            "format": FORMAT, "version": __version__, "fingerprint": self.fingerprint,
+            "snapshot": self.snapshot, "complete": self.complete,
+            "pages": {k: v.to_json() for k, v in sorted(self.pages.items())},
+            "files": dict(sorted(self.files.items())), "notes": self.notes,
+            "search": self.search, "problems": self.problems, "inputs": self.inputs,
+        }  # fmt: skip
+        atomic_write_text(out / MANIFEST_NAME, json.dumps(data, ensure_ascii=False,
+                                                          separators=(",", ":")))  # fmt: skip
+
+
+def write_if_changed(out: Path, location: str, data: bytes, old_hash: str | None) -> tuple[str, bool]:
+    """Write ``out/location`` unless the same bytes are there; return (hash, written)."""
+    new_hash = digest(data)
+    target = out / location
+    if new_hash == old_hash and target.is_file():
+        return new_hash, False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+    return new_hash, True
+
+
+def page_file(location: str) -> str:
+    """The file a page location is written to: ``n/a/`` → ``n/a/index.html``."""
+    return location + "index.html" if location == "" or location.endswith("/") else location
+
+
+def remove_stale(out: Path, keep: set[str], previous: set[str]) -> list[str]:
+    """Delete files the previous build wrote and this one did not; prune empty folders."""
+    removed = sorted(previous - keep)
+    for rel in removed:
+        target = out / rel
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            continue
+        parent = target.parent
+        while parent != out:
+            try:
+                parent.rmdir()
+            except OSError:
+                break
+            parent = parent.parent
+    return removed

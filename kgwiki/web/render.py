@@ -1,0 +1,209 @@
+"""The renderer: note bodies (Markdown → HTML, links drawn, nh3-sanitised) and whole pages.
+
+``Renderer(site, urls)`` has one method per page; each gathers its context from
+``kgwiki.web.pages`` (plain data, shared by the live server and the static build) and fills
+one Jinja2 template. Note HTML from the vault is never trusted: whatever the Markdown holds
+(raw HTML, ``javascript:`` links, event handlers) is cleaned before it reaches a template.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import nh3
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from kgwiki import __version__
+from kgwiki.markdown import parse
+from kgwiki.types import NotePath
+from kgwiki.web import pages
+from kgwiki.web.linkrender import SiteLinks
+from kgwiki.web.site import Site
+from kgwiki.web.urls import UrlScheme, note_location, page_location
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+
+_TAGS = set(nh3.ALLOWED_TAGS) | {"section", "input"}
+_ATTRIBUTES: dict[str, set[str]] = {
+    "*": {"class", "title", "lang", "dir"},
+    "a": {"href", "id", "data-path"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "div": {"data-path"},
+    "span": {"data-embed", "data-tag"},
+    "td": {"style", "colspan", "rowspan"},
+    "th": {"style", "colspan", "rowspan", "scope"},
+    "ol": {"start"},
+    "li": {"id", "value"},
+    "sup": {"id"},
+    "section": {"id"},
+    "input": {"type", "checked", "disabled"},
+    **{f"h{level}": {"id"} for level in range(1, 7)},
+}
+
+
+def sanitise(html: str) -> str:
+    """Clean note HTML: no scripts, styles or handlers; only http(s), mailto and relative URLs."""
+    return nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        filter_style_properties={"text-align"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def render_body(site: Site, urls: UrlScheme, path: NotePath) -> str:
+    """A note's body as safe HTML for the page at ``urls`` (links relative to that page)."""
+    note = site.vault.notes[path]
+    links = SiteLinks(site.vault, urls, path)
+    return sanitise(links.render_tokens(parse(note.body)))
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html", "xml"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["plural"] = lambda n, word: f"{n} {word}" + ("" if n == 1 else "s")
+    env.globals["ago"] = ago
+    return env
+
+
+def ago(date_text: str, today: dt.date | None = None) -> str:
+    """``12 days ago`` for an ISO date (live pages; the static site computes it in the browser)."""
+    try:
+        days = ((today or dt.date.today()) - dt.date.fromisoformat(date_text)).days
+    except ValueError:
+        return date_text
+    if days == 0:
+        return "today"
+    if days < 0:
+        return f"in {-days} day" + ("" if days == -1 else "s")
+    return f"{days} day" + ("" if days == 1 else "s") + " ago"
+
+
+_LEADING_H1 = re.compile(r"\s*(<h1[^>]*>.*?</h1>)\s*", re.DOTALL)
+
+
+def split_heading(body: str) -> tuple[str, str]:
+    """``("<h1…>Title</h1>", rest)`` when a body opens with its title, else ``("", body)``."""
+    match = _LEADING_H1.match(body)
+    if match is None:
+        return "", body
+    return match.group(1), body[match.end() :]
+
+
+@lru_cache(maxsize=1)
+def template_fingerprint() -> str:
+    """Changes whenever a template or static asset does (a build then rewrites every page)."""
+    digest = hashlib.blake2b(__version__.encode(), digest_size=12)
+    for folder in (TEMPLATES, STATIC):
+        for file in sorted(folder.rglob("*")):
+            if file.is_file():
+                digest.update(file.relative_to(folder.parent).as_posix().encode())
+                digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+class Renderer:
+    """Every page of a site as an HTML string, for one URL scheme (live or static)."""
+
+    def __init__(self, site: Site, urls: UrlScheme) -> None:
+        self.site = site
+        self.urls = urls
+
+    def _page(self, template: str, location: str, context: dict[str, Any]) -> str:
+        urls = self.urls.at(location)
+        base = pages.base_context(self.site, urls, location)
+        return environment().get_template(template).render({**base, **context})
+
+    # -- notes ----------------------------------------------------------------------------
+
+    def body(self, path: NotePath) -> str:
+        """The sanitised body HTML of a note, for its own page."""
+        return render_body(self.site, self.urls.at(note_location(path)), path)
+
+    def note_context(self, path: NotePath) -> dict[str, Any]:
+        """Everything a note page shows except the body (plain data: the build hashes it)."""
+        return pages.note(self.site, self.urls.at(note_location(path)), path)
+
+    def note(self, path: NotePath, body: str | None = None,
+             context: dict[str, Any] | None = None) -> str:  # fmt: skip
+        """A note's page; ``body``/``context`` may be passed when already computed."""
+        location = note_location(path)
+        html = self.body(path) if body is None else body
+        ctx = self.note_context(path) if context is None else context
+        heading, rest = split_heading(html)
+        return self._page("note.html", location,
+                          {**ctx, "heading": Markup(heading), "body": Markup(rest)})  # fmt: skip
+
+    def preview(self, path: NotePath) -> dict[str, str]:
+        """``{"title", "url", "html"}`` for a hover card (live: /api/preview)."""
+        return pages.preview(self.site, self.urls, path)
+
+    # -- site-wide pages ------------------------------------------------------------------
+
+    def home(self) -> str:
+        return self._page("home.html", "", pages.home(self.site, self.urls.at("")))
+
+    def search(self, query: str = "") -> str:
+        location = page_location("search")
+        return self._page("search.html", location,
+                          pages.search(self.site, self.urls.at(location), query))  # fmt: skip
+
+    def tags(self) -> str:
+        location = page_location("tags")
+        return self._page("tags.html", location, pages.tags(self.site, self.urls.at(location)))
+
+    def tag(self, tag: str) -> str:
+        location = page_location("tag", tag)
+        return self._page("tag.html", location, pages.tag(self.site, self.urls.at(location), tag))
+
+    def graph(self) -> str:
+        location = page_location("graph")
+        return self._page("graph.html", location, pages.graph(self.site, self.urls.at(location)))
+
+    def wanted(self) -> str:
+        location = page_location("wanted")
+        return self._page("wanted.html", location, pages.wanted(self.site, self.urls.at(location)))
+
+    def duplicates(self) -> str:
+        location = page_location("duplicates")
+        return self._page("duplicates.html", location,
+                          pages.duplicates(self.site, self.urls.at(location)))  # fmt: skip
+
+    def changes(self) -> str:
+        location = page_location("changes")
+        return self._page("changes.html", location, pages.changes(self.site, self.urls.at(location)))
+
+    def lint(self) -> str:
+        location = page_location("lint")
+        return self._page("lint.html", location, pages.lint(self.site, self.urls.at(location)))
+
+    def trust(self) -> str:
+        location = page_location("trust")
+        return self._page("trust.html", location, pages.trust(self.site, self.urls.at(location)))
+
+    def new_note_form(self, csrf_token: str, error: str | None = None,
+                      values: dict[str, str] | None = None) -> str:  # fmt: skip
+        location = page_location("new")
+        context = {"title": "New note", "csrf_token": csrf_token, "error": error, "values": dict(values or {}),
+                   "levels": list(self.site.config.trust.levels)}  # fmt: skip
+        return self._page("new.html", location, context)
+
+    def not_found(self, message: str = "No such page.", base_href: str = "") -> str:
+        """The 404 page; a static site's has ``<base href>`` so it works at any depth."""
+        return self._page("404.html", "", {"title": "Not found", "message": message,
+                                           "base_href": base_href})  # fmt: skip

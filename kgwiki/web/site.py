@@ -1,0 +1,214 @@
+"""``Site``: a vault with everything the pages show, built once and kept current file by file.
+
+The vault, its graph, its search index and its duplicate detector are built in ``load``;
+derived views (trust per note, canonical notes, tags, diagnostics) are computed on first
+use and kept until the next change (``version``). Both outputs — the live server and the
+static build — read one Site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from kgwiki import changelog, trust
+from kgwiki.changelog import Change, Commit, NoteHistory
+from kgwiki.config import Config, config_for_vault
+from kgwiki.diagnostics import Diagnostic
+from kgwiki.graph import KnowledgeGraph
+from kgwiki.graph_records import is_wanted
+from kgwiki.lint import lint_vault
+from kgwiki.trust import Trust
+from kgwiki.types import NotePath
+from kgwiki.vault import Vault
+
+if TYPE_CHECKING:
+    from kgwiki.duplicates import DuplicateDetector
+    from kgwiki.search import SearchIndex
+
+T = TypeVar("T")
+
+
+class Site:
+    """One vault and its derived views; ``lock`` guards updates (single reads need no lock)."""
+
+    def __init__(
+        self,
+        vault: Vault,
+        graph: KnowledgeGraph,
+        search: SearchIndex | None = None,
+        dupes: DuplicateDetector | None = None,
+    ) -> None:
+        self.vault = vault
+        self.graph = graph
+        self.search = search
+        self.dupes = dupes
+        self.lock = threading.RLock()
+        self.version = 0
+        self._views: dict[str, tuple[int, Any]] = {}
+
+    @classmethod
+    def load(
+        cls,
+        vault_root: Path,
+        config: Config | None = None,
+        *,
+        show_progress: bool = False,
+        index_dir: Path | None = None,
+        with_search: bool = True,
+        with_duplicates: bool = True,
+        jobs: int | None = None,
+    ) -> Site:
+        """Load the vault (parse cache first), build the graph, open and update the index.
+
+        ``with_search=False`` skips the search index (the static build writes its own);
+        ``with_duplicates=False`` skips near-duplicate detection (declared duplicates remain).
+        """
+        config = config or config_for_vault(Path(vault_root))
+        vault = Vault.load(vault_root, config, show_progress=show_progress, jobs=jobs)
+        graph = KnowledgeGraph.build(vault)
+        search = _open_search(vault, index_dir, show_progress) if with_search else None
+        dupes = _detector(vault) if with_duplicates else None
+        return cls(vault, graph, search, dupes)
+
+    @property
+    def config(self) -> Config:
+        return self.vault.config
+
+    # -- derived views, cached until the next change --------------------------------------
+
+    def _view(self, name: str, compute: Callable[[], T]) -> T:
+        hit = self._views.get(name)
+        if hit is not None and hit[0] == self.version:
+            return hit[1]  # type: ignore[no-any-return]
+        value = compute()
+        self._views[name] = (self.version, value)
+        return value
+
+    def today(self) -> dt.date:
+        return dt.date.today()
+
+    def trusts(self) -> dict[NotePath, Trust]:
+        day = self.today()
+        return self._view(f"trust:{day}", lambda: trust.assess_all(self.vault, self.config, day))
+
+    def trust(self, path: NotePath) -> Trust:
+        return self.trusts()[path]
+
+    def label(self, path: NotePath) -> tuple[str, str]:
+        """A note's (title, trust level) as lists of notes show them."""
+        labels = self._view(f"labels:{self.today()}", self._labels)
+        return labels[path]
+
+    def _labels(self) -> dict[NotePath, tuple[str, str]]:
+        trusts = self.trusts()
+        return {p: (n.title, trusts[p].level or "") for p, n in self.vault.notes.items()}
+
+    def trust_overview(self) -> trust.TrustOverview:
+        day = self.today()
+        return self._view(f"overview:{day}", lambda: trust.overview(self.vault, self.config, day))
+
+    def canonical(self, path: NotePath) -> NotePath | None:
+        """The note a declared duplicate points at (None for a note that is not one)."""
+        return self.canonicals().get(path)
+
+    def canonicals(self) -> dict[NotePath, NotePath]:
+        def compute() -> dict[NotePath, NotePath]:
+            found: dict[NotePath, NotePath] = {}
+            for path in self.vault.notes:
+                for edge in self.graph.outlinks(path):
+                    if edge.kind == "duplicate-of" and not is_wanted(edge.target):
+                        found.setdefault(path, NotePath(edge.target))
+            return found
+
+        return self._view("canonicals", compute)
+
+    def near_duplicates(self) -> list[Any]:
+        """Pairs of notes that read alike (empty when detection was not loaded)."""
+        if self.dupes is None:
+            return []
+        detector = self.dupes
+        return self._view("near", lambda: list(detector.find(self.config.duplicate_threshold)))
+
+    def tags(self) -> dict[str, list[NotePath]]:
+        return self._view("tags", self.graph.tags)
+
+    def changes(self, limit: int | None = 50) -> list[Change]:
+        day = self.today()
+        return self._view(f"changes:{limit}:{day}",
+                          lambda: changelog.recent_changes(self.vault, limit, today=day))  # fmt: skip
+
+    def history(self, path: NotePath, commits: Iterable[Commit] | None = None) -> NoteHistory:
+        """A note's changelog table and git history (``commits`` when already gathered)."""
+        if commits is None:
+            return changelog.note_history(self.vault, path)
+        note = self.vault.notes[path]
+        return NoteHistory(path, note.title, note.changelog, tuple(commits))
+
+    def diagnostics(self) -> list[Diagnostic]:
+        return self._view("diagnostics", lambda: lint_vault(self.vault))
+
+    # -- keeping current ------------------------------------------------------------------
+
+    def refresh_file(self, path: NotePath | str) -> set[NotePath]:
+        """Re-read one changed, added or deleted file; return the notes whose pages changed.
+
+        That is the note itself, the notes it linked to before and after (their backlinks),
+        the notes linking to it (its title may show there) and the notes whose links now
+        resolve differently.
+        """
+        with self.lock:
+            rel = self.vault.relative(path)
+            if rel not in self.vault.notes and not rel.lower().endswith((".md", ".markdown")):
+                return self._refresh_attachment(rel)
+            before = self._neighbours(rel)
+            old = self.vault.notes.get(rel)
+            writers = self.vault.sources_linking_to_names(old) if old is not None else set()
+            note = self.vault.refresh_file(rel)
+            if note is not None:
+                writers |= self.vault.sources_linking_to_names(note)
+            self.graph.update_note(self.vault, rel)
+            if self.search is not None:
+                self.search.update(self.vault)
+            if self.dupes is not None:
+                _update_detector(self.dupes, self.vault, rel)
+            self.version += 1
+            changed = {rel} | before | self._neighbours(rel) | writers
+            return {p for p in changed if p in self.vault.notes or p == rel}
+
+    def _neighbours(self, path: NotePath) -> set[NotePath]:
+        if path not in self.graph:
+            return set()
+        found = {NotePath(e.target) for e in self.graph.outlinks(path) if not is_wanted(e.target)}
+        found |= {b.source for b in self.graph.backlinks(path)}
+        return found
+
+    def _refresh_attachment(self, rel: NotePath) -> set[NotePath]:
+        self.vault.refresh_file(rel)
+        self.version += 1
+        return {link.source for link in self.vault.all_links() if link.target == rel}
+
+
+def _open_search(vault: Vault, index_dir: Path | None, show_progress: bool) -> SearchIndex:
+    from kgwiki.search import SearchIndex
+
+    index = SearchIndex.open(vault) if index_dir is None else SearchIndex.open(vault, index_dir)
+    index.update(vault, show_progress=show_progress)
+    return index
+
+
+def _detector(vault: Vault) -> DuplicateDetector:
+    from kgwiki.duplicates import DuplicateDetector
+
+    return DuplicateDetector.from_vault(vault)
+
+
+def _update_detector(detector: DuplicateDetector, vault: Vault, path: NotePath) -> None:
+    note = vault.notes.get(path)
+    if note is None:
+        detector.remove(path)
+    else:
+        detector.update(note)

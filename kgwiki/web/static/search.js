@@ -1,0 +1,218 @@
+/* kgwiki static search: the prebuilt index under data/search/, loaded as <script> files.
+ *
+ * A query is split into words; each word becomes its terms exactly as the index was built
+ * (terms.js mirrors kgwiki/analysis.py: Korean bigrams, stemmed English). A note matches
+ * when it holds every term of every word; if none does, notes holding any word are shown.
+ * Ranking is BM25 over the stored term counts; snippets come from the notes' opening text.
+ */
+(function () {
+  "use strict";
+
+  var root = document.body.getAttribute("data-root") || "./";
+  var base = root + "data/search/";
+  var input = document.getElementById("search-input");
+  var list = document.getElementById("search-results");
+  var status = document.getElementById("search-status");
+  var form = input ? input.form : null;
+  var SHOWN = 30, K1 = 1.2, B = 0.75, SNIPPET = 180;
+
+  var store = { meta: null, docs: null, shards: {}, texts: {} };
+  var waiting = {};
+
+  window.kgwikiSearchData = function (kind, key, data) {
+    if (kind === "m") store.meta = data;
+    else if (kind === "d") store.docs = data;
+    else if (kind === "t") store.shards[key] = data;
+    else if (kind === "x") store.texts[key] = data;
+    var name = kind + key;
+    (waiting[name] || []).forEach(function (resolve) { resolve(); });
+    delete waiting[name];
+  };
+
+  function load(kind, key, file, bust) {
+    var have = kind === "m" ? store.meta : kind === "d" ? store.docs
+      : kind === "t" ? store.shards[key] : store.texts[key];
+    if (have) return Promise.resolve();
+    var name = kind + key;
+    return new Promise(function (resolve, reject) {
+      if (waiting[name]) { waiting[name].push(resolve); return; }
+      waiting[name] = [resolve];
+      var tag = document.createElement("script");
+      tag.src = base + file + (bust ? "?v=" + bust : "");
+      tag.onerror = function () { delete waiting[name]; reject(new Error("cannot load " + file)); };
+      document.head.appendChild(tag);
+    });
+  }
+
+  function ready() {
+    return load("m", 0, "meta.js", String(Date.now())).then(function () {
+      return load("d", 0, "docs.js", store.meta.version);
+    });
+  }
+
+  function decode(flat) {
+    var out = new Map(), doc = 0;
+    for (var i = 0; i < flat.length; i += 2) {
+      doc += flat[i];
+      out.set(doc, flat[i + 1]);
+    }
+    return out;
+  }
+
+  function postings(term) {
+    var shard = store.shards[window.kgwikiTerms.hash(term) % store.meta.shards];
+    return shard && shard[term] ? decode(shard[term]) : new Map();
+  }
+
+  function rank(groups) {
+    var meta = store.meta, docs = store.docs;
+    var scores = new Map(), matched = new Map();
+    groups.forEach(function (group, g) {
+      var seen = null;
+      group.terms.forEach(function (term) {
+        var list = postings(term);
+        var idf = Math.log(1 + (meta.count - list.size + 0.5) / (list.size + 0.5));
+        var here = new Set();
+        list.forEach(function (tf, doc) {
+          var entry = docs[doc];
+          if (!entry) return;
+          var norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * entry[3] / meta.avgdl));
+          scores.set(doc, (scores.get(doc) || 0) + idf * norm);
+          here.add(doc);
+        });
+        seen = seen === null ? here : new Set(Array.from(seen).filter(function (d) { return here.has(d); }));
+      });
+      (seen || new Set()).forEach(function (doc) {
+        var m = matched.get(doc) || new Set();
+        m.add(g);
+        matched.set(doc, m);
+      });
+    });
+    var all = [], some = [];
+    matched.forEach(function (m, doc) {
+      (m.size === groups.length ? all : some).push({ doc: doc, score: scores.get(doc) * m.size });
+    });
+    var byScore = function (a, b) { return b.score - a.score || a.doc - b.doc; };
+    return all.length ? { hits: all.sort(byScore), partial: false }
+      : { hits: some.sort(byScore), partial: some.length > 0 };
+  }
+
+  function noteUrl(location) {
+    return root + "n/" + location.split("/").map(encodeURIComponent).join("/") + "/index.html";
+  }
+
+  function snippetInto(element, text, groups) {
+    var flat = text.replace(/\s+/g, " "), lower = flat.toLowerCase(), at = -1, len = 0;
+    groups.forEach(function (group) {
+      [group.word].concat(group.terms).forEach(function (needle) {
+        var i = lower.indexOf(needle.toLowerCase());
+        if (i >= 0 && (at < 0 || i < at)) { at = i; len = needle.length; }
+      });
+    });
+    var start = at < 0 ? 0 : Math.max(0, at - 60);
+    var end = Math.min(flat.length, start + SNIPPET);
+    function add(piece) { element.appendChild(document.createTextNode(piece)); }
+    if (start > 0) add("…");
+    if (at >= 0) {
+      add(flat.slice(start, at));
+      var mark = document.createElement("mark");
+      mark.textContent = flat.slice(at, at + len);
+      element.appendChild(mark);
+      add(flat.slice(at + len, end));
+    } else {
+      add(flat.slice(start, end));
+    }
+    if (end < flat.length) add("…");
+  }
+
+  function render(result, groups) {
+    list.textContent = "";
+    var shown = result.hits.slice(0, SHOWN);
+    shown.forEach(function (hit) {
+      var entry = store.docs[hit.doc];
+      var item = document.createElement("li");
+      item.className = "hit";
+      var title = document.createElement("div");
+      title.className = "hit-title";
+      if (entry[2]) {
+        var level = document.createElement("span");
+        level.className = "level";
+        level.setAttribute("data-level", entry[2]);
+        level.textContent = entry[2];
+        title.appendChild(level);
+        title.appendChild(document.createTextNode(" "));
+      }
+      var link = document.createElement("a");
+      link.className = "note-link";
+      link.href = noteUrl(entry[1]);
+      link.textContent = entry[0];
+      title.appendChild(link);
+      var snippet = document.createElement("div");
+      snippet.className = "hit-snippet";
+      var path = document.createElement("div");
+      path.className = "hit-path";
+      path.textContent = entry[1];
+      item.appendChild(title);
+      item.appendChild(snippet);
+      item.appendChild(path);
+      list.appendChild(item);
+      var bucket = Math.floor(hit.doc / store.meta.bucket);
+      load("x", bucket, "x/" + bucket + ".js", store.meta.version).then(function () {
+        var text = (store.texts[bucket] || {})[String(hit.doc)] || "";
+        snippetInto(snippet, text, groups);
+      }).catch(function () { /* a missing snippet is not an error worth showing */ });
+    });
+    var count = result.hits.length;
+    status.textContent = count === 0 ? "No notes found."
+      : (result.partial ? "No note has every word; " + count + " have some." : count + (count === 1 ? " result" : " results"))
+        + (count > SHOWN ? " (top " + SHOWN + " shown)" : "");
+  }
+
+  var generation = 0;
+
+  function search(query) {
+    var groups = window.kgwikiTerms.queryGroups(query);
+    var mine = ++generation;
+    if (!groups.length) {
+      list.textContent = "";
+      status.textContent = query.trim() ? "Type a longer word." : "";
+      return Promise.resolve();
+    }
+    status.textContent = "Searching…";
+    return ready().then(function () {
+      var shards = new Set();
+      groups.forEach(function (g) {
+        g.terms.forEach(function (t) { shards.add(window.kgwikiTerms.hash(t) % store.meta.shards); });
+      });
+      return Promise.all(Array.from(shards).map(function (s) {
+        return load("t", s, "t/" + s + ".js", store.meta.version);
+      }));
+    }).then(function () {
+      if (mine === generation) render(rank(groups), groups);
+    }).catch(function (err) {
+      status.textContent = "The search index could not be loaded (" + err.message + ").";
+    });
+  }
+
+  if (!input || !list) return;
+  var timer = null;
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () { search(input.value); }, 200);
+  });
+  if (form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      try {
+        window.history.replaceState(null, "", "?q=" + encodeURIComponent(input.value));
+      } catch (err) { /* some file:// setups refuse; the search still runs */ }
+      search(input.value);
+    });
+  }
+  var initial = new URLSearchParams(window.location.search).get("q");
+  if (initial) {
+    input.value = initial;
+    search(initial);
+  }
+  window.kgwikiSearch = { search: search, store: store };
+})();

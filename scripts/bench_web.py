@@ -1,0 +1,271 @@
+"""Site stages: ``kgwiki build`` (cold, no change, one note edited), ``kgwiki serve`` under load.
+
+Both run the real CLI as a child process, as a user would: the figures include interpreter
+start-up and imports, which is what a build "takes" from the command line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+from bench_common import (
+    MIB,
+    Ran,
+    StageContext,
+    StageOutput,
+    Unavailable,
+    edited,
+    kgwiki_command,
+    log_tail,
+    percentile,
+    profiled,
+    run_measured,
+    sample_notes,
+)
+
+BUILD_TIMEOUT = 1800.0
+READY_TIMEOUT = 600.0
+SINGLE_REQUESTS = 30  # pages fetched one at a time first: the service time without queueing
+
+
+def _site(ctx: StageContext) -> Path:
+    return ctx.workdir / "site"
+
+
+def _build(ctx: StageContext, label: str, profile: bool = True) -> tuple[Ran, dict[str, Any]]:
+    """``kgwiki build VAULT -o SITE --json``; the build's own report comes back as JSON."""
+    log = ctx.workdir / "logs" / f"{label}.log"
+    cmd = [*kgwiki_command(), "build", str(ctx.vault), "-o", str(_site(ctx)), "--json", "-q"]
+    ran = run_measured(profiled(cmd, ctx.profile if profile else None), timeout=BUILD_TIMEOUT,
+                       log=log)  # fmt: skip
+    if ran.timed_out:
+        raise Unavailable(f"kgwiki build timed out after {BUILD_TIMEOUT:.0f} s")
+    report = _json_in(log)
+    if report is None or ran.code not in (0, 1):  # 1: built, with broken links in the site
+        raise Unavailable(f"kgwiki build exited {ran.code}: {log_tail(log)}")
+    return ran, report
+
+
+def _json_in(log: Path) -> dict[str, Any] | None:
+    """The JSON object ``--json`` printed (the log also holds stderr lines around it)."""
+    text = log.read_text(encoding="utf-8", errors="replace")
+    start = text.find("{")
+    while start != -1:
+        try:
+            found, _ = json.JSONDecoder().raw_decode(text, start)
+        except json.JSONDecodeError:
+            start = text.find("{", start + 1)
+            continue
+        return found if isinstance(found, dict) else None
+    return None
+
+
+def _build_output(name: str, ran: Ran, report: dict[str, Any]) -> StageOutput:
+    out = StageOutput(info={
+        "internal_s": report.get("seconds"), "pages": report.get("pages"),
+        "written": report.get("written"), "unchanged": report.get("unchanged"),
+        "broken_links": len(report.get("broken_links") or []),
+        "note_link_problems": len(report.get("problems") or []),
+        "peak_mib_largest_process": round(ran.peak_mib), "cpu_s": round(ran.cpu_seconds, 1),
+    })  # fmt: skip
+    out.add(name, ran.seconds, "s")
+    return out
+
+
+def build_ready(ctx: StageContext) -> StageOutput:
+    """Setup: bring the site up to date (untimed), so the next build has little to do."""
+    ran, report = _build(ctx, "build-ready", profile=False)
+    return _build_output("setup build", ran, report)
+
+
+def build_cold(ctx: StageContext) -> StageOutput:
+    # Cold means nothing to reuse: no output folder, no parse cache, no sketch cache.
+    shutil.rmtree(_site(ctx), ignore_errors=True)
+    shutil.rmtree(ctx.vault / ".kgwiki", ignore_errors=True)
+    ran, report = _build(ctx, "build-cold")
+    return _build_output("cold build", ran, report)
+
+
+def build_nochange(ctx: StageContext) -> StageOutput:
+    ran, report = _build(ctx, "build-nochange")
+    return _build_output("no-change build", ran, report)
+
+
+def build_edit(ctx: StageContext) -> StageOutput:
+    note = sample_notes(ctx.vault, 1, ctx.seed + 1)[0]
+    with edited(note, "build"):
+        ran, report = _build(ctx, "build-edit")
+    out = _build_output("one-note build", ran, report)
+    out.info["edited"] = note.relative_to(ctx.vault).as_posix()
+    return out
+
+
+# -- serve ------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _vm_hwm_mib(pid: int) -> float | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024 / MIB
+    return None
+
+
+async def _wait_ready(base: str, proc: subprocess.Popen[bytes], log: Path) -> float:
+    import httpx
+
+    start = time.perf_counter()
+    async with httpx.AsyncClient(base_url=base, timeout=5.0) as client:
+        while time.perf_counter() - start < READY_TIMEOUT:
+            if proc.poll() is not None:
+                raise Unavailable(f"kgwiki serve exited {proc.returncode}: {log_tail(log)}")
+            try:
+                if (await client.get("/ready")).status_code == 200:
+                    return time.perf_counter() - start
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.2)
+    raise Unavailable(f"kgwiki serve not ready after {READY_TIMEOUT:.0f} s")
+
+
+async def _note_urls(base: str) -> list[str]:
+    import httpx
+
+    async with httpx.AsyncClient(base_url=base, timeout=120.0) as client:
+        response = await client.get("/api/notes")
+    if response.status_code != 200:
+        raise Unavailable(f"/api/notes answered {response.status_code}")
+    items = response.json()
+    items = items.get("notes", []) if isinstance(items, dict) else items
+    urls = [urljoin(base + "/", item["url"]) for item in items if item.get("url")]
+    if not urls:
+        raise Unavailable("/api/notes listed no note URLs")
+    return urls
+
+
+async def _load_test(urls: list[str], clients: int) -> tuple[list[float], dict[int, int], float]:
+    """``clients`` connections fetching ``urls`` (a fixed list) as fast as answers come back."""
+    import httpx
+
+    queue: asyncio.Queue[str] = asyncio.Queue()
+    for url in urls:
+        queue.put_nowait(url)
+    latencies: list[float] = []
+    codes: dict[int, int] = {}
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(limits=limits, timeout=60.0) as client:
+
+        async def worker() -> None:
+            while True:
+                try:
+                    url = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                start = time.perf_counter()
+                try:
+                    response = await client.get(url)
+                    await response.aread()
+                    code = response.status_code
+                except httpx.HTTPError:
+                    code = 0
+                latencies.append((time.perf_counter() - start) * 1000)
+                codes[code] = codes.get(code, 0) + 1
+
+        start = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(clients)))
+        elapsed = time.perf_counter() - start
+    return latencies, codes, elapsed
+
+
+def serve(ctx: StageContext) -> StageOutput:
+    try:
+        import httpx  # noqa: F401
+    except ImportError as err:
+        raise Unavailable("httpx is not installed") from err
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = ctx.workdir / "logs" / "serve.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    cmd = [*kgwiki_command(), "serve", str(ctx.vault), "--port", str(port), "--no-watch",
+           "--no-access-log", "-q"]  # fmt: skip
+    with log.open("wb") as sink:
+        proc = subprocess.Popen(profiled(cmd, ctx.profile), stdout=sink, stderr=subprocess.STDOUT)
+        try:
+            return asyncio.run(_serve_run(ctx, base, proc, log))
+        finally:
+            _stop(proc)
+
+
+async def _serve_run(ctx: StageContext, base: str, proc: subprocess.Popen[bytes], log: Path
+                     ) -> StageOutput:  # fmt: skip
+    ready_s = await _wait_ready(base, proc, log)
+    urls = await _note_urls(base)
+    rng = random.Random(f"bench-serve:{ctx.seed}")
+    picked = [rng.choice(urls) for _ in range(ctx.requests)]
+    chosen = set(picked)
+    alone = [u for u in urls if u not in chosen][:SINGLE_REQUESTS]
+    single, _, _ = await _load_test(alone, 1) if alone else ([], {}, 0.0)
+    latencies, codes, elapsed = await _load_test(picked, ctx.clients)
+    cached, _, cached_elapsed = await _load_test(picked, ctx.clients)  # now from the page cache
+    hwm = _vm_hwm_mib(proc.pid)
+    ok = codes.get(200, 0)
+    if ok == 0:
+        raise Unavailable(f"no note page answered 200 (status counts {codes})")
+    out = StageOutput(info={
+        "ready_after_s": round(ready_s, 1), "requests": len(latencies), "clients": ctx.clients,
+        "status": {str(k): v for k, v in sorted(codes.items())}, "distinct_pages": len(set(picked)),
+        "note_urls": len(urls), "workers": 1, "server_vmhwm_mib": hwm,
+    })  # fmt: skip
+    out.add("note page p50", percentile(latencies, 50), "ms")
+    out.add("note page p95", percentile(latencies, 95), "ms")
+    out.add("note page p99", percentile(latencies, 99), "ms")
+    out.add("throughput", len(latencies) / elapsed, "req/s")
+    out.add("cached page p99", percentile(cached, 99), "ms")
+    out.add("cached throughput", len(cached) / cached_elapsed, "req/s")
+    if single:
+        out.add("one client p50", percentile(single, 50), "ms")
+    if hwm is not None:
+        out.add("server VmHWM", hwm, "MiB")
+    if ok != len(latencies):
+        out.info["errors"] = len(latencies) - ok
+    return out
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """SIGINT first (uvicorn shuts down cleanly and a profiler writes its report), then kill."""
+    import signal
+
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+STAGES: dict[str, Callable[[StageContext], StageOutput]] = {
+    "build_ready": build_ready, "build_cold": build_cold, "build_nochange": build_nochange,
+    "build_edit": build_edit, "serve": serve,
+}  # fmt: skip
+

@@ -1,0 +1,202 @@
+"""Adding notes: the write token, the login cookie, CSRF, title checks, atomic writes."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from kgwiki.web.app import create_app
+from kgwiki.web.app_state import ServeSettings
+from kgwiki.web.site import Site
+from kgwiki.web.urls import LiveUrls
+
+TOKEN = "the-right-write-token"
+ORIGIN = {"origin": "http://testserver"}
+
+
+@pytest.fixture()
+def vault(tmp_path: Path, bundled_vault_dir: Path) -> Path:
+    root = tmp_path / "vault"
+    shutil.copytree(bundled_vault_dir, root, ignore=shutil.ignore_patterns(".kgwiki"))
+    return root
+
+
+@pytest.fixture()
+def client(vault: Path) -> Iterator[TestClient]:
+    app = create_app(ServeSettings(vault=vault, token=TOKEN, watch=False), site=Site.load(vault))
+    with TestClient(app, follow_redirects=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="module")
+def refusing(tmp_path_factory: pytest.TempPathFactory,
+             bundled_vault_dir: Path) -> Iterator[tuple[Path, TestClient]]:  # fmt: skip
+    """One server for the tests where every write must be refused (so nothing changes)."""
+    root = tmp_path_factory.mktemp("refusing") / "vault"
+    shutil.copytree(bundled_vault_dir, root, ignore=shutil.ignore_patterns(".kgwiki"))
+    app = create_app(ServeSettings(vault=root, token=TOKEN, watch=False), site=Site.load(root))
+    with TestClient(app, follow_redirects=False) as test_client:
+        yield root, test_client
+
+
+def _post(client: TestClient, data: object, **headers: str) -> tuple[int, dict[str, object]]:
+    response = client.post("/api/notes", json=data, headers=headers)
+    return response.status_code, response.json()
+
+
+NOTE = {"title": "Chaos Engineering", "tags": ["resilience", "#testing"], "trust": "B",
+        "body": "카오스 엔지니어링은 장애를 일부러 주입한다. See [[Kubernetes]]."}  # fmt: skip
+
+
+def test_missing_token_is_401(refusing: tuple[Path, TestClient]) -> None:
+    vault, client = refusing
+    response = client.post("/api/notes", json=NOTE)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert not (vault / "Chaos Engineering.md").exists()
+
+
+@pytest.mark.parametrize("header", [{"authorization": "Bearer wrong"},
+                                    {"x-kgwiki-token": "the-right-write-tokeN"},
+                                    {"authorization": f"Basic {TOKEN}"}])  # fmt: skip
+def test_wrong_token_is_refused(refusing: tuple[Path, TestClient], header: dict[str, str]) -> None:
+    vault, client = refusing
+    status, _ = _post(client, NOTE, **header)
+    assert status in (401, 403)
+    assert not (vault / "Chaos Engineering.md").exists()
+
+
+def test_right_token_writes_the_note_and_search_finds_it(client: TestClient, vault: Path) -> None:
+    status, data = _post(client, NOTE, authorization=f"Bearer {TOKEN}")
+    assert status == 201
+    assert data == {"path": "Chaos Engineering.md",
+                    "url": LiveUrls().note(NOTE["title"] + ".md")}  # type: ignore[operator]  # fmt: skip
+    text = (vault / "Chaos Engineering.md").read_text(encoding="utf-8")
+    assert text.startswith('---\ntitle: "Chaos Engineering"\ntags: ["resilience", "testing"]\n')
+    assert "source_trust_level: B\n" in text
+    assert "카오스 엔지니어링은" in text
+    assert not [p for p in vault.iterdir() if p.name.endswith(".tmp")]
+    for query in ("카오스", "chaos engineering"):
+        hits = client.get("/api/search", params={"q": query}).json()["hits"]
+        assert "Chaos Engineering.md" in [h["path"] for h in hits], query
+    assert client.get(str(data["url"])).status_code == 200
+    backlinks = client.get("/api/backlinks", params={"path": "10_Wiki/Topics/kubernetes.md"})
+    assert "Chaos Engineering.md" in [b["source"] for b in backlinks.json()]
+
+
+def test_the_token_header_works_too(client: TestClient) -> None:
+    status, _ = _post(client, {"title": "Header Note"}, **{"x-kgwiki-token": TOKEN})
+    assert status == 201
+
+
+@pytest.mark.parametrize("title", ["Server Architecture", "서버 아키텍처", "server-architecture",
+                                   "KUBERNETES"])  # fmt: skip
+def test_existing_names_are_409_with_the_existing_note(refusing: tuple[Path, TestClient],
+                                                       title: str) -> None:  # fmt: skip
+    _, client = refusing
+    status, data = _post(client, {"title": title, "body": "x"}, authorization=f"Bearer {TOKEN}")
+    assert status == 409
+    assert str(data["url"]).startswith("/n/10_Wiki/Topics/")
+
+
+BAD_TITLES = ["../escape", "../../etc/evil", "/tmp/abs", "a\0b", "CON", "aux.txt", "what:ever",
+              "x/y", "..", "", "  ", "back\\slash"]  # fmt: skip
+BAD_PAYLOADS = [[1, 2], "text", {"title": 3}, {"title": "t", "tags": ["a b"]},
+                {"title": "t", "trust": "Z"}, {"title": "t", "tags": [1]}]  # fmt: skip
+
+
+@pytest.mark.parametrize("title", BAD_TITLES)
+def test_titles_that_would_escape_or_are_invalid_are_400(refusing: tuple[Path, TestClient],
+                                                         title: str) -> None:  # fmt: skip
+    vault, client = refusing
+    before = {p for p in vault.parent.rglob("*")}
+    status, data = _post(client, {"title": title}, authorization=f"Bearer {TOKEN}")
+    assert status == 400
+    assert data["error"]
+    assert {p for p in vault.parent.rglob("*") if ".kgwiki" not in p.parts} <= before
+
+
+@pytest.mark.parametrize("payload", BAD_PAYLOADS)
+def test_bad_payloads_are_400(refusing: tuple[Path, TestClient], payload: object) -> None:
+    _, client = refusing
+    status, _ = _post(client, payload, authorization=f"Bearer {TOKEN}")
+    assert status == 400
+
+
+def test_a_cross_origin_api_write_is_refused(refusing: tuple[Path, TestClient]) -> None:
+    vault, client = refusing
+    status, _ = _post(client, NOTE, authorization=f"Bearer {TOKEN}", origin="http://evil.example")
+    assert status == 403
+    assert not (vault / "Chaos Engineering.md").exists()
+
+
+# -- the HTML form: login cookie and CSRF ------------------------------------------------
+
+
+def _login(client: TestClient) -> str:
+    response = client.get("/", params={"token": TOKEN})
+    assert response.status_code == 303
+    assert response.headers["location"] == "/"
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie
+    assert "samesite=strict" in cookie
+    form = client.get("/new/")
+    match = re.search(r'name="csrf" value="([^"]+)"', form.text)
+    assert match, "a logged-in form carries a CSRF token"
+    return match.group(1)
+
+
+def test_a_wrong_login_token_is_403_and_sets_no_cookie(client: TestClient) -> None:
+    response = client.get("/", params={"token": "nope"})
+    assert response.status_code == 403
+    assert "set-cookie" not in response.headers
+
+
+def test_the_form_creates_a_note_and_redirects_to_it(client: TestClient, vault: Path) -> None:
+    csrf = _login(client)
+    form = {"title": "Form Note", "tags": "forms, web", "trust": "C", "body": "From the form.",
+            "csrf": csrf}  # fmt: skip
+    response = client.post("/new/", data=form, headers=ORIGIN)
+    assert response.status_code == 303
+    assert response.headers["location"] == LiveUrls().note("Form Note.md")  # type: ignore[arg-type]
+    assert (vault / "Form Note.md").is_file()
+    again = client.post("/new/", data=form, headers=ORIGIN)
+    assert again.status_code == 409
+    assert "already exists" in again.text
+
+
+def test_the_form_without_csrf_is_403(client: TestClient, vault: Path) -> None:
+    _login(client)
+    response = client.post("/new/", data={"title": "No Csrf"}, headers=ORIGIN)
+    assert response.status_code == 403
+    assert not (vault / "No Csrf.md").exists()
+
+
+def test_the_form_from_another_origin_is_403(client: TestClient, vault: Path) -> None:
+    csrf = _login(client)
+    for headers in ({"origin": "http://evil.example"}, {"referer": "http://evil.example/x"}, {}):
+        response = client.post("/new/", data={"title": "Evil", "csrf": csrf}, headers=headers)
+        assert response.status_code == 403, headers
+    assert not (vault / "Evil.md").exists()
+
+
+def test_the_form_needs_the_login_cookie(client: TestClient, vault: Path) -> None:
+    csrf = _login(client)
+    client.cookies.clear()
+    response = client.post("/new/", data={"title": "No Cookie", "csrf": csrf}, headers=ORIGIN)
+    assert response.status_code == 403
+    assert not (vault / "No Cookie.md").exists()
+    assert "token" in client.get("/new").text, "the logged-out form says how to log in"
+
+
+def test_a_csrf_token_of_another_session_is_refused(client: TestClient, vault: Path) -> None:
+    first = _login(client)
+    _login(client)  # a new session cookie replaces the first
+    response = client.post("/new/", data={"title": "Stale", "csrf": first}, headers=ORIGIN)
+    assert response.status_code == 403
+    assert not (vault / "Stale.md").exists()

@@ -1,0 +1,102 @@
+"""Smoke test of scripts/bench.py on a tiny generated vault: the run completes and its JSON has
+the documented shape. No timing is asserted (speed is what the benchmark measures, not tests)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
+sys.path.insert(0, str(SCRIPTS))
+
+import bench  # noqa: E402
+from bench_common import percentile  # noqa: E402
+from bench_plot import extrapolate, quadratic_fit  # noqa: E402
+
+NOTES = 60
+
+
+def _bench(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(SCRIPTS / "bench.py"), *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=900)  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str, Path]:
+    work = tmp_path_factory.mktemp("bench")
+    out = work / "out.json"
+    done = _bench("--notes", str(NOTES), "--compare", "--workdir", str(work / "w"), "--json",
+                  str(out), "--requests", "60", "--clients", "8", cwd=work)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(out.read_text(encoding="utf-8")), done.stdout, work
+
+
+def test_every_stage_reports_figures_or_why_not(run: tuple[dict[str, Any], str, Path]) -> None:
+    result, _, _ = run
+    assert {"date", "machine", "sizes", "ratios", "seconds"} <= result.keys()
+    assert result["machine"]["nproc"] >= 1
+    size = result["sizes"][str(NOTES)]
+    assert size["vault"]["notes"] == NOTES
+    assert list(size["stages"]) == list(bench.ORDER)
+    for name, record in size["stages"].items():
+        assert record["status"] in ("ok", "unavailable", "skipped"), name
+        if record["status"] == "ok":
+            assert record["metrics"], name
+            for metric in record["metrics"]:
+                assert isinstance(metric["name"], str) and metric["unit"]
+                assert isinstance(metric["value"], float | int) and metric["value"] >= 0
+            assert record["peak_mib"] > 0
+        else:
+            assert record["reason"].strip(), name
+    # The library stages that exist from the start must run, not merely report.
+    for name in ("parse_cold", "load_warm"):
+        assert size["stages"][name]["status"] == "ok", size["stages"][name]
+
+
+def test_table_lists_each_stage(run: tuple[dict[str, Any], str, Path]) -> None:
+    result, stdout, _ = run
+    assert stdout.splitlines()[0].split()[:3] == ["notes", "stage", "figure"]
+    for name in result["sizes"][str(NOTES)]["stages"]:
+        assert f" {name} " in stdout
+
+
+def test_report_redraws_from_json(run: tuple[dict[str, Any], str, Path]) -> None:
+    _, _, work = run
+    plot, table = work / "plot.svg", work / "table.md"
+    done = _bench("--from-json", str(work / "out.json"), "--plot", str(plot), "--markdown",
+                  str(table), cwd=work)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert table.read_text(encoding="utf-8").startswith("| notes | stage |")
+    svg = plot.read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and "kgwiki" in svg
+
+
+def test_mkdocs_is_skipped_past_its_cap(run: tuple[dict[str, Any], str, Path]) -> None:
+    _, _, work = run
+    out = work / "capped.json"
+    done = _bench("--notes", str(NOTES), "--stages", "mkdocs", "--mkdocs-max", "10",
+                  "--workdir", str(work / "w"), "--json", str(out), cwd=work)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    record = json.loads(out.read_text(encoding="utf-8"))["sizes"][str(NOTES)]["stages"]["mkdocs"]
+    assert record["status"] == "skipped"
+    assert "quadratic" in record["reason"]
+
+
+def test_percentile_interpolates() -> None:
+    assert percentile([3.0, 1.0, 2.0], 50) == 2.0
+    assert percentile([1.0, 2.0, 3.0, 4.0, 5.0], 95) == pytest.approx(4.8)
+    assert percentile([7.0], 99) == 7.0
+
+
+def test_quadratic_fit_recovers_the_curve() -> None:
+    a, b = quadratic_fit([(1000, 31.0), (2000, 105.0)])
+    assert a * 1000**2 + b * 1000 == pytest.approx(31.0)
+    assert a * 2000**2 + b * 2000 == pytest.approx(105.0)
+    points = extrapolate({1000: 31.0, 2000: 105.0}, [1000, 2000, 10000])
+    assert [p.measured for p in points] == [True, True, False]
+    assert points[-1].seconds > 105.0 * 20  # grows faster than linearly

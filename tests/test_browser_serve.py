@@ -1,0 +1,174 @@
+"""`kgwiki serve` in a real browser: pages, links, search, graph, the new-note form, reload."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from browser_support import chromium, free_port, require_browser, screenshot
+
+pytestmark = pytest.mark.browser
+
+TOKEN = "browser-test-token"
+SERVER_ARCH = "10_Wiki/Topics/server-architecture.md"
+KUBERNETES = "10_Wiki/Topics/kubernetes.md"
+
+
+def _wait_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Poll /ready until it says 200 (bounded), failing early if the server died."""
+    for _ in range(600):
+        if process.poll() is not None:
+            pytest.fail(f"kgwiki serve exited: {log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(base + "ready", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"kgwiki serve never became ready: {log.read_text(errors='replace')}")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory,
+           bundled_vault_dir: Path) -> Iterator[tuple[str, Path]]:  # fmt: skip
+    require_browser()
+    folder = tmp_path_factory.mktemp("browser-serve")
+    vault = folder / "vault"
+    shutil.copytree(bundled_vault_dir, vault, ignore=shutil.ignore_patterns(".kgwiki"))
+    port = free_port()
+    log = folder / "serve.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kgwiki.cli.main", "serve", str(vault), "--port", str(port),
+             "--token", TOKEN],
+            stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_ready(base, process, log)
+        yield base, vault
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    printed = log.read_text(errors="replace")
+    assert f"write token {TOKEN}" in printed
+    assert f"?token={TOKEN}" in printed
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as instance:
+        yield instance
+
+
+@pytest.fixture()
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="ko-KR")
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda err: errors.append(str(err)))
+    try:
+        yield tab
+    finally:
+        context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def _wait_js(page: Any, expression: str, tries: int = 200) -> None:
+    """Poll a JS expression until true; wait_for_function would need 'unsafe-eval' in the CSP."""
+    for _ in range(tries):
+        if page.evaluate(expression):
+            return
+        page.wait_for_timeout(100)
+    pytest.fail(f"never true: {expression}")
+
+
+def _note_url(base: str, path: str) -> str:
+    stem = path.removesuffix(".md")
+    return base + "n/" + "/".join(quote(part) for part in stem.split("/")) + "/"
+
+
+def test_home_then_follow_a_wiki_link(served: tuple[str, Path], page: Any) -> None:
+    base, _ = served
+    page.goto(base)
+    assert page.locator("body").get_attribute("data-mode") == "live"
+    screenshot(page, "serve-home")
+    page.goto(_note_url(base, SERVER_ARCH))
+    assert "Server Architecture" in page.title()
+    page.locator(f".note-body a[href='{_note_url('/', KUBERNETES)}']").first.click()
+    page.wait_for_url(_note_url(base, KUBERNETES))
+    assert page.locator("h1").first.inner_text().startswith("Kubernetes")
+    screenshot(page, "serve-note-kubernetes")
+
+
+@pytest.mark.parametrize(("query", "title"), [("아키텍처", "Server Architecture"),
+                                              ("kubernetes", "Kubernetes")])  # fmt: skip
+def test_search_from_the_search_box(served: tuple[str, Path], page: Any, query: str,
+                                    title: str) -> None:  # fmt: skip
+    base, _ = served
+    page.goto(base)
+    box = page.locator("header input[name=q]")
+    box.fill(query)
+    box.press("Enter")
+    page.wait_for_url("**/search/?q=*")
+    results = page.locator("main a", has_text=title)
+    assert results.count() >= 1
+    screenshot(page, f"serve-search-{'ko' if query == '아키텍처' else 'en'}")
+
+
+def test_the_graph_draws_and_a_node_opens_its_note(served: tuple[str, Path], page: Any) -> None:
+    base, _ = served
+    page.goto(base + "graph/")
+    _wait_js(page, "!!(window.kgwikiGraph && window.kgwikiGraph.ready)")
+    point = page.evaluate(f"window.kgwikiGraph.screenPosition({json.dumps(KUBERNETES)})")
+    assert point is not None
+    screenshot(page, "serve-graph")
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_url(_note_url(base, KUBERNETES))
+
+
+def test_add_a_note_through_the_form_then_find_it(served: tuple[str, Path], page: Any) -> None:
+    base, vault = served
+    page.goto(base + "new/")
+    assert "token" in page.locator("main").inner_text(), "logged out: the form says how to log in"
+    page.goto(f"{base}?token={TOKEN}")
+    page.wait_for_url(base)
+    page.goto(base + "new/")
+    page.fill("input[name=title]", "브라우저 노트")
+    page.fill("input[name=tags]", "browser, e2e")
+    page.select_option("select[name=trust]", "B")
+    page.fill("textarea[name=body]", "Written by Playwright: 펭귄 penguins link to [[Kubernetes]].")
+    screenshot(page, "serve-new-form")
+    page.click("form.new-note-form button[type=submit]")
+    page.wait_for_url(_note_url(base, "브라우저 노트.md"))
+    assert (vault / "브라우저 노트.md").is_file()
+    assert "penguins" in page.locator("main").inner_text()
+    screenshot(page, "serve-new-note")
+    page.goto(base + "search/?q=" + quote("펭귄"))
+    assert page.locator("main a", has_text="브라우저 노트").count() >= 1
+
+
+def test_an_open_page_reloads_when_its_file_changes(served: tuple[str, Path], page: Any) -> None:
+    base, vault = served
+    page.goto(_note_url(base, KUBERNETES))
+    page.wait_for_timeout(500)  # let the EventSource connect
+    file = vault / KUBERNETES
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text + "\n\nLive edit: 라이브 리로드 marker.\n", encoding="utf-8")
+    _wait_js(page, "document.body.innerText.includes('라이브 리로드 marker')")
+    screenshot(page, "serve-live-reload")
