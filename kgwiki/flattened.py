@@ -17,6 +17,9 @@ _FENCE = re.compile(r"```([\w+#.-]*)")
 _HEADING = re.compile(r"(?:^|\s)(#{1,6}) (?=\S)")
 _HEADING_END = re.compile(r" (?=> |- |\d+\. |\| |\*\*)")
 _BLOCK_START = re.compile(r" (?=- |\d+\. )")
+_DASH_VALUE = re.compile(r"([ \t]*)([A-Za-z_][A-Za-z0-9_-]*):[ \t]+(-[ \t].*)")
+_QUOTED = re.compile(r"(\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*')")
+_DASH = re.compile(r"(?:^|[ \t])-(?:[ \t]|$)")
 
 
 def is_flattened(text: str) -> bool:
@@ -52,10 +55,32 @@ def recover_frontmatter(flat: str) -> str:
         if nested and key in KNOWN_KEYS:
             nested = False
         indent = "  " if nested else ""
-        lines.append(f"{indent}{key}: {value}".rstrip())
+        lines.append(_block_list(f"{indent}{key}: {value}".rstrip()))
         if not value and not nested:
             nested = True
     return "\n".join(lines) + "\n"
+
+
+def _block_list(line: str) -> str:
+    """``tags: - a - "b - c"`` → ``tags:`` and one ``  - item`` line per item (quotes kept)."""
+    match = _DASH_VALUE.fullmatch(line)
+    if match is None:
+        return line
+    indent, key, value = match.groups()
+    items: list[str] = []
+    current = ""
+    for index, part in enumerate(_QUOTED.split(value)):
+        if index % 2:  # a quoted scalar: never split inside it
+            current += part
+            continue
+        pieces = _DASH.split(part)
+        current += pieces[0]
+        for piece in pieces[1:]:
+            items.append(current)
+            current = piece
+    items.append(current)
+    kept = [item.strip() for item in items if item.strip()]
+    return "\n".join([f"{indent}{key}:", *(f"{indent}  - {item}" for item in kept)])
 
 
 def unflatten_body(body: str) -> str:

@@ -15,7 +15,6 @@ known (a ``#`` or ``//`` comment may already swallow the rest), and guessing wou
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Mapping
 
@@ -23,10 +22,6 @@ from kgwiki import flattened
 from kgwiki.authoring_edit import EditRefused, TextFile, split_lines
 from kgwiki.note import Note, parse_note
 from kgwiki.types import NotePath
-
-_DASH_VALUE = re.compile(r"([ \t]*)([A-Za-z_][A-Za-z0-9_-]*):[ \t]+(-[ \t].*)")
-_QUOTED = re.compile(r"(\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*')")
-_DASH = re.compile(r"(?:^|[ \t])-(?:[ \t]|$)")
 
 
 def unflatten_text(text: str) -> str | None:
@@ -38,40 +33,12 @@ def unflatten_text(text: str) -> str | None:
         return None
     flat_meta, flat_body = flattened.split_flattened(first)
     body = flattened.unflatten_body(flat_body) if flat_body.strip() else ""
-    head = "---\n" + recover_frontmatter(flat_meta) + "---\n" + body
+    head = "---\n" + flattened.recover_frontmatter(flat_meta) + "---\n" + body
     if ending != "\n":
         head = head.replace("\n", ending)
     if newline and rest:
         return head + rest
     return head
-
-
-def recover_frontmatter(flat: str) -> str:
-    """``flattened.recover_frontmatter``, with joined block lists put back under their keys."""
-    lines = flattened.recover_frontmatter(flat).split("\n")
-    return "\n".join(_block_list(line) for line in lines)
-
-
-def _block_list(line: str) -> str:
-    """``tags: - a - "b - c"`` → ``tags:`` and one ``  - item`` line per item (quotes kept)."""
-    match = _DASH_VALUE.fullmatch(line)
-    if match is None:
-        return line
-    indent, key, value = match.groups()
-    items: list[str] = []
-    current = ""
-    for index, part in enumerate(_QUOTED.split(value)):
-        if index % 2:  # a quoted scalar: never split inside it
-            current += part
-            continue
-        pieces = _DASH.split(part)
-        current += pieces[0]
-        for piece in pieces[1:]:
-            items.append(current)
-            current = piece
-    items.append(current)
-    kept = [item.strip() for item in items if item.strip()]
-    return "\n".join([f"{indent}{key}:", *(f"{indent}  - {item}" for item in kept)])
 
 
 def repair_flattened(

@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 from markdown_it.token import Token
 
+from kgwiki.flattened import recover_frontmatter
 from kgwiki.markdown import parse
 from kgwiki.repair import apply_fixes, plan_fixes
-from kgwiki.repair_flat import recover_frontmatter, unflatten_text
+from kgwiki.repair_flat import unflatten_text
 from kgwiki.types import NotePath
 from kgwiki.vault import Vault
 
