@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Container, Iterator
-from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
 
-from kgwiki.graph_records import DUPLICATE_OF, EMBED, LINK, RECORD, Edge, NodeId, wanted_id
+from kgwiki.graph_records import DUPLICATE_OF, EMBED, LINK, Edge, NodeId, wanted_id
 from kgwiki.note import LinkKind, Note
 from kgwiki.resolver import note_key
 from kgwiki.scan import NOTE_SUFFIXES
@@ -19,16 +17,7 @@ from kgwiki.vault import Vault
 DUPLICATE_KEYS = ("duplicate_of", "canonical_id")
 
 
-@dataclass(frozen=True, slots=True)
-class NewEdge:
-    """An edge about to be added; ``name`` is the target as written (also in ``attrs``)."""
-
-    target: NodeId
-    name: str
-    attrs: dict[str, Any]
-
-
-def note_edges(vault: Vault, note: Note, known: Container[str]) -> Iterator[NewEdge]:
+def note_edges(vault: Vault, note: Note, known: Container[str]) -> Iterator[Edge]:
     """The edges ``note`` writes; targets outside ``known`` notes become wanted nodes.
 
     Links inside the note (``[[#Heading]]``, or to itself) are not edges: they do not join
@@ -48,20 +37,8 @@ def note_edges(vault: Vault, note: Note, known: Container[str]) -> Iterator[NewE
             if missing is None:
                 continue
             name, target = missing, wanted_id(note_key(missing))
-        yield NewEdge(target, name, edge_attrs(source, target, kind, link.line, link.context, name))
+        yield Edge(source, target, kind, link.line, link.context, name)
     yield from _duplicate_edges(vault, note, known)
-
-
-def edge_attrs(
-    source: NodeId, target: NodeId, kind: str, line: int, context: str, name: str
-) -> dict[str, Any]:
-    """An edge's attributes, with its query record made once here.
-
-    Queries hand out ``record`` as it is: building thousands of records per query (around a
-    hub) cost more than walking the graph, as every one means reading a scattered dict.
-    """
-    return {"kind": kind, "line": line, "context": context, "name": name,
-            RECORD: Edge(source, target, kind, line, context)}  # fmt: skip
 
 
 def wanted_name(written: str, source: str, embed: bool = False) -> str | None:
@@ -105,7 +82,7 @@ def _references(note: Note) -> list[str]:
     return [ref for key in DUPLICATE_KEYS if (ref := getattr(note.meta, key))]
 
 
-def _duplicate_edges(vault: Vault, note: Note, known: Container[str]) -> Iterator[NewEdge]:
+def _duplicate_edges(vault: Vault, note: Note, known: Container[str]) -> Iterator[Edge]:
     """``duplicate_of: X`` / ``canonical_id: x-id`` as one duplicate-of edge per target."""
     seen: set[NodeId] = set()
     for key in DUPLICATE_KEYS:
@@ -121,7 +98,7 @@ def _duplicate_edges(vault: Vault, note: Note, known: Container[str]) -> Iterato
             continue
         seen.add(node)
         line, context = _frontmatter_line(note, key, ref)
-        yield NewEdge(node, ref, edge_attrs(note.path, node, DUPLICATE_OF, line, context, ref))
+        yield Edge(note.path, node, DUPLICATE_OF, line, context, ref)
 
 
 def _frontmatter_line(note: Note, key: str, ref: str) -> tuple[int, str]:

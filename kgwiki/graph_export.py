@@ -12,8 +12,8 @@ from typing import Any
 import networkx as nx
 
 from kgwiki.atomic import atomic_write_bytes, atomic_write_text
-from kgwiki.graph_records import RECORD, NodeId, is_wanted
-from kgwiki.graph_walk import adjacency
+from kgwiki.graph_index import EdgeIndex
+from kgwiki.graph_records import Edge, NodeId, is_wanted
 from kgwiki.types import NotePath
 
 FORMATS = ("graphml", "gexf", "json")
@@ -21,12 +21,26 @@ Positions = Mapping[NotePath, tuple[float, float]]
 _WANTED_OFFSET = 40.0  # how far from its first source a wanted node is drawn
 
 
+def to_networkx(attrs: Mapping[NodeId, Mapping[str, Any]], index: EdgeIndex) -> Any:
+    """The graph as a networkx MultiDiGraph; an edge's key is its number among its note's."""
+    made = nx.MultiDiGraph()
+    made.add_nodes_from(attrs.items())
+    made.add_edges_from(
+        (e.source, e.target, key, _edge_data(e))
+        for source in index.out
+        for key, e in enumerate(index.edges_of(source))
+    )
+    return made
+
+
+def _edge_data(edge: Edge) -> dict[str, Any]:
+    return {"kind": edge.kind, "line": edge.line, "context": edge.context, "name": edge.name}
+
+
 def write(graph: Any, file: Path, fmt: str) -> None:
     """Write ``graph`` to ``file`` as GraphML, GEXF (opens in Gephi) or node-link JSON."""
     if fmt == "json":
         data = nx.node_link_data(graph, edges="links")
-        for link in data["links"]:
-            link.pop(RECORD, None)
         atomic_write_text(file, json.dumps(data, ensure_ascii=False, default=_jsonable) + "\n")
         return
     if fmt not in FORMATS:
@@ -53,7 +67,7 @@ def flat_copy(graph: Any) -> Any:
 def _flat(data: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in data.items():
-        if value is None or key == RECORD:
+        if value is None:
             continue
         if isinstance(value, list | tuple | set | frozenset):
             out[key] = ",".join(str(v) for v in value)
@@ -71,22 +85,21 @@ def _jsonable(value: Any) -> Any:
 
 
 def to_node_link(
-    graph: Any, positions: Positions, subset: Iterable[NodeId] | None = None
-) -> dict[str, Any]:
+    attrs: Mapping[NodeId, Mapping[str, Any]], index: EdgeIndex, positions: Positions,
+    subset: Iterable[NodeId] | None = None,
+) -> dict[str, Any]:  # fmt: skip
     """The compact JSON the graph view draws: nodes with place and size, links with kind.
 
     ``subset`` limits it to those nodes (a local graph) and the links among them. Parallel
     edges of one kind between two notes are sent once.
     """
-    chosen = list(graph) if subset is None else [n for n in dict.fromkeys(subset) if n in graph]
+    chosen = list(attrs) if subset is None else [n for n in dict.fromkeys(subset) if n in attrs]
     members = set(chosen)
-    succ, pred = adjacency(graph)
     nodes = []
     for node in chosen:
-        data = graph.nodes[node]
-        x, y = positions.get(NotePath(node)) or _wanted_position(graph, node, positions)
-        neighbours = succ[node].keys() | pred[node].keys()
-        neighbours.discard(node)
+        data = attrs[node]
+        x, y = positions.get(NotePath(node)) or _wanted_position(index, node, positions)
+        neighbours = index.out[node].keys() | index.into[node].keys()
         nodes.append({
             "id": node, "title": str(data.get("title", node)), "tags": list(data.get("tags", ())),
             "trust": data.get("trust"), "x": x, "y": y, "wanted": bool(data.get("wanted", False)),
@@ -94,19 +107,19 @@ def to_node_link(
         })  # fmt: skip
     links: dict[tuple[str, str, str], None] = {}
     for source in chosen:
-        for target, keyed in succ[source].items():
-            if target in members and target != source:
-                for data in keyed.values():
-                    links[(source, target, data["kind"])] = None
+        for target, group in index.out[source].items():
+            if target in members:
+                for edge in group:
+                    links[(source, target, edge.kind)] = None
     return {
         "nodes": nodes,
         "links": [{"source": s, "target": t, "kind": k} for s, t, k in links],
     }
 
 
-def _wanted_position(graph: Any, node: NodeId, positions: Positions) -> tuple[float, float]:
+def _wanted_position(index: EdgeIndex, node: NodeId, positions: Positions) -> tuple[float, float]:
     """A wanted node sits near the note that wants it most, at an angle fixed by its name."""
-    wanting = graph.pred[node]
+    wanting = index.into[node]
     placed = [s for s in wanting if NotePath(s) in positions]
     sources = sorted(placed, key=lambda s: (-len(wanting[s]), s))
     if not is_wanted(node) or not sources:

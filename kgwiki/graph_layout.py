@@ -22,6 +22,7 @@ from scipy.sparse.csgraph import connected_components, shortest_path
 
 from kgwiki.atomic import atomic_write_bytes
 from kgwiki.graph_forces import FloatArray, IntArray, refine
+from kgwiki.graph_index import EdgeIndex
 from kgwiki.graph_records import is_wanted
 from kgwiki.types import NotePath
 
@@ -38,16 +39,19 @@ Positions = dict[NotePath, tuple[float, float]]
 Pairs = list[tuple[int, int]]
 
 
-def note_pairs(graph: Any, notes: Iterable[NotePath]) -> tuple[list[NotePath], Pairs]:
-    """The sorted notes and their undirected note-to-note pairs (by index), each pair once."""
+def note_pairs(edges: EdgeIndex, notes: Iterable[NotePath]) -> tuple[list[NotePath], Pairs]:
+    """The sorted notes and their undirected note-to-note pairs (by number), each pair once."""
     order = sorted(notes)
-    index = {n: i for i, n in enumerate(order)}
+    number: dict[str, int] = {n: i for i, n in enumerate(order)}
     pairs: set[tuple[int, int]] = set()
-    for source, target in graph.edges():
-        if source == target or is_wanted(target) or target not in index:
+    for source, targets in edges.out.items():
+        if is_wanted(source):
             continue
-        i, j = index[source], index[target]
-        pairs.add((i, j) if i < j else (j, i))
+        i = number[source]
+        for target in targets:
+            if not is_wanted(target):
+                j = number[target]
+                pairs.add((i, j) if i < j else (j, i))
     return order, sorted(pairs)
 
 
@@ -63,7 +67,7 @@ Keyed = tuple[str, Positions]
 
 
 def cached_layout(
-    graph: Any, notes: Mapping[NotePath, object], cache_dir: Path | None,
+    edges: EdgeIndex, notes: Mapping[NotePath, object], cache_dir: Path | None,
     previous: Keyed | None = None,
 ) -> Keyed:  # fmt: skip
     """The layout of the note graph and its key, reused when the edges have not changed.
@@ -71,7 +75,7 @@ def cached_layout(
     ``previous`` is the last layout computed in this process; the other place looked in is
     ``<cache_dir>/layout.pickle``, which is (re)written atomically after every computation.
     """
-    order, pairs = note_pairs(graph, notes)
+    order, pairs = note_pairs(edges, notes)
     key = layout_key(order, pairs)
     if previous is not None and previous[0] == key:
         return previous

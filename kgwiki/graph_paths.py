@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from itertools import pairwise
-from typing import Any
 
+from kgwiki.graph_index import Adjacency, EdgeIndex
 from kgwiki.graph_records import Hop, NodeId, is_wanted, kind_rank
-from kgwiki.graph_walk import Adjacency, check, steps
-from kgwiki.graph_walk import adjacency as raw_adjacency
+from kgwiki.graph_walk import check, steps
 from kgwiki.types import NotePath
 
 Trail = dict[NodeId, NodeId | None]  # node -> its neighbour one step nearer the search's start
 
 
 def shortest_path(
-    graph: Any, a: NotePath, b: NotePath, kinds: Iterable[str] | None = None,
+    index: EdgeIndex, a: NotePath, b: NotePath, kinds: Iterable[str] | None = None,
     directed: bool = False,
 ) -> list[Hop] | None:  # fmt: skip
     """The fewest hops from ``a`` to ``b``, each explained; None when they are not connected.
@@ -24,17 +23,16 @@ def shortest_path(
     link); ``directed`` follows links only as written. Paths go through notes only: sharing
     a wanted note does not connect two notes. ``a == b`` gives an empty path.
     """
-    check(graph, "both", a, b)
+    check(index, "both", a, b)
     accepted = frozenset(kinds) if kinds is not None else None
-    succ, pred = raw_adjacency(graph)
-    nodes = _meet_in_the_middle(succ, pred, a, b, accepted, directed)
+    nodes = _meet_in_the_middle(index.out, index.into, a, b, accepted, directed)
     if nodes is None:
         return None
-    return [_explain(succ, u, v, accepted, directed) for u, v in pairwise(nodes)]
+    return [_explain(index.out, u, v, accepted, directed) for u, v in pairwise(nodes)]
 
 
 def _meet_in_the_middle(
-    succ: Adjacency, pred: Adjacency, a: NodeId, b: NodeId, kinds: Collection[str] | None,
+    out: Adjacency, into: Adjacency, a: NodeId, b: NodeId, kinds: Collection[str] | None,
     directed: bool,
 ) -> list[NodeId] | None:  # fmt: skip
     """Breadth-first from both ends at once, always growing the smaller frontier.
@@ -56,7 +54,7 @@ def _meet_in_the_middle(
             frontier, seen, other, direction = back, after, before, backward
         following: list[NodeId] = []
         for node in frontier:
-            for nxt in steps(succ, pred, node, direction, kinds):
+            for nxt in steps(out, into, node, direction, kinds):
                 if nxt in seen or is_wanted(nxt):
                     continue
                 seen[nxt] = node
@@ -85,12 +83,12 @@ def _join(meet: NodeId, before: Trail, after: Trail) -> list[NodeId]:
 
 
 def _explain(
-    succ: Adjacency, u: NodeId, v: NodeId, kinds: Collection[str] | None, directed: bool
+    out: Adjacency, u: NodeId, v: NodeId, kinds: Collection[str] | None, directed: bool
 ) -> Hop:
     """The edge that best explains the hop u → v: written in u first, then the strongest kind."""
-    options = [(True, data) for data in succ[u].get(v, {}).values()]
+    options = [(True, edge) for edge in out[u].get(v, ())]
     if not directed:
-        options += [(False, data) for data in succ[v].get(u, {}).values()]
-    options = [o for o in options if kinds is None or o[1]["kind"] in kinds]
-    forward, data = min(options, key=lambda o: (not o[0], kind_rank(o[1]["kind"]), o[1]["line"]))
-    return Hop(NotePath(u), NotePath(v), data["kind"], data["line"], data["context"], forward)
+        options += [(False, edge) for edge in out[v].get(u, ())]
+    options = [o for o in options if kinds is None or o[1].kind in kinds]
+    forward, edge = min(options, key=lambda o: (not o[0], kind_rank(o[1].kind), o[1].line))
+    return Hop(NotePath(u), NotePath(v), edge.kind, edge.line, edge.context, forward)

@@ -1,6 +1,6 @@
 """Navigation queries around one note: its links, backlinks, neighbourhood, parents, relations.
 
-Every query walks the adjacency from its starting note, so it costs what it visits, never a
+Every query walks the edge index from its starting note, so it costs what it visits, never a
 copy of the graph (an undirected copy of a 10k-note graph costs seconds). Wanted nodes are
 leaves: a walk reaches them but does not go on through them, since two notes that want the
 same missing note are not thereby related.
@@ -8,9 +8,10 @@ same missing note are not thereby related.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from kgwiki.graph_index import EdgeIndex
 from kgwiki.graph_records import (
     ADJACENT,
     CHILD,
@@ -18,16 +19,16 @@ from kgwiki.graph_records import (
     EMBED,
     LINK,
     PARENT,
-    RECORD,
     VARIANT,
     Backlink,
     Edge,
     Neighbourhood,
     NodeId,
+    Wanted,
     is_wanted,
     kind_rank,
 )
-from kgwiki.graph_walk import Keyed, accepts, adjacency, check
+from kgwiki.graph_walk import accepts, check
 from kgwiki.types import NotePath
 
 # How a relation reads from the other end: B is A's child when A names B as parent.
@@ -35,113 +36,122 @@ INVERSE = {PARENT: CHILD, CHILD: PARENT, VARIANT: VARIANT, ADJACENT: ADJACENT,
            DUPLICATE_OF: "duplicated-by"}  # fmt: skip
 
 
-def outlinks(graph: Any, path: NotePath) -> list[Edge]:
+def outlinks(index: EdgeIndex, path: NotePath) -> list[Edge]:
     """Every edge a note writes, in the order of its lines."""
-    check(graph, "out", path)
-    succ, _ = adjacency(graph)
-    found: list[Edge] = [data[RECORD] for keyed in succ[path].values() for data in keyed.values()]
-    return sorted(found, key=lambda e: (e.line, kind_rank(e.kind), e.target))
+    check(index, "out", path)
+    return sorted(index.edges_of(path), key=lambda e: (e.line, kind_rank(e.kind), e.target))
 
 
-def backlinks(graph: Any, node: NodeId) -> list[Backlink]:
+def backlinks(index: EdgeIndex, node: NodeId) -> list[Backlink]:
     """Every edge into a node (a note or a wanted note), by source and line."""
-    check(graph, "in", node)
-    _, pred = adjacency(graph)
+    check(index, "in", node)
     found = [
-        Backlink(NotePath(source), data["line"], data["context"], data["kind"])
-        for source, keyed in pred[node].items()
-        if source != node
-        for data in keyed.values()
+        Backlink(NotePath(e.source), e.line, e.context, e.kind)
+        for group in index.into[node].values()
+        for e in group
     ]
     return sorted(found, key=lambda b: (b.source, b.line, kind_rank(b.kind)))
 
 
 def neighbourhood(
-    graph: Any, centre: NotePath, depth: int = 1, direction: str = "both",
+    index: EdgeIndex, centre: NotePath, depth: int = 1, direction: str = "both",
     kinds: Iterable[str] | None = None,
 ) -> Neighbourhood:  # fmt: skip
     """Nodes within ``depth`` hops of ``centre`` (breadth first) and the edges walked to them.
 
-    The edges are those the walk can follow from every node nearer than ``depth``: so a
-    depth-1 neighbourhood is a star, and two notes on the rim are not joined (around a hub
-    that would be most of the vault's edges, for a picture nobody could read anyway).
+    ``nodes`` come in the order the walk found them, nearest first. The edges are those the
+    walk can follow from every node nearer than ``depth``: so a depth-1 neighbourhood is a
+    star, and two notes on the rim are not joined (around a hub that would be most of the
+    vault's edges, for a picture nobody could read anyway).
     """
-    check(graph, direction, centre)
-    succ, pred = adjacency(graph)
-    accepted = frozenset(kinds) if kinds is not None else None
+    check(index, direction, centre)
+    if kinds is not None:
+        return _filtered(index, centre, depth, direction, frozenset(kinds))
+    out, into = index.out, index.into
     distance: dict[NodeId, int] = {centre: 0}
-    walked: list[Keyed] = []  # the parallel edges of each pair walked
+    edges: list[Edge] = []
     frontier: list[NodeId] = [centre]
     for step in range(1, depth + 1):
         ring: list[NodeId] = []
         for node in frontier:
             if direction != "in":
-                for target, keyed in succ[node].items():
-                    if accepted is None or accepts(keyed, accepted):
-                        walked.append(keyed)
-                        if target not in distance:
-                            distance[target] = step
-                            ring.append(target)
+                for target, group in out[node].items():
+                    edges.extend(group)
+                    if target not in distance:
+                        distance[target] = step
+                        ring.append(target)
             if direction == "out":
                 continue
-            for source, keyed in pred[node].items():
-                if accepted is not None and not accepts(keyed, accepted):
-                    continue
+            for source, group in into[node].items():
                 # Walking both ways, an edge from an inner node is also that node's out-edge,
-                # recorded when it is expanded: record it here only when its source is on the
-                # rim (and so is never expanded).
+                # taken when it is expanded: take it here only when its source is on the rim
+                # (and so is never expanded).
                 if direction == "in" or distance.get(source, step) == depth:
-                    walked.append(keyed)
+                    edges.extend(group)
                 if source not in distance:
                     distance[source] = step
                     ring.append(source)
         frontier = [n for n in ring if not is_wanted(n)]
-    nodes: list[NodeId] = [centre]
+    return Neighbourhood(centre, tuple(distance), distance, tuple(edges))
+
+
+def _filtered(
+    index: EdgeIndex, centre: NotePath, depth: int, direction: str, kinds: frozenset[str]
+) -> Neighbourhood:
+    """``neighbourhood`` through edges of some kinds only (the same walk, edge by edge)."""
+    distance: dict[NodeId, int] = {centre: 0}
+    edges: list[Edge] = []
+    frontier: list[NodeId] = [centre]
     for step in range(1, depth + 1):
-        nodes += sorted(n for n, d in distance.items() if d == step)
-    edges = tuple(
-        data[RECORD]
-        for keyed in walked
-        for data in keyed.values()
-        if accepted is None or data["kind"] in accepted
-    )
-    return Neighbourhood(centre, tuple(nodes), distance, edges)
+        ring: list[NodeId] = []
+        for node in frontier:
+            reached = []
+            if direction != "in":
+                reached += [(t, g, True) for t, g in index.out[node].items() if accepts(g, kinds)]
+            if direction != "out":
+                reached += [(s, g, False) for s, g in index.into[node].items() if accepts(g, kinds)]
+            for other, group, outward in reached:
+                if outward or direction == "in" or distance.get(other, step) == depth:
+                    edges.extend(e for e in group if e.kind in kinds)
+                if other not in distance:
+                    distance[other] = step
+                    ring.append(other)
+        frontier = [n for n in ring if not is_wanted(n)]
+    return Neighbourhood(centre, tuple(distance), distance, tuple(edges))
 
 
-def _parents(graph: Any, path: NodeId) -> Iterator[NodeId]:
+def _parents(index: EdgeIndex, path: NodeId) -> Iterator[NodeId]:
     """A note's parents: those it names as parent (by line), then those naming it as child.
 
     Lazily, because a parent's own backlinks may number thousands and the first parent
     named usually settles the question.
     """
-    succ, pred = adjacency(graph)
     named = sorted(
-        (data["line"], target)
-        for target, keyed in succ[path].items()
-        for data in keyed.values()
-        if data["kind"] == PARENT and not is_wanted(target) and target != path
+        (e.line, e.target)
+        for e in index.edges_of(path)
+        if e.kind == PARENT and not is_wanted(e.target) and e.target != path
     )
     yield from (target for _, target in named)
     adopted = sorted(
-        (source, data["line"])
-        for source, keyed in pred[path].items()
-        for data in keyed.values()
-        if data["kind"] == CHILD and source != path
+        (e.source, e.line)
+        for group in index.into[path].values()
+        for e in group
+        if e.kind == CHILD and e.source != path
     )
     yield from (source for source, _ in adopted)
 
 
-def parents_chain(graph: Any, path: NotePath) -> list[NotePath]:
+def parents_chain(index: EdgeIndex, path: NotePath) -> list[NotePath]:
     """Breadcrumbs: the first parent, its first parent, … listed root first.
 
     A parent already on the chain ends it, so a cycle of parents cannot loop.
     """
-    check(graph, "both", path)
+    check(index, "both", path)
     chain: list[NotePath] = []
     seen: set[NodeId] = {path}
     current: NodeId = path
     while True:
-        parent = next((p for p in _parents(graph, current) if p not in seen), None)
+        parent = next((p for p in _parents(index, current) if p not in seen), None)
         if parent is None:
             break
         chain.append(NotePath(parent))
@@ -151,14 +161,13 @@ def parents_chain(graph: Any, path: NotePath) -> list[NotePath]:
     return chain
 
 
-def relations(graph: Any, path: NotePath) -> dict[str, list[NotePath]]:
+def relations(index: EdgeIndex, path: NotePath) -> dict[str, list[NotePath]]:
     """Typed relations of a note, declared by it or (read backwards) by the other note.
 
     Kinds: parent, child, variant, adjacent, duplicate-of, duplicated-by and any kind a
     kgwiki.toml adds. Plain links and embeds are not relations; wanted targets are left out.
     """
-    check(graph, "both", path)
-    succ, pred = adjacency(graph)
+    check(index, "both", path)
     found: dict[str, list[NotePath]] = {}
 
     def add(kind: str, other: NodeId) -> None:
@@ -168,16 +177,37 @@ def relations(graph: Any, path: NotePath) -> dict[str, list[NotePath]]:
                 members.append(NotePath(other))
 
     declared = sorted(
-        (data["line"], data["kind"], target)
-        for target, keyed in succ[path].items()
-        for data in keyed.values()
-        if data["kind"] not in (LINK, EMBED)
+        (e.line, e.kind, e.target) for e in index.edges_of(path) if e.kind not in (LINK, EMBED)
     )
     for _, kind, target in declared:
         add(kind, target)
-    for source, keyed in sorted(pred[path].items()):
-        for data in keyed.values():
-            written: str = data["kind"]
-            if written not in (LINK, EMBED):
-                add(INVERSE.get(written, written), source)
+    for source, group in sorted(index.into[path].items()):
+        for e in group:
+            if e.kind not in (LINK, EMBED):
+                add(INVERSE.get(e.kind, e.kind), source)
     return found
+
+
+def orphans(index: EdgeIndex, notes: Iterable[NotePath]) -> list[NotePath]:
+    """Notes with no edge in or out (links to wanted notes count as edges)."""
+    return sorted(p for p in notes if not index.out[p] and not index.into[p])
+
+
+def dead_ends(index: EdgeIndex, notes: Iterable[NotePath]) -> list[NotePath]:
+    """Notes with no outgoing edge to another existing note (orphans included)."""
+    return sorted(p for p in notes if all(is_wanted(t) for t in index.out[p]))
+
+
+def wanted(index: EdgeIndex, attrs: Mapping[NodeId, Mapping[str, Any]]) -> list[Wanted]:
+    """Missing notes, most wanted first (by notes wanting them, then by links, then name)."""
+    found = [
+        Wanted(
+            str(attrs[node]["title"]),
+            len(sources),
+            tuple(NotePath(s) for s in sorted(sources)),
+            sum(len(group) for group in sources.values()),
+        )
+        for node, sources in index.into.items()
+        if is_wanted(node)
+    ]
+    return sorted(found, key=lambda w: (-w.count, -w.links, w.name.casefold()))

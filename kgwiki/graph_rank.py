@@ -13,6 +13,7 @@ import networkx as nx
 import numpy as np
 from scipy.sparse import csr_matrix
 
+from kgwiki.graph_index import EdgeIndex
 from kgwiki.graph_records import Hub, is_wanted
 from kgwiki.types import NotePath
 
@@ -23,12 +24,13 @@ DAMPING = 0.85
 TOLERANCE = 1e-10
 
 
-def _note_edges(graph: Any) -> Counter[tuple[str, str]]:
-    """Note-to-note edges with multiplicity (three links weigh more than one)."""
+def _note_edges(index: EdgeIndex) -> Counter[tuple[str, str]]:
+    """Note-to-note pairs with multiplicity (three links weigh more than one)."""
     weights: Counter[tuple[str, str]] = Counter()
-    for source, target in graph.edges():
-        if source != target and not is_wanted(target):
-            weights[(source, target)] += 1
+    for source, targets in index.out.items():
+        for target, group in targets.items():
+            if not is_wanted(target):
+                weights[(source, target)] = len(group)
     return weights
 
 
@@ -56,24 +58,24 @@ def pagerank(notes: list[NotePath], weights: Counter[tuple[str, str]]) -> np.nda
     return rank
 
 
-def hubs(graph: Any, notes: list[NotePath]) -> list[Hub]:
+def hubs(index: EdgeIndex, notes: list[NotePath]) -> list[Hub]:
     """Every note ranked by PageRank, best first (ties by path, so the order is stable)."""
     if not notes:
         return []
-    weights = _note_edges(graph)
+    weights = _note_edges(index)
     scores = pagerank(notes, weights)
     inbound: Counter[str] = Counter(t for _, t in weights)
     order = sorted(range(len(notes)), key=lambda i: (-scores[i], notes[i]))
     return [Hub(notes[i], float(scores[i]), inbound[notes[i]]) for i in order]
 
 
-def communities(graph: Any, notes: list[NotePath]) -> list[list[NotePath]]:
+def communities(index: EdgeIndex, notes: list[NotePath]) -> list[list[NotePath]]:
     """Louvain communities of the undirected note graph, largest first, each sorted."""
     if not notes:
         return []
     undirected = nx.Graph()
     undirected.add_nodes_from(sorted(notes))
-    for (source, target), weight in sorted(_note_edges(graph).items()):
+    for (source, target), weight in sorted(_note_edges(index).items()):
         if undirected.has_edge(source, target):
             undirected[source][target]["weight"] += weight
         else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from kgwiki.types import NotePath
@@ -31,9 +31,6 @@ CUSTOM_KIND_RANK = 5  # kinds a kgwiki.toml adds rank between declared and plain
 # paths of files ending in .md/.markdown, so this prefix cannot collide with one.
 WANTED_PREFIX = "wanted:"
 
-# The edge attribute holding the edge's ready-made Edge record (never exported).
-RECORD = "record"
-
 NodeId = str
 """A graph node: a NotePath for a note, ``wanted:<key>`` for a wanted note."""
 
@@ -52,17 +49,22 @@ def kind_rank(kind: str) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Edge:
-    """One written reference: ``source`` names ``target`` at ``line`` of the source note."""
+    """One written reference: ``source`` names ``target`` at ``line`` of the source note.
+
+    ``name`` is the target as written (``K8s``, ``../x.md``); two edges that differ only in
+    spelling are the same edge.
+    """
 
     source: NodeId
     target: NodeId
     kind: str
     line: int
     context: str = ""
+    name: str = field(default="", compare=False)
 
     def to_json(self) -> dict[str, Any]:
         return {"source": self.source, "target": self.target, "kind": self.kind,
-                "line": self.line, "context": self.context}  # fmt: skip
+                "line": self.line, "context": self.context, "name": self.name}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,9 +108,10 @@ class Hop:
 
 @dataclass(frozen=True, slots=True)
 class Neighbourhood:
-    """The nodes within some distance of a centre, and the edges among them.
+    """The nodes within some distance of a centre, and the edges walked to reach them.
 
-    ``nodes`` is ordered by distance, then id; ``distance`` gives each node's hop count.
+    ``nodes`` come in the order they were found, nearest first (the centre first);
+    ``distance`` gives each node's hop count.
     """
 
     centre: NotePath

@@ -22,7 +22,10 @@ def vault(tmp_path: Path) -> Vault:
 
 
 def snapshot(graph: KnowledgeGraph) -> tuple[Any, ...]:
-    """Everything a query can see: nodes with attributes, and every edge with its line."""
+    """Everything a query can see: nodes with attributes, and every edge with its line.
+
+    Also checks that the edge index the queries walk holds what the networkx graph holds.
+    """
     nodes = sorted(
         (n, sorted((k, str(v).casefold() if k == "title" else v) for k, v in d.items()))
         for n, d in graph.graph.nodes(data=True)
@@ -30,6 +33,17 @@ def snapshot(graph: KnowledgeGraph) -> tuple[Any, ...]:
     edges = sorted(
         (u, v, d["kind"], d["line"], d["context"]) for u, v, d in graph.graph.edges(data=True)
     )
+    index = graph.index
+    indexed = sorted(
+        (e.source, e.target, e.kind, e.line, e.context)
+        for node in index.out
+        for e in index.edges_of(node)
+    )
+    assert indexed == edges
+    assert set(index.out) == set(index.into) == set(graph.graph.nodes)
+    for target, sources in index.into.items():
+        for source, group in sources.items():
+            assert index.out[source][target] is group
     return nodes, edges, graph.tags()
 
 
@@ -101,6 +115,7 @@ def test_deleting_a_note_makes_links_to_it_wanted(vault: Vault) -> None:
 def test_remove_note_without_the_vault_keeps_the_written_names(vault: Vault) -> None:
     graph = KnowledgeGraph.build(vault)
     graph.remove_note("alpha.md")
+    snapshot(graph)  # graph and index agree
     assert "alpha.md" not in graph
     assert sorted((b.source, b.kind, b.line) for b in graph.backlinks("wanted:alpha")) == [
         ("gamma.md", "parent", 6), ("home.md", "embed", 11), ("home.md", "link", 7),

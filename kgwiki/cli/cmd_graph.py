@@ -102,7 +102,8 @@ def _neighbours(args: argparse.Namespace, vault: Vault, graph: KnowledgeGraph) -
         elif near == far + 1:
             via.setdefault(edge.source, set()).add(f"←{edge.kind}")
     for distance in range(1, args.depth + 1):
-        ring = [n for n in found.nodes if found.distance[n] == distance]
+        ring = sorted((n for n in found.nodes if found.distance[n] == distance),
+                      key=lambda n: graph.title(n).casefold())  # fmt: skip
         if ring:
             print(f"\n{distance} hop{'s' if distance > 1 else ''}:")
             _table([(_label(graph, n), " ".join(sorted(via.get(n, ()))), _where(n)) for n in ring])
