@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,3 +31,13 @@ def shared_dir() -> Path:
             pytest.fail(f"KGWIKI_REQUIRE_SHARED=1 but {SHARED} is missing")
         pytest.skip(f"{SHARED} is absent (a clone without ../shared/)")
     return SHARED
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _leave_shared_untouched() -> Iterator[None]:
+    """../shared/ is test data: remove any cache a test left there (root ignores read-only)."""
+    yield
+    if SHARED.is_dir():
+        for cache in SHARED.rglob(".kgwiki"):
+            if cache.is_dir():
+                shutil.rmtree(cache, ignore_errors=True)
