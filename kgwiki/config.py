@@ -66,8 +66,8 @@ class Config:
         default_factory=lambda: dict(DEFAULT_RELATION_LABELS)
     )
     trust: TrustConfig = field(default_factory=TrustConfig)
-    duplicate_threshold: float = 0.8
-    shingle_size: int = 5
+    duplicate_threshold: float = 0.6
+    shingle_size: int = 3
     ignore: tuple[str, ...] = (".obsidian", ".git", ".trash", ".kgwiki", "node_modules")
     cache_dir: str = ".kgwiki"
     source: Path | None = None
@@ -123,6 +123,9 @@ def _from_mapping(data: Mapping[str, Any], path: Path) -> Config:
         key: tuple(value) if isinstance(value, list) else value for key, value in trust.items()
     }
     trust_cfg = replace(config.trust, **trust_values)
+    threshold = float(dupes.get("threshold", config.duplicate_threshold))
+    if not 0.5 <= threshold <= 1.0:
+        raise ConfigError(f"{path}: [duplicates] threshold must be between 0.5 and 1, not {threshold}")
     vault = data.get("vault")
     return replace(
         config,
@@ -131,7 +134,7 @@ def _from_mapping(data: Mapping[str, Any], path: Path) -> Config:
         base_url=str(site.get("base_url", config.base_url)),
         relation_labels=labels,
         trust=trust_cfg,
-        duplicate_threshold=float(dupes.get("threshold", config.duplicate_threshold)),
+        duplicate_threshold=threshold,
         shingle_size=int(dupes.get("shingle_size", config.shingle_size)),
         ignore=tuple(data.get("ignore", config.ignore)),
     )

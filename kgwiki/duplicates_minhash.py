@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import datasketch
 import numpy as np
 import numpy.typing as npt
 from datasketch import LeanMinHash, MinHash
@@ -46,7 +47,8 @@ class SketchParams:
 
     def key(self) -> str:
         return (f"kgwiki {__version__} tokens {TOKENIZER_VERSION} k {self.shingle_size} "
-                f"perm {self.num_perm} seed {self.seed} {_SCHEME}")  # fmt: skip
+                f"datasketch {datasketch.__version__} {_SCHEME} perm {self.num_perm} "
+                f"seed {self.seed}")  # fmt: skip
 
 
 @lru_cache(maxsize=4)

@@ -26,18 +26,32 @@ from kgwiki.sections import section_kind
 
 Hashes = npt.NDArray[np.uint64]
 
-TOKENIZER_VERSION = 1
+# Bump when tokens or hashes change; the Unicode version decides what isalnum() says.
+TOKENIZER_VERSION = f"2/unicode-{unicodedata.unidata_version}"
 _WORD, _CJK = 1, 2
 _CJK_RANGES = ((0x3040, 0x30FF), (0x3131, 0x318E), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
                (0xAC00, 0xD7A3), (0xF900, 0xFAFF))  # fmt: skip
 _U64 = np.uint64
 _MUL_LEFT, _MUL_RIGHT = _U64(0x165667B19E3779F9), _U64(0xD6E8FEB86659FD93)
-_OFFSETS = 64  # distinct per-offset multipliers; longer words reuse them cyclically
-_OFFSET_MUL = (np.random.default_rng(0x6B67).integers(0, 2**63, _OFFSETS, dtype=np.uint64)
-               * _U64(2) + _U64(1))  # odd: a multiplication that loses no bits  # fmt: skip
 _SALT_UNI, _SALT_LINE = _U64(0x27D4EB2F165667C5), _U64(0x85EBCA77C2B2AE63)
 _SHINGLE_MUL = _U64(0x100000001B3)  # odd, so the polynomial keeps token order
 _MASK = (1 << 64) - 1
+_OFFSETS = 64  # distinct per-offset multipliers; longer words reuse them cyclically
+
+
+def _offset_multipliers() -> npt.NDArray[np.uint64]:
+    """Odd 64-bit constants from splitmix64 in plain integers (a numpy RNG stream may change
+    between numpy versions, and cached sketches must not)."""
+    state, out = 0x6B67, []
+    for _ in range(_OFFSETS):
+        state = (state + 0x9E3779B97F4A7C15) & _MASK
+        z = ((state ^ (state >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK
+        out.append((z ^ (z >> 31)) | 1)
+    return np.array(out, dtype=np.uint64)
+
+
+_OFFSET_MUL = _offset_multipliers()
 
 
 def _classes() -> npt.NDArray[np.uint8]:

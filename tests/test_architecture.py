@@ -47,6 +47,7 @@ THIRD_PARTY_HOME = {
     "markdown_it": {"markdown", "markdown_rules"},
     "mdit_py_plugins": {"markdown", "markdown_rules"},
     "networkx": {"graph"},
+    "datasketch": {"duplicates"},
     "whoosh": {"search", "analysis"},
     "starlette": {"web"},
     "jinja2": {"web"},

@@ -194,9 +194,14 @@ def test_planted_pairs_keep_the_original(
     # originals are rated, so the keep decision must favour each original.
     root, planted = planted_vault
     vault = Vault.load(root, use_cache=False)
-    for pair in find_duplicates(vault):
+    pairs = find_duplicates(vault)
+    for pair in pairs:
         if (pair.a, pair.b) in planted:
             assert not pair.keep.startswith("90_Copies/"), pair
+    found = duplicate_problems(vault, pairs)
+    suspected = {d.path for d in found if d.code == "duplicate-suspected"}
+    assert suspected == {p.drop for p in pairs if p.kind == "content"}
+    assert all(path.startswith("90_Copies/") for path in suspected)
 
 
 def test_dupes_cli_json(planted_vault: tuple[Path, set[tuple[NotePath, NotePath]]],
@@ -381,8 +386,8 @@ def test_colliding_names_pair_up_but_two_index_files_do_not(tmp_path: Path) -> N
     pairs = find_duplicates(vault, detector=detector)
     names = [(p.a, p.b) for p in pairs if p.kind == "name"]
     assert names == [("cache.md", "caching.md")]
-    codes = [(d.path, d.code) for d in duplicate_problems(vault)]
-    assert ("cache.md", "duplicate-name") in codes
+    codes = [(d.path, d.code, d.line) for d in duplicate_problems(vault)]
+    assert ("cache.md", "duplicate-name", 2) in codes  # the title: line
 
 
 def test_keep_prefers_trust_then_backlinks(tmp_path: Path) -> None:

@@ -126,8 +126,10 @@ def _print_dupes(pairs: list[DuplicatePair], threshold: float) -> None:
         print(f"{pair.similarity:.2f}  {pair.kind:<8}  keep {pair.keep}")
         print(f"{'':16}drop {pair.drop}")
         print(f"{'':16}why: {pair.reason}; found by {pair.evidence}")
-    content = sum(pair.kind == "content" for pair in pairs)
-    print(f"{len(pairs)} pairs ({content} near-duplicates at similarity ≥ {threshold:.2f})")
+    kinds = {kind: sum(pair.kind == kind for pair in pairs) for kind in ("declared", "content",
+                                                                        "name")}  # fmt: skip
+    print(f"{len(pairs)} pairs: {kinds['declared']} declared, {kinds['content']} near-duplicate "
+          f"text (similarity ≥ {threshold:.2f}), {kinds['name']} colliding names")
 
 
 def _print_table(rows: list[tuple[str, ...]]) -> None:
