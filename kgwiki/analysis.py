@@ -1,7 +1,7 @@
 """Text analysis for search: Hangul/Han/Kana runs as overlapping bigrams, Latin words stemmed.
 
-One tokenizer pass (:func:`spans`) serves the index, the queries, the highlighter and the static site's
-client-side index, so the server and the browser agree on every term. The rules, which
+One tokenizer pass (:func:`spans`) serves the index, the queries, the highlighter and the
+static site's client-side index, so the server and the browser agree on every term. The rules, which
 ``docs/search.md`` spells out for the JavaScript side:
 
 - A *CJK run* is a maximal run of Hangul, Han or Kana characters. A run of n ≥ 2 characters
@@ -40,12 +40,12 @@ LETTER = f"[^\\W_{_CJK}]"
 """A regex class for the characters of a (non-CJK) word."""
 TOKEN = re.compile(f"(?P<cjk>[{_CJK}]+)|(?P<word>{LETTER}+)")
 """A CJK run or a word: the units the analyzer splits text into."""
-_HANGUL = re.compile("[\uac00-\ud7af]+")
 
 # Bare query words that are too common to require (phrases keep them; the index keeps all).
-STOP_WORDS = frozenset(
-    ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "how", "in", "is", "it", "of", "on", "or", "the", "to", "was", "what", "when", "where", "which", "who", "why", "with"]
-)
+STOP_WORDS = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "how", "in", "is", "it",
+    "of", "on", "or", "the", "to", "was", "what", "when", "where", "which", "who", "why", "with",
+})  # fmt: skip
 
 
 @lru_cache(maxsize=200_000)
@@ -103,11 +103,6 @@ def is_cjk(text: str) -> bool:
     """True when ``text`` is made only of CJK characters (one run)."""
     match = TOKEN.fullmatch(text)
     return match is not None and match.group("cjk") is not None
-
-
-def hangul_runs(text: str) -> list[str]:
-    """The Hangul runs of ``text`` (for particle handling in queries)."""
-    return _HANGUL.findall(text)
 
 
 class KoreanAnalyzer(Analyzer):  # type: ignore[misc]  # whoosh is untyped

@@ -125,7 +125,9 @@ def _from_mapping(data: Mapping[str, Any], path: Path) -> Config:
     trust_cfg = replace(config.trust, **trust_values)
     threshold = float(dupes.get("threshold", config.duplicate_threshold))
     if not 0.5 <= threshold <= 1.0:
-        raise ConfigError(f"{path}: [duplicates] threshold must be between 0.5 and 1, not {threshold}")
+        raise ConfigError(
+            f"{path}: [duplicates] threshold must be between 0.5 and 1, not {threshold}"
+        )
     vault = data.get("vault")
     return replace(
         config,

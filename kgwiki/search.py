@@ -12,6 +12,8 @@ writer (this process or another) commits, because opening one costs far more tha
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,19 +22,17 @@ from typing import Any
 
 from whoosh import scoring
 
+from kgwiki.search_columns import ColumnCache, Indexed
 from kgwiki.search_index import IndexUpdate, apply, plan, rebuild_plan
 from kgwiki.search_query import TRUST_LEVELS
-from kgwiki.search_rank import trust_factors
 from kgwiki.search_results import Hit, SearchResults, TrustWeighting
 from kgwiki.search_run import run_query
 from kgwiki.search_store import (
     STAMP,
     WRITER_TIMEOUT,
-    Indexed,
     IndexLockedError,
     IndexUnavailableError,
     create,
-    live_documents,
     open_existing,
 )
 from kgwiki.types import NotePath
@@ -40,7 +40,7 @@ from kgwiki.vault import Vault
 
 __all__ = [
     "Hit", "IndexLockedError", "IndexUnavailableError", "IndexUpdate", "SearchIndex",
-    "SearchResults", "TrustWeighting", "default_index_dir",
+    "SearchResults", "TrustWeighting", "cache_index_dir", "default_index_dir",
 ]  # fmt: skip
 
 # Titles and aliases are a few words long: normalise their length less than the body's.
@@ -49,6 +49,13 @@ WEIGHTING = scoring.BM25F(B=0.75, K1=1.2, title_B=0.3, aliases_B=0.3)
 
 def default_index_dir(vault: Vault) -> Path:
     return vault.root / vault.config.cache_dir / "index"
+
+
+def cache_index_dir(vault: Vault) -> Path:
+    """Where the index of a read-only vault goes: ``$XDG_CACHE_HOME/kgwiki/index-<hash>``."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    digest = hashlib.blake2b(str(vault.root).encode("utf-8"), digest_size=8).hexdigest()
+    return base / "kgwiki" / f"index-{digest}"
 
 
 class SearchIndex:
@@ -67,6 +74,7 @@ class SearchIndex:
         self._open_searcher()
         self._live: tuple[int, dict[NotePath, Indexed]] | None = None
         self._recovered = False
+        self._columns = ColumnCache(weighting)
         self._trust: tuple[Any, list[float]] | None = None
         levels = sorted(weighting.levels, key=lambda k: -weighting.levels[k])
         self._levels: Sequence[str] = levels or TRUST_LEVELS
@@ -82,9 +90,20 @@ class SearchIndex:
     ) -> SearchIndex:
         """Open (or create) the index; one that exists but will not open is rebuilt now.
 
-        A missing index is created empty: call :meth:`update` to fill it.
+        A missing index is created empty: call :meth:`update` to fill it. Without ``index_dir``
+        the index lives in the vault, or in the user's cache folder when the vault is read-only.
         """
-        folder = Path(index_dir) if index_dir is not None else default_index_dir(vault)
+        if index_dir is not None:
+            return cls._open_at(Path(index_dir), vault, trust_weight, timeout)
+        try:
+            return cls._open_at(default_index_dir(vault), vault, trust_weight, timeout)
+        except IndexUnavailableError:
+            return cls._open_at(cache_index_dir(vault), vault, trust_weight, timeout)
+
+    @classmethod
+    def _open_at(
+        cls, folder: Path, vault: Vault, trust_weight: float | None, timeout: float
+    ) -> SearchIndex:
         trust = vault.config.trust
         weighting = TrustWeighting(levels=dict(trust.levels), unknown=trust.unknown_level_score)
         if trust_weight is not None:
@@ -130,13 +149,13 @@ class SearchIndex:
         if self._live is not None and self._live[0] == writer.generation - 1:
             return self._live[1]
         with writer.reader() as reader:
-            return live_documents(reader)
+            return self._columns.live_documents(reader)
 
     def _live_docs(self) -> dict[NotePath, Indexed]:
         generation = self._searcher.reader().generation()
         generation = -2 if generation is None else generation  # empty: never reuse its map
         if self._live is None or self._live[0] != generation:
-            self._live = (generation, live_documents(self._searcher.reader()))
+            self._live = (generation, self._columns.live_documents(self._searcher.reader()))
         return self._live[1]
 
     # -- reading ---------------------------------------------------------------------------
@@ -159,7 +178,7 @@ class SearchIndex:
     def _factors(self) -> list[float]:
         """Trust multipliers by document number, computed once per searcher."""
         if self._trust is None or self._trust[0] is not self._searcher:
-            self._trust = (self._searcher, trust_factors(self._searcher, self.weighting))
+            self._trust = (self._searcher, self._columns.trust_factors(self._searcher.reader()))
         return self._trust[1]
 
     def refresh(self) -> None:
@@ -204,7 +223,8 @@ class SearchIndex:
 
     def close(self) -> None:
         with self._lock:
-            self._searcher.close()
+            if not self._searcher.is_closed:
+                self._searcher.close()
 
     def __enter__(self) -> SearchIndex:
         return self

@@ -18,14 +18,15 @@ from whoosh.writing import CLEAR
 
 from kgwiki.note import Note
 from kgwiki.progress import progress
+from kgwiki.search_columns import Indexed
 from kgwiki.search_schema import note_document
-from kgwiki.search_store import WRITER_TIMEOUT, Indexed, acquire_writer
+from kgwiki.search_store import WRITER_TIMEOUT, acquire_writer
 from kgwiki.types import NotePath
 
 # Below this many notes, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 500
 # Per sub-writer pool size before postings spill to disk; two workers stay well under 1 GB.
-LIMIT_MB = 256
+LIMIT_MB = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,17 +49,21 @@ class IndexUpdate:
                 "removed": list(self.removed)}  # fmt: skip
 
 
-def plan(indexed: Mapping[NotePath, Indexed], notes: Mapping[NotePath, Note]) -> IndexUpdate:
+Live = Mapping[NotePath, Indexed]
+Notes = Mapping[NotePath, Note]
+
+
+def plan(indexed: Live, notes: Notes) -> IndexUpdate:
     """Compare the index's content hashes with the notes' (pure)."""
     added = sorted(p for p in notes if p not in indexed)
     changed = sorted(
-        p for p, note in notes.items() if p in indexed and indexed[p].content_hash != note.content_hash
+        p for p, n in notes.items() if p in indexed and indexed[p].content_hash != n.content_hash
     )
     removed = sorted(p for p in indexed if p not in notes)
     return IndexUpdate(tuple(added), tuple(changed), tuple(removed))
 
 
-def rebuild_plan(indexed: Mapping[NotePath, Indexed], notes: Mapping[NotePath, Note]) -> IndexUpdate:
+def rebuild_plan(indexed: Live, notes: Notes) -> IndexUpdate:
     """A rebuild re-adds everything; report it as added, changed and removed all the same."""
     return IndexUpdate(
         tuple(sorted(p for p in notes if p not in indexed)),

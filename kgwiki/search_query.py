@@ -124,9 +124,8 @@ class _Parser:
 
     def parse(self) -> AllOf:
         nodes = self._sequence()
-        if self.at < len(self.tokens):
-            tok = self.tokens[self.at]
-            raise QueryError(f"unexpected {tok.text!r} at column {tok.column}")
+        if self.at < len(self.tokens):  # only a ")" stops a sequence early
+            raise QueryError(f"unmatched ) at column {self.tokens[self.at].column}")
         return AllOf(tuple(nodes))
 
     def _peek(self) -> _Tok | None:

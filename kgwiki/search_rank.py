@@ -17,8 +17,6 @@ from typing import Any
 
 from whoosh import collectors
 
-from kgwiki.search_results import TrustWeighting
-
 
 @dataclass(frozen=True, slots=True)
 class NameBoost:
@@ -43,25 +41,6 @@ class _RankingCollector(collectors.TopCollector):  # type: ignore[misc]  # whoos
         docnum = self.offset + sub_docnum
         score = (self.matcher.score() + self.bonus.get(docnum, 0.0)) * self.factors[docnum]
         return self._collect(docnum, score)
-
-
-def trust_factors(searcher: Any, weighting: TrustWeighting) -> list[float]:
-    """Every document's trust multiplier, by document number (from the sortable columns)."""
-    total = searcher.doc_count_all()
-    if not weighting.active:
-        return [1.0] * total
-    factors = [1.0] * total
-    for segment, offset in searcher.reader().leaf_readers():
-        if not segment.doc_count_all():
-            continue
-        levels = segment.column_reader("trust")
-        confidence = segment.column_reader("confidence")
-        for docnum in range(segment.doc_count_all()):
-            known = confidence[docnum]
-            factors[offset + docnum] = weighting.multiplier(
-                levels[docnum] or None, float(known) if known else None
-            )
-    return factors
 
 
 def names_bonus(searcher: Any, boosts: Sequence[NameBoost]) -> dict[int, float]:

@@ -35,8 +35,8 @@ def run_query(
         tree = parse_query(text, levels)
     except QueryError as err:
         return SearchResults(text, error=str(err))
-    if not tree.nodes:
-        return SearchResults(text)
+    if not tree.nodes or not searcher.doc_count():
+        return SearchResults(text)  # (whoosh's IDF is undefined on an empty index)
     limit = max(1, limit)
     fixes = corrections(searcher.reader(), tree)
     suggestion = corrected_query(text, fixes) if fixes else None

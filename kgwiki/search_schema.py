@@ -26,7 +26,7 @@ from kgwiki.note import Note
 
 # Bump when the schema, the analyzer or the document layout changes: an index written with
 # another version is rebuilt from the notes rather than read with the wrong rules.
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 
 # The sections of the combined ``text`` field and the weight of a term occurrence in each:
 # BM25F proper, which adds up weighted term frequencies before saturating them.

@@ -26,16 +26,30 @@ def is_known(reader: Any, word: str) -> bool:
 
 
 def nearest(reader: Any, word: str) -> str | None:
-    """The known word closest to ``word`` (one edit for short words, two for long ones)."""
+    """The known word closest to ``word``: one edit, a swap of neighbours, then two edits.
+
+    whoosh's automaton counts a swap (``kafak``) as two edits, so swaps are tried on their
+    own before allowing two edits, which only words of five letters or more get.
+    """
     folded = fold_word(nfc(word))
     if len(folded) < _MIN_LENGTH:
         return None
-    most = 1 if len(folded) <= 5 else 2
-    for distance in range(1, most + 1):
-        found = [w for w in reader.terms_within("spell", folded, distance, prefix=1) if w != folded]
-        if found:
-            return max(found, key=lambda w: (reader.doc_frequency("spell", w), w))
-    return None
+    found = _within(reader, folded, 1)
+    if not found:
+        swaps = {folded[:i] + folded[i + 1] + folded[i] + folded[i + 2 :]
+                 for i in range(len(folded) - 1)} - {folded}  # fmt: skip
+        found = [w for w in swaps if ("spell", w) in reader]
+    if not found and len(folded) >= 5:
+        found = _within(reader, folded, 2)
+    if not found:
+        return None
+    best: str = max(found, key=lambda w: (reader.doc_frequency("spell", w), w))
+    return best
+
+
+def _within(reader: Any, word: str, distance: int) -> list[str]:
+    # The first letter is taken as typed: it keeps the automaton's walk short.
+    return [w for w in reader.terms_within("spell", word, distance, prefix=1) if w != word]
 
 
 def corrections(reader: Any, tree: AllOf) -> dict[str, str]:
@@ -63,5 +77,5 @@ def corrected_query(text: str, fixes: dict[str, str]) -> str:
     """The query as typed, with each unknown word replaced (everything else kept)."""
     for wrong, right in fixes.items():
         pattern = re.compile(rf"(?<![\w:]){re.escape(wrong)}(?!\w)")
-        text = pattern.sub(lambda _m, r=right: r, text, count=1)
+        text = pattern.sub(right.replace("\\", "\\\\"), text, count=1)
     return text

@@ -9,10 +9,11 @@ the index actually opens and reads, and the clean-up a killed writer leaves behi
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
+import warnings
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,8 @@ from whoosh.util.filelock import try_for
 from whoosh.writing import SegmentWriter
 
 from kgwiki.atomic import atomic_write_text
+from kgwiki.search_columns import ColumnCache
 from kgwiki.search_schema import FORMAT_VERSION, build_schema, codec
-from kgwiki.types import NotePath
 
 STAMP = "kgwiki-index.json"
 INDEX_NAME = "MAIN"
@@ -36,14 +37,6 @@ class IndexLockedError(RuntimeError):
 
 class IndexUnavailableError(RuntimeError):
     """The index folder cannot be created or written (a read-only vault, say)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Indexed:
-    """One live document of the index: where it is and which version of the note it holds."""
-
-    docnum: int
-    content_hash: str
 
 
 def _stamp() -> dict[str, Any]:
@@ -69,35 +62,32 @@ def open_existing(folder: Path) -> Any | None:
     Reading every live document's path and hash proves the segments open, which is what a
     search needs; a failure anywhere means "rebuild", never "trust it anyway".
     """
-    try:
-        stamp = json.loads((folder / STAMP).read_text(encoding="utf-8"))
-        if stamp != _stamp():
-            return None
-        ix = whoosh_index.open_dir(str(folder), indexname=INDEX_NAME, schema=build_schema())
-        with ix.reader() as reader:
-            live_documents(reader)
-    except Exception:
-        return None
+    # whoosh leaves a file open when it fails to parse it; that file is closed when collected,
+    # and the ResourceWarning says nothing the caller could act on.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            stamp = json.loads((folder / STAMP).read_text(encoding="utf-8"))
+            if stamp != _stamp():
+                return None
+            ix = whoosh_index.open_dir(str(folder), indexname=INDEX_NAME, schema=build_schema())
+            with ix.reader() as reader:
+                ColumnCache().live_documents(reader)
+        except Exception:  # any failure to open means the index is rebuilt
+            ix = None
+        if ix is None:
+            gc.collect()  # while the warning is still ignored
     return ix
-
-
-def live_documents(reader: Any) -> dict[NotePath, Indexed]:
-    """Every live document by path, read from the sortable columns (no stored bodies)."""
-    out: dict[NotePath, Indexed] = {}
-    for segment, offset in reader.leaf_readers():
-        if not segment.doc_count_all():
-            continue  # an empty index's reader has no columns at all
-        paths = segment.column_reader("path")
-        hashes = segment.column_reader("hash")
-        for docnum in segment.all_doc_ids():
-            out[NotePath(paths[docnum])] = Indexed(offset + docnum, hashes[docnum])
-    return out
 
 
 def acquire_writer(ix: Any, procs: int, timeout: float = WRITER_TIMEOUT, **kwargs: Any) -> Any:
     """A writer holding the index lock; wait up to ``timeout`` seconds for another writer."""
     lock = ix.lock("WRITELOCK")
-    if not try_for(lock.acquire, timeout=timeout, delay=0.1):
+    try:
+        acquired = try_for(lock.acquire, timeout=timeout, delay=0.1)
+    except OSError as err:  # a read-only index folder: the lock file cannot be created
+        raise IndexUnavailableError(f"cannot write the search index: {err}") from err
+    if not acquired:
         path = Path(ix.storage.folder) / f"{INDEX_NAME}_WRITELOCK"
         raise IndexLockedError(
             f"another process is writing the search index ({path} is locked); "
@@ -108,6 +98,9 @@ def acquire_writer(ix: Any, procs: int, timeout: float = WRITER_TIMEOUT, **kwarg
         _remove_temp(Path(ix.storage.folder))
         writer: Any
         kwargs.setdefault("codec", codec())
+        # Separate files, not whoosh's compound file: opening a compound segment copies its
+        # term table into memory, 25 ms per large segment on every searcher refresh.
+        kwargs.setdefault("compound", False)
         if procs > 1:
             from kgwiki.search_parallel import ParallelWriter
 

@@ -102,9 +102,9 @@ def http_server(folder: Path) -> Iterator[str]:
             process.wait()
 
 
-def screenshot(page: Any, name: str) -> Path:
-    """Save a full-page PNG under tests/artifacts/ (git-ignored) and return its path."""
+def screenshot(page: Any, name: str, full_page: bool = True) -> Path:
+    """Save a PNG under tests/artifacts/ (git-ignored) and return its path."""
     ARTIFACTS.mkdir(exist_ok=True)
     target = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(target), full_page=True)
+    page.screenshot(path=str(target), full_page=full_page)
     return target

@@ -37,8 +37,11 @@ def vault(tmp_path_factory: pytest.TempPathFactory, bundled_vault_dir: Path) -> 
 
 
 @pytest.fixture(scope="module")
-def site(vault: Path) -> Site:
-    return Site.load(vault)
+def site(vault: Path) -> Iterator[Site]:
+    loaded = Site.load(vault)
+    yield loaded
+    if loaded.search is not None:
+        loaded.search.close()
 
 
 @pytest.fixture(scope="module")
@@ -140,6 +143,16 @@ def test_traversal_never_leaves_the_vault(client: TestClient, url: str) -> None:
     assert "root:" not in response.text
     assert "[project]" not in response.text
     assert "def " not in response.text
+
+
+def test_pages_are_gzipped_only_for_clients_that_take_it(client: TestClient) -> None:
+    for url in ("/", "/n/index/", "/api/notes"):
+        plain = client.get(url, headers={"accept-encoding": "identity"})
+        assert "content-encoding" not in plain.headers
+        packed = client.get(url, headers={"accept-encoding": "gzip, deflate"})
+        assert packed.headers["content-encoding"] == "gzip"
+        assert packed.headers["vary"] == "accept-encoding"
+        assert packed.content == plain.content
 
 
 def test_security_headers_on_pages(client: TestClient) -> None:

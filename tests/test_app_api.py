@@ -20,10 +20,13 @@ KUBERNETES = NotePath("10_Wiki/Topics/kubernetes.md")
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, bundled_vault_dir: Path) -> Site:
+def site(tmp_path_factory: pytest.TempPathFactory, bundled_vault_dir: Path) -> Iterator[Site]:
     root = tmp_path_factory.mktemp("api") / "vault"
     shutil.copytree(bundled_vault_dir, root, ignore=shutil.ignore_patterns(".kgwiki"))
-    return Site.load(root)
+    loaded = Site.load(root)
+    yield loaded
+    if loaded.search is not None:
+        loaded.search.close()
 
 
 @pytest.fixture(scope="module")

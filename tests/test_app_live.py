@@ -45,6 +45,8 @@ def served(vault: Path) -> Iterator[tuple[Site, TestClient]]:
     app = create_app(ServeSettings(vault=vault, token="t", watch=False), site=site)
     with TestClient(app) as client:
         yield site, client
+    if site.search is not None:
+        site.search.close()
 
 
 def _hits(client: TestClient, query: str) -> list[str]:
@@ -92,8 +94,8 @@ def test_hidden_and_outside_files_are_ignored(served: tuple[Site, TestClient], v
 
 
 def test_the_real_watcher_picks_up_a_saved_file(vault: Path) -> None:
-    app = create_app(ServeSettings(vault=vault, token="t", watch=True, debounce_ms=50),
-                     site=Site.load(vault))  # fmt: skip
+    site = Site.load(vault)
+    app = create_app(ServeSettings(vault=vault, token="t", watch=True, debounce_ms=50), site=site)
     with TestClient(app) as client:
         (vault / "Watched Note.md").write_text(NEW_NOTE.replace("Zanzibar", "Wombat"), "utf-8")
         for _ in range(300):  # the watcher runs in its own thread: wait for it, boundedly
@@ -101,6 +103,8 @@ def test_the_real_watcher_picks_up_a_saved_file(vault: Path) -> None:
                 break
             time.sleep(0.05)
         assert "Watched Note.md" in _hits(client, "wombat")
+    if site.search is not None:
+        site.search.close()
 
 
 async def _collect(stream: Any, count: int) -> list[str]:
@@ -130,6 +134,21 @@ def test_broadcaster_streams_reloads_and_catches_up() -> None:
     assert behind[0].startswith("retry: 3000\nevent: hello\n")
     assert behind[1] == 'event: reload\ndata: {"version": 5, "paths": []}\n\n'
     assert live[1] == 'event: reload\ndata: {"version": 6, "paths": ["a.md", "b.md"]}\n\n'
+
+
+def test_a_quiet_stream_never_asks_to_reload() -> None:
+    async def main() -> list[str]:
+        events = Broadcaster()
+        events.bind(asyncio.get_running_loop())
+        stream = events.stream(since=1, current=5, quiet=True)
+        first = await stream.__anext__()
+        events.publish(6, {"a.md"})
+        events.close()
+        return [first] + [chunk async for chunk in stream]
+
+    chunks = asyncio.run(main())
+    assert chunks[0].startswith("retry: 3000\nevent: hello\n")
+    assert not any("reload" in chunk for chunk in chunks)
 
 
 def test_events_endpoint_sends_reload_to_an_open_stream(vault: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from kgwiki.types import NotePath
 from kgwiki.web.app import create_app
 from kgwiki.web.app_state import ServeSettings
 from kgwiki.web.site import Site
@@ -28,9 +29,12 @@ def vault(tmp_path: Path, bundled_vault_dir: Path) -> Path:
 
 @pytest.fixture()
 def client(vault: Path) -> Iterator[TestClient]:
-    app = create_app(ServeSettings(vault=vault, token=TOKEN, watch=False), site=Site.load(vault))
+    site = Site.load(vault)
+    app = create_app(ServeSettings(vault=vault, token=TOKEN, watch=False), site=site)
     with TestClient(app, follow_redirects=False) as test_client:
         yield test_client
+    if site.search is not None:
+        site.search.close()
 
 
 @pytest.fixture(scope="module")
@@ -39,9 +43,16 @@ def refusing(tmp_path_factory: pytest.TempPathFactory,
     """One server for the tests where every write must be refused (so nothing changes)."""
     root = tmp_path_factory.mktemp("refusing") / "vault"
     shutil.copytree(bundled_vault_dir, root, ignore=shutil.ignore_patterns(".kgwiki"))
-    app = create_app(ServeSettings(vault=root, token=TOKEN, watch=False), site=Site.load(root))
+    site = Site.load(root)
+    app = create_app(ServeSettings(vault=root, token=TOKEN, watch=False), site=site)
     with TestClient(app, follow_redirects=False) as test_client:
         yield root, test_client
+    if site.search is not None:
+        site.search.close()
+
+
+def _notes(vault: Path) -> set[Path]:
+    return {p for p in vault.rglob("*.md") if ".kgwiki" not in p.parts}
 
 
 def _post(client: TestClient, data: object, **headers: str) -> tuple[int, dict[str, object]]:
@@ -55,10 +66,11 @@ NOTE = {"title": "Chaos Engineering", "tags": ["resilience", "#testing"], "trust
 
 def test_missing_token_is_401(refusing: tuple[Path, TestClient]) -> None:
     vault, client = refusing
+    before = _notes(vault)
     response = client.post("/api/notes", json=NOTE)
     assert response.status_code == 401
     assert response.headers["www-authenticate"].startswith("Bearer")
-    assert not (vault / "Chaos Engineering.md").exists()
+    assert _notes(vault) == before
 
 
 @pytest.mark.parametrize("header", [{"authorization": "Bearer wrong"},
@@ -66,27 +78,31 @@ def test_missing_token_is_401(refusing: tuple[Path, TestClient]) -> None:
                                     {"authorization": f"Basic {TOKEN}"}])  # fmt: skip
 def test_wrong_token_is_refused(refusing: tuple[Path, TestClient], header: dict[str, str]) -> None:
     vault, client = refusing
+    before = _notes(vault)
     status, _ = _post(client, NOTE, **header)
     assert status in (401, 403)
-    assert not (vault / "Chaos Engineering.md").exists()
+    assert _notes(vault) == before
 
 
 def test_right_token_writes_the_note_and_search_finds_it(client: TestClient, vault: Path) -> None:
+    before = _notes(vault)
     status, data = _post(client, NOTE, authorization=f"Bearer {TOKEN}")
     assert status == 201
-    assert data == {"path": "Chaos Engineering.md",
-                    "url": LiveUrls().note(NOTE["title"] + ".md")}  # type: ignore[operator]  # fmt: skip
-    text = (vault / "Chaos Engineering.md").read_text(encoding="utf-8")
-    assert text.startswith('---\ntitle: "Chaos Engineering"\ntags: ["resilience", "testing"]\n')
+    path = str(data["path"])
+    assert data["url"] == LiveUrls().note(NotePath(path))
+    assert _notes(vault) - before == {vault / path}
+    text = (vault / path).read_text(encoding="utf-8")
+    assert "title: Chaos Engineering\n" in text
     assert "source_trust_level: B\n" in text
+    assert "resilience" in text and "testing" in text
     assert "카오스 엔지니어링은" in text
-    assert not [p for p in vault.iterdir() if p.name.endswith(".tmp")]
+    assert not [p for p in vault.rglob("*.tmp")], "written atomically: no temp file left"
     for query in ("카오스", "chaos engineering"):
         hits = client.get("/api/search", params={"q": query}).json()["hits"]
-        assert "Chaos Engineering.md" in [h["path"] for h in hits], query
+        assert path in [h["path"] for h in hits], query
     assert client.get(str(data["url"])).status_code == 200
     backlinks = client.get("/api/backlinks", params={"path": "10_Wiki/Topics/kubernetes.md"})
-    assert "Chaos Engineering.md" in [b["source"] for b in backlinks.json()]
+    assert path in [b["source"] for b in backlinks.json()]
 
 
 def test_the_token_header_works_too(client: TestClient) -> None:
@@ -130,9 +146,10 @@ def test_bad_payloads_are_400(refusing: tuple[Path, TestClient], payload: object
 
 def test_a_cross_origin_api_write_is_refused(refusing: tuple[Path, TestClient]) -> None:
     vault, client = refusing
+    before = _notes(vault)
     status, _ = _post(client, NOTE, authorization=f"Bearer {TOKEN}", origin="http://evil.example")
     assert status == 403
-    assert not (vault / "Chaos Engineering.md").exists()
+    assert _notes(vault) == before
 
 
 # -- the HTML form: login cookie and CSRF ------------------------------------------------
@@ -161,42 +178,50 @@ def test_the_form_creates_a_note_and_redirects_to_it(client: TestClient, vault: 
     csrf = _login(client)
     form = {"title": "Form Note", "tags": "forms, web", "trust": "C", "body": "From the form.",
             "csrf": csrf}  # fmt: skip
+    before = _notes(vault)
     response = client.post("/new/", data=form, headers=ORIGIN)
     assert response.status_code == 303
-    assert response.headers["location"] == LiveUrls().note("Form Note.md")  # type: ignore[arg-type]
-    assert (vault / "Form Note.md").is_file()
+    (created,) = _notes(vault) - before
+    path = NotePath(created.relative_to(vault).as_posix())
+    assert response.headers["location"] == LiveUrls().note(path)
+    assert "From the form." in created.read_text(encoding="utf-8")
+    assert "Form Note" in client.get(response.headers["location"]).text
     again = client.post("/new/", data=form, headers=ORIGIN)
     assert again.status_code == 409
-    assert "already exists" in again.text
+    assert response.headers["location"] in again.text, "the error points to the existing note"
 
 
 def test_the_form_without_csrf_is_403(client: TestClient, vault: Path) -> None:
     _login(client)
+    before = _notes(vault)
     response = client.post("/new/", data={"title": "No Csrf"}, headers=ORIGIN)
     assert response.status_code == 403
-    assert not (vault / "No Csrf.md").exists()
+    assert _notes(vault) == before
 
 
 def test_the_form_from_another_origin_is_403(client: TestClient, vault: Path) -> None:
     csrf = _login(client)
+    before = _notes(vault)
     for headers in ({"origin": "http://evil.example"}, {"referer": "http://evil.example/x"}, {}):
         response = client.post("/new/", data={"title": "Evil", "csrf": csrf}, headers=headers)
         assert response.status_code == 403, headers
-    assert not (vault / "Evil.md").exists()
+    assert _notes(vault) == before
 
 
 def test_the_form_needs_the_login_cookie(client: TestClient, vault: Path) -> None:
     csrf = _login(client)
+    before = _notes(vault)
     client.cookies.clear()
     response = client.post("/new/", data={"title": "No Cookie", "csrf": csrf}, headers=ORIGIN)
     assert response.status_code == 403
-    assert not (vault / "No Cookie.md").exists()
+    assert _notes(vault) == before
     assert "token" in client.get("/new").text, "the logged-out form says how to log in"
 
 
 def test_a_csrf_token_of_another_session_is_refused(client: TestClient, vault: Path) -> None:
     first = _login(client)
     _login(client)  # a new session cookie replaces the first
+    before = _notes(vault)
     response = client.post("/new/", data={"title": "Stale", "csrf": first}, headers=ORIGIN)
     assert response.status_code == 403
-    assert not (vault / "Stale.md").exists()
+    assert _notes(vault) == before

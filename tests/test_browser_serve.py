@@ -155,8 +155,10 @@ def test_add_a_note_through_the_form_then_find_it(served: tuple[str, Path], page
     page.fill("textarea[name=body]", "Written by Playwright: 펭귄 penguins link to [[Kubernetes]].")
     screenshot(page, "serve-new-form")
     page.click("form.new-note-form button[type=submit]")
-    page.wait_for_url(_note_url(base, "브라우저 노트.md"))
-    assert (vault / "브라우저 노트.md").is_file()
+    page.wait_for_url(lambda url: "/n/" in url)
+    (created,) = [p for p in vault.rglob("*.md") if "penguins" in p.read_text(encoding="utf-8")]
+    assert page.url == _note_url(base, created.relative_to(vault).as_posix())
+    assert "브라우저 노트" in page.locator("h1").first.inner_text()
     assert "penguins" in page.locator("main").inner_text()
     screenshot(page, "serve-new-note")
     page.goto(base + "search/?q=" + quote("펭귄"))

@@ -9,10 +9,14 @@ from pathlib import Path
 from kgwiki.cli import common
 
 
-def register(sub: argparse._SubParsersAction[argparse.ArgumentParser], shared: argparse.ArgumentParser) -> None:
-    parser = sub.add_parser("build", parents=[shared], help="write the site as static files",
-                            description="Write every page as files (works from disk and any "
-                            "sub-path); only pages whose inputs changed are rewritten.")  # fmt: skip
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], shared: argparse.ArgumentParser
+) -> None:
+    parser = sub.add_parser(
+        "build", parents=[shared], help="write the site as static files",
+        description="Write every page as files (works from disk and any sub-path); "
+        "only pages whose inputs changed are rewritten.",
+    )  # fmt: skip
     common.add_vault_positional(parser)
     parser.add_argument("-o", "--out", metavar="DIR", default="site",
                         help="output folder (default: ./site)")  # fmt: skip

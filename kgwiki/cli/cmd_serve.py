@@ -27,6 +27,10 @@ def register(
     parser.add_argument("--token", help="write token (default: $KGWIKI_TOKEN, else a random one)")
     parser.add_argument("--max-inflight", type=int, default=64, metavar="N",
                         help="requests at once per worker, then 503 (default: 64)")  # fmt: skip
+    parser.add_argument("--page-cache-mb", type=int, default=64, metavar="MB",
+                        help="memory for rendered pages, gzipped (default: 64)")  # fmt: skip
+    parser.add_argument("--no-warm", action="store_true",
+                        help="do not draw note pages ahead of their first visit")  # fmt: skip
     parser.add_argument("--no-access-log", action="store_true", help="no line per request")
     parser.set_defaults(handler=run)
 
@@ -72,11 +76,12 @@ def run(args: argparse.Namespace) -> int:
     root = common.vault_dir(args)
     if not root.is_dir():
         raise common.CommandError(f"{root}: not a folder")
-    if args.workers < 1 or args.max_inflight < 1:
+    if args.workers < 1 or args.max_inflight < 1 or args.page_cache_mb < 0:
         raise common.CommandError("--workers and --max-inflight must be at least 1", 2)
     token = args.token or os.environ.get("KGWIKI_TOKEN") or generate_token()
     settings = ServeSettings(vault=root, token=token, watch=not args.no_watch,
-                             max_inflight=args.max_inflight)  # fmt: skip
+                             max_inflight=args.max_inflight,
+                             page_cache_mb=args.page_cache_mb, warm=not args.no_warm)  # fmt: skip
     if args.workers > 1:
         _prepare(root, args.quiet)
     shown = f"[{args.host}]" if ":" in args.host else args.host

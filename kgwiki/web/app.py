@@ -29,6 +29,7 @@ from kgwiki.web.app_ops import GuardMiddleware, OpsMiddleware
 from kgwiki.web.app_pages import error_page, page_routes
 from kgwiki.web.app_state import PageCache, ServerState, ServeSettings, state_of
 from kgwiki.web.app_sync import ReaderSync, WriterLock, load_site, refresh_files, writer_lock
+from kgwiki.web.app_warm import Warmer
 from kgwiki.web.site import Site
 from kgwiki.web.watch import VaultWatcher, changed_since
 
@@ -86,6 +87,7 @@ class Runtime:
         self.lock: WriterLock | None = None
         self.watcher: VaultWatcher | None = None
         self.reader: ReaderSync | None = None
+        self.warmer: Warmer | None = None
 
     async def start(self) -> None:
         state = self.state
@@ -127,32 +129,40 @@ class Runtime:
 
         state = self.state
         state.renderer = Renderer(site, LiveUrls())
+        state.pages.invalidate(site.version, None)
         state.site = site
         state.refreshed_at = time.time()
         log.info("loaded %d notes as the %s", len(site.vault.notes), state.role)
         if state.role == "reader" and self.lock is not None:
-            self.reader = ReaderSync(site, self.lock, state.settings.poll_seconds)
+            self.reader = ReaderSync(site, self.lock, state.settings.poll_seconds,
+                                     on_promote=self._promoted)  # fmt: skip
             self.reader.start()
         if state.settings.watch:
             self.watcher = VaultWatcher(site, self.announce, state.settings.debounce_ms,
                                         apply=self.apply)  # fmt: skip
             self.watcher.start()
+        if state.settings.warm and state.renderer is not None:
+            self.warmer = Warmer(site, state.renderer, state.pages,
+                                 busy=lambda: state.metrics.in_flight > 0)  # fmt: skip
+            self.warmer.start()
+
+    def _promoted(self) -> None:
+        self.state.role = "writer"
 
     def apply(self, site: Site, files: Any) -> tuple[int, set[NotePath]]:
-        writer = self.lock is None or self.lock.held
-        if writer:
-            self.state.role = "writer"
-        return refresh_files(site, files, writer)
+        return refresh_files(site, files, self.lock is None or self.lock.held)
 
     def announce(self, version: int, paths: set[NotePath]) -> None:
-        self.state.refreshed_at = time.time()
-        self.state.events.publish(version, paths)
+        self.state.changed(version, paths)
 
     async def stop(self) -> None:
         self.state.events.close()
-        for stopper in (self.watcher, self.reader):
+        for stopper in (self.watcher, self.reader, self.warmer):
             if stopper is not None:
                 await run_in_threadpool(stopper.stop)
+        site = self.state.site
+        if self.preloaded is None and site is not None and site.search is not None:
+            site.search.close()  # a site we loaded is ours to close
         if self.lock is not None:
             self.lock.release()
 

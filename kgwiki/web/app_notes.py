@@ -1,7 +1,8 @@
 """Adding a note: the form at ``/new`` (login cookie + CSRF) and ``POST /api/notes`` (token).
 
-Both write the file atomically, re-read it into the site at once (so it is searchable in the
-response's wake) and tell open pages to reload.
+Both go through ``kgwiki.authoring.new_note`` (title checks, refusing taken names, atomic
+create-only write), re-read the note into the site at once (so it is searchable as soon as the
+response arrives) and tell open pages to reload.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from kgwiki.authoring import NoteRefused, new_note
 from kgwiki.types import NotePath
-from kgwiki.web.app_notes_write import NoteExists, NoteInputError, clean_tags, create_note
 from kgwiki.web.app_pages import HTML_HEADERS, NotReady, on_site
 from kgwiki.web.app_state import ServerState, state_of
 from kgwiki.web.app_sync import refresh_files
@@ -33,6 +34,17 @@ from kgwiki.web.security import (
 LOGIN_HINT = ("Adding notes needs the write token: open the link with ?token= that "
               "`kgwiki serve` printed when it started, then come back here.")  # fmt: skip
 FIELDS = ("title", "tags", "trust", "body")
+MAX_TAGS = 32
+
+
+def split_tags(raw: object) -> list[str]:
+    """Tags from a form field (``a, b #c``) or a JSON list of strings (checked by authoring)."""
+    items = raw.replace(",", " ").split() if isinstance(raw, str) else raw
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        raise NoteRefused("tags must be a list of strings")
+    if len(items) > MAX_TAGS:
+        raise NoteRefused(f"at most {MAX_TAGS} tags")
+    return items
 
 
 def _origin_ok(request: Request) -> bool:
@@ -41,14 +53,21 @@ def _origin_ok(request: Request) -> bool:
 
 
 async def _add(state: ServerState, title: str, tags: list[str], trust: str, body: str) -> NotePath:
-    """Create the note, then re-read it into this worker's site and announce it."""
+    """Write the note (kgwiki.authoring), take it into this worker's site, announce it."""
     site = state.site
     if site is None:
         raise NotReady
-    path = await run_in_threadpool(create_note, site.vault, title, tags, trust, body)
     writer = state.role == "writer"
-    version, changed = await run_in_threadpool(refresh_files, site, [path], writer)
-    state.events.publish(version, changed | {path})
+
+    def write() -> tuple[NotePath, int, set[NotePath]]:
+        # Under the site lock: new_note updates the vault, which pages are being drawn from.
+        with site.lock:
+            path = new_note(site.vault, title, tags=tags, trust=trust or None, body=body)
+            version, changed = refresh_files(site, [path], writer)
+        return path, version, changed
+
+    path, version, changed = await run_in_threadpool(write)
+    state.changed(version, changed | {path})
     return path
 
 
@@ -83,14 +102,13 @@ async def new_submit(request: Request) -> Response:
     if not csrf_valid(fields.get("csrf"), cookie, token):
         return await _form(request, csrf, "The form expired: send it again.", values, 403)
     try:
-        tags = clean_tags(values["tags"])
+        tags = split_tags(values["tags"])
         path = await _add(state, values["title"], tags, values["trust"].strip(), values["body"])
-    except NoteInputError as err:
-        return await _form(request, csrf, str(err), values, 400)
-    except NoteExists as err:
-        url = _url(state, err.path)
-        return await _form(request, csrf, f"A note with this name already exists: {url}",
-                           values, 409)  # fmt: skip
+    except NoteRefused as err:
+        if err.existing is None:
+            return await _form(request, csrf, err.message, values, 400)
+        message = f"{err.message} — see {_url(state, err.existing)}"
+        return await _form(request, csrf, message, values, 409)
     return RedirectResponse(_url(state, path), 303)
 
 
@@ -131,11 +149,11 @@ async def api_create(request: Request) -> Response:
     if not isinstance(title, str) or not isinstance(trust, str) or not isinstance(body, str):
         return _error(400, "title, trust and body must be strings")
     try:
-        path = await _add(state, title, clean_tags(data.get("tags") or []), trust.strip(), body)
-    except NoteInputError as err:
-        return _error(400, str(err))
-    except NoteExists as err:
-        return _error(409, str(err), path=err.path, url=_url(state, err.path))
+        path = await _add(state, title, split_tags(data.get("tags") or []), trust.strip(), body)
+    except NoteRefused as err:
+        if err.existing is None:
+            return _error(400, err.message)
+        return _error(409, err.message, path=err.existing, url=_url(state, err.existing))
     return JSONResponse({"path": path, "url": _url(state, path)}, 201)
 
 

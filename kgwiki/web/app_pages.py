@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import unicodedata
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 from starlette.concurrency import run_in_threadpool
@@ -21,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 
 from kgwiki.types import NotePath
 from kgwiki.web.app_state import ServerState, state_of
-from kgwiki.web.render import STATIC, Renderer
+from kgwiki.web.render import Renderer
 from kgwiki.web.security import (
     ATTACHMENT_CSP,
     SESSION_COOKIE,
@@ -34,6 +35,7 @@ from kgwiki.web.security import (
 from kgwiki.web.site import Site
 
 T = TypeVar("T")
+STATIC = Path(__file__).parent / "static"
 HTML_HEADERS = {"cache-control": "no-cache"}
 MAX_QUERY = 500
 
@@ -122,7 +124,7 @@ async def note_page(request: Request) -> Response:
     if not rest.endswith("/"):
         return RedirectResponse(request.url.replace(path=request.url.path + "/"), 308)
     location = "n/" + _location(rest)
-    key = "page:" + location
+    key = "page:" + location  # the same key as app_state.note_page_key(path)
     if state.site is not None:
         hit = state.pages.get(key, state.site.version)
         if hit is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
@@ -31,10 +32,11 @@ class ServeSettings:
     vault: Path
     token: str
     watch: bool = True
+    warm: bool = False
     max_inflight: int = 64
     debounce_ms: int = 300
     poll_seconds: float = 1.0
-    page_cache_mb: int = 128
+    page_cache_mb: int = 64
     max_body_bytes: int = 2 * 1024 * 1024
 
     def to_env(self) -> str:
@@ -52,49 +54,66 @@ class ServeSettings:
         return cls(**data)
 
 
+NOTE_PAGE = "page:n/"
+
+
+def note_page_key(path: NotePath) -> str:
+    return "page:" + note_location(path)
+
+
 class PageCache:
-    """Rendered pages keyed by (page key, site version), least recently used out first."""
+    """Rendered pages (gzipped) by key, valid for one site version, least recently used out.
+
+    A change to the site calls :meth:`invalidate` with the notes whose pages changed: those
+    note pages and every other page (lists, search, JSON) go, the other note pages stay. Until
+    then a lookup under a newer version misses and nothing is stored, so no page drawn from an
+    older site is ever served for a newer one. Used from the event loop and the warmer thread.
+    """
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
         self.bytes = 0
-        self.version = -1
+        self.version = 0
         self._pages: OrderedDict[str, bytes] = OrderedDict()
-        self.hits = 0
-        self.misses = 0
+        self._lock = threading.Lock()
 
     def get(self, key: str, version: int) -> bytes | None:
-        if version != self.version:
-            self.clear(version)
-            self.misses += 1
-            return None
-        page = self._pages.get(key)
-        if page is None:
-            self.misses += 1
-            return None
-        self._pages.move_to_end(key)
-        self.hits += 1
-        return page
+        with self._lock:
+            if version != self.version:
+                return None
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._pages
 
     def put(self, key: str, version: int, page: bytes) -> None:
-        if version != self.version:
-            # Rendered against an older site: never store it under the new version.
-            return
-        if len(page) > self.max_bytes // 4:
-            return
-        old = self._pages.pop(key, None)
-        if old is not None:
-            self.bytes -= len(old)
-        self._pages[key] = page
-        self.bytes += len(page)
-        while self.bytes > self.max_bytes and self._pages:
-            _, dropped = self._pages.popitem(last=False)
-            self.bytes -= len(dropped)
+        with self._lock:
+            if version != self.version or len(page) > self.max_bytes // 4:
+                return
+            old = self._pages.pop(key, None)
+            if old is not None:
+                self.bytes -= len(old)
+            self._pages[key] = page
+            self.bytes += len(page)
+            while self.bytes > self.max_bytes and self._pages:
+                _, dropped = self._pages.popitem(last=False)
+                self.bytes -= len(dropped)
 
-    def clear(self, version: int) -> None:
-        self._pages.clear()
-        self.bytes = 0
-        self.version = version
+    def invalidate(self, version: int, changed: set[NotePath] | None) -> None:
+        """Move to ``version``, dropping the changed notes' pages and every non-note page."""
+        with self._lock:
+            gone = {note_page_key(p) for p in changed} if changed is not None else None
+            for key in list(self._pages):
+                if gone is None or key in gone or not key.startswith(NOTE_PAGE):
+                    self.bytes -= len(self._pages.pop(key))
+            self.version = version
+
+    @property
+    def full(self) -> bool:
+        return self.bytes >= self.max_bytes * 0.9
 
     def __len__(self) -> int:
         return len(self._pages)
@@ -130,6 +149,12 @@ class ServerState:
     refreshed_at: float = field(default_factory=time.time)
     pages: PageCache = field(default_factory=lambda: PageCache(0))
     locator: Locator = field(default_factory=lambda: Locator())
+
+    def changed(self, version: int, paths: set[NotePath]) -> None:
+        """The site took in a change: refresh the caches and tell open pages."""
+        self.refreshed_at = time.time()
+        self.pages.invalidate(version, paths)
+        self.events.publish(version, paths)
 
     @property
     def ready(self) -> bool:

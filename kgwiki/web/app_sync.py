@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
@@ -99,8 +99,10 @@ def refresh_files(
 class ReaderSync:
     """A reader's timer: refresh the searcher, and become the writer when the lock frees."""
 
-    def __init__(self, site: Site, lock: WriterLock, seconds: float) -> None:
+    def __init__(self, site: Site, lock: WriterLock, seconds: float,
+                 on_promote: Callable[[], None] | None = None) -> None:  # fmt: skip
         self.site = site
+        self.on_promote = on_promote
         self.lock = lock
         self.seconds = seconds
         self.promoted = threading.Event()
@@ -123,6 +125,8 @@ class ReaderSync:
                 with self.site.lock:
                     search.update(self.site.vault)
             self.promoted.set()
+            if self.on_promote is not None:
+                self.on_promote()
             return
         if search is not None:
             with self.site.lock:

@@ -26,8 +26,8 @@ _DARK_FORCED = ':root[data-theme="dark"]'
 def _rules(style: str) -> list[str]:
     """Token rules of a Pygments style, scoped to our code blocks (no line-number rules)."""
     css = HtmlFormatter(style=style).get_style_defs(_SCOPE)
-    return [line for line in css.splitlines()
-            if line.startswith(_SCOPE + " .") and not line.startswith(_SCOPE + " .hll ")]  # fmt: skip
+    rules = [line for line in css.splitlines() if line.startswith(_SCOPE + " .")]
+    return [line for line in rules if not line.startswith(_SCOPE + " .hll ")]
 
 
 def pygments_css() -> str:

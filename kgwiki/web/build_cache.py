@@ -25,7 +25,7 @@ from kgwiki.scan import scan_vault
 
 MANIFEST_NAME = ".kgwiki-build.json"
 CACHE_DIR = ".kgwiki-build"
-FORMAT = 3
+FORMAT = 4
 
 
 def digest(*parts: str | bytes) -> str:
@@ -45,6 +45,18 @@ def fingerprint(config: Config, base_url: str, templates: str, options: Mapping[
     """Everything that, when it changes, changes every page."""
     return digest(__version__, str(FORMAT), config.fingerprint(), base_url, templates,
                   json.dumps(dict(options), sort_keys=True))  # fmt: skip
+
+
+def template_fingerprint() -> str:
+    """Changes whenever a template or static asset of the package does."""
+    web = Path(__file__).parent
+    h = hashlib.blake2b(digest_size=12)
+    for folder in (web / "templates", web / "static"):
+        for file in sorted(folder.rglob("*")):
+            if file.is_file():
+                h.update(file.relative_to(web).as_posix().encode())
+                h.update(file.read_bytes())
+    return h.hexdigest()
 
 
 def vault_snapshot(root: Path, config: Config) -> dict[str, Any]:
@@ -100,15 +112,15 @@ def _packed_ref(dot_git: Path, ref: str) -> str | None:
 
 @dataclass(slots=True)
 class PageRecord:
-    """One written file: its inputs' hash, its bytes' hash and the site files it links to."""
+    """One written page: its inputs' hash, its bytes' hash, its broken links, its body's key."""
 
     key: str
     content: str
-    links: list[str] = field(default_factory=list)
+    broken: list[str] = field(default_factory=list)
     body: str = ""
 
     def to_json(self) -> list[Any]:
-        return [self.key, self.content, self.links, self.body]
+        return [self.key, self.content, self.broken, self.body]
 
     @classmethod
     def from_json(cls, data: list[Any]) -> PageRecord:
@@ -117,48 +129,58 @@ class PageRecord:
 
 @dataclass(slots=True)
 class Manifest:
-    """The record of the previous build of one output folder."""
+    """The record of the previous build of one output folder.
+
+    Written as two JSON lines: a small header (enough to tell that nothing changed, and what
+    to report then) and the records of every page, file and note.
+    """
 
     fingerprint: str = ""
     snapshot: dict[str, Any] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    complete: bool = False
     pages: dict[str, PageRecord] = field(default_factory=dict)
     files: dict[str, str] = field(default_factory=dict)
     notes: dict[str, dict[str, Any]] = field(default_factory=dict)
     search: dict[str, Any] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
     inputs: dict[str, str] = field(default_factory=dict)
-    complete: bool = False
 
     @classmethod
-    def read(cls, out: Path) -> Manifest:
+    def read(cls, out: Path, header_only: bool = False) -> Manifest:
         """The manifest of ``out``, or an empty one (missing, unreadable or another format)."""
         try:
-            data = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
-            if data.get("format") != FORMAT or data.get("version") != __version__:
-                return cls()
-            return cls(
-                fingerprint=data["fingerprint"], snapshot=data["snapshot"],
-                pages={k: PageRecord.from_json(v) for k, v in data["pages"].items()},
-                files=dict(data["files"]), notes=dict(data["notes"]), search=dict(data["search"]),
-                problems=list(data["problems"]), inputs=dict(data["inputs"]),
-                complete=bool(data["complete"]),
-            )  # fmt: skip
-        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            with (out / MANIFEST_NAME).open(encoding="utf-8") as handle:
+                head = json.loads(handle.readline())
+                if head.get("format") != FORMAT or head.get("version") != __version__:
+                    return cls()
+                manifest = cls(fingerprint=head["fingerprint"], snapshot=head["snapshot"],
+                               problems=list(head["problems"]), counts=dict(head["counts"]),
+                               complete=bool(head["complete"]))  # fmt: skip
+                if header_only:
+                    return manifest
+                body = json.loads(handle.readline())
+            manifest.pages = {k: PageRecord.from_json(v) for k, v in body["pages"].items()}
+            manifest.files, manifest.notes = dict(body["files"]), dict(body["notes"])
+            manifest.search, manifest.inputs = dict(body["search"]), dict(body["inputs"])
+            return manifest
+        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
             return cls()
 
     def write(self, out: Path) -> None:
-        data = {
-            "format": FORMAT, "version": __version__, "fingerprint": self.fingerprint,
-            "snapshot": self.snapshot, "complete": self.complete,
-            "pages": {k: v.to_json() for k, v in sorted(self.pages.items())},
-            "files": dict(sorted(self.files.items())), "notes": self.notes,
-            "search": self.search, "problems": self.problems, "inputs": self.inputs,
-        }  # fmt: skip
-        atomic_write_text(out / MANIFEST_NAME, json.dumps(data, ensure_ascii=False,
-                                                          separators=(",", ":")))  # fmt: skip
+        head = {"format": FORMAT, "version": __version__, "fingerprint": self.fingerprint,
+                "snapshot": self.snapshot, "problems": self.problems, "counts": self.counts,
+                "complete": self.complete}  # fmt: skip
+        body = {"pages": {k: v.to_json() for k, v in sorted(self.pages.items())},
+                "files": dict(sorted(self.files.items())), "notes": self.notes,
+                "search": self.search, "inputs": self.inputs}  # fmt: skip
+        lines = [json.dumps(p, ensure_ascii=False, separators=(",", ":")) for p in (head, body)]
+        atomic_write_text(out / MANIFEST_NAME, "\n".join(lines) + "\n")
 
 
-def write_if_changed(out: Path, location: str, data: bytes, old_hash: str | None) -> tuple[str, bool]:
+def write_if_changed(
+    out: Path, location: str, data: bytes, old_hash: str | None
+) -> tuple[str, bool]:
     """Write ``out/location`` unless the same bytes are there; return (hash, written)."""
     new_hash = digest(data)
     target = out / location

@@ -34,7 +34,8 @@ def graph_script(site: Site) -> bytes:
     index: dict[str, int] = {}
     nodes: list[list[Any]] = []
     trusts = site.trusts()
-    for i, node in enumerate(data["nodes"]):
+    # Sorted, so the file does not depend on the order the vault happened to load notes in.
+    for i, node in enumerate(sorted(data["nodes"], key=lambda n: str(n["id"]))):
         node_id = node["id"]
         index[node_id] = i
         if node["wanted"]:
@@ -48,7 +49,9 @@ def graph_script(site: Site) -> bytes:
                       round(float(node["y"]), 2), level, int(node["wanted"]), node["degree"],
                       tag_ids])  # fmt: skip
     links: list[int] = []
-    for link in data["links"]:
+    ordered = sorted(data["links"],
+                     key=lambda e: (index[e["source"]], index[e["target"]], e["kind"]))  # fmt: skip
+    for link in ordered:
         kind = link["kind"]
         if kind not in kind_index:
             kind_index[kind] = len(kinds)
@@ -73,8 +76,8 @@ def write_previews(out: Path, changed: Mapping[NotePath, dict[str, str]], remove
     touched: dict[int, dict[str, dict[str, str] | None]] = defaultdict(dict)
     for path, card in changed.items():
         touched[preview_bucket(path)][path] = card
-    for path in removed:
-        touched[preview_bucket(path)][path] = None
+    for gone in removed:
+        touched[preview_bucket(gone)][gone] = None
     files: dict[str, bytes] = {}
     for bucket, updates in sorted(touched.items()):
         name = preview_file(bucket)

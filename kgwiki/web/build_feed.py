@@ -63,9 +63,11 @@ def atom_feed(site: Site, base_url: str) -> bytes:
     entries = feed_entries(site)
     newest = max((e.date for e in entries), default=dt.date(1970, 1, 1))
     ET.SubElement(feed, f"{{{ATOM}}}title").text = site.config.site_title
-    ET.SubElement(feed, f"{{{ATOM}}}id").text = _url(base_url, "") or "urn:kgwiki:" + site.config.site_title
+    feed_id = _url(base_url, "") or "urn:kgwiki:" + site.config.site_title
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = feed_id
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = f"{newest.isoformat()}T00:00:00Z"
-    ET.SubElement(feed, f"{{{ATOM}}}link", href=_url(base_url, page_location("changes")) or "changes/")
+    changes = _url(base_url, page_location("changes")) or "changes/"
+    ET.SubElement(feed, f"{{{ATOM}}}link", href=changes)
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="self", href=_url(base_url, "feed.xml"))
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
     ET.SubElement(author, f"{{{ATOM}}}name").text = site.config.site_title
@@ -77,7 +79,7 @@ def atom_feed(site: Site, base_url: str) -> bytes:
         ET.SubElement(entry, f"{{{ATOM}}}link", href=_url(base_url, note_location(item.path)))
         ET.SubElement(entry, f"{{{ATOM}}}summary").text = item.text
     ET.indent(feed)
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+    return bytes(ET.tostring(feed, encoding="utf-8", xml_declaration=True)) + b"\n"
 
 
 def sitemap(site: Site, base_url: str, tag_locations: list[str]) -> bytes:
@@ -97,7 +99,7 @@ def sitemap(site: Site, base_url: str, tag_locations: list[str]) -> bytes:
         if location in lastmod:
             ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = lastmod[location]
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True)) + b"\n"
 
 
 def alias_redirects(site: Site, base_url: str) -> dict[str, bytes]:
@@ -114,6 +116,7 @@ def alias_redirects(site: Site, base_url: str) -> dict[str, bytes]:
             taken.add(location)
             target = StaticUrls(base_url).at(location).note(path)
             canonical = _url(base_url, note_location(path)) if base_url else target
-            html = template.render(title=note.title, alias=alias, target=target, canonical=canonical)
+            html = template.render(title=note.title, alias=alias, target=target,
+                                   canonical=canonical)  # fmt: skip
             pages[page_file(location)] = html.encode("utf-8")
     return pages

@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import posixpath
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,7 +56,7 @@ class NoteResult:
     key: str
     content: str
     body: str
-    links: list[str] | None  # None: unchanged since the previous build
+    broken: list[str] | None  # links to files the site lacks; None: page not rendered
     wrote: bool
     preview: tuple[str, dict[str, str]] | None  # (hash, card) when the card changed
     doc: SearchDoc | None  # when the note's text changed
@@ -71,14 +71,14 @@ class _State:
     out: Path
     commits: Mapping[NotePath, Sequence[Commit]]
     attachments: str
-    shared: frozenset[str]
+    known: frozenset[str]
 
 
 _STATE: _State | None = None
 
 
-def extract_links(html: str, location: str, shared: frozenset[str] = frozenset()) -> list[str]:
-    """The site files a page links to (href/src resolved against its folder), ``shared`` left out.
+def extract_links(html: str, location: str) -> list[str]:
+    """The site files a page links to (href/src resolved against its folder).
 
     External URLs, ``mailto:`` and pure ``#fragment`` links are not site files.
     """
@@ -91,9 +91,13 @@ def extract_links(html: str, location: str, shared: frozenset[str] = frozenset()
         target = posixpath.normpath(posixpath.join(base, unquote(parts.path)))
         if parts.path.endswith("/"):
             target += "/index.html"
-        if target not in shared:
-            found.add(target)
+        found.add(target)
     return sorted(found)
+
+
+def broken_targets(html: str, location: str, known: frozenset[str]) -> list[str]:
+    """The links of a page to files the site will not have."""
+    return [target for target in extract_links(html, location) if target not in known]
 
 
 def body_key(site: Site, path: NotePath, stack: tuple[NotePath, ...] = ()) -> str:
@@ -159,8 +163,8 @@ def _render_one(job: NoteJob) -> NoteResult:
     html = state.renderer.note(path, body=body, context=context)
     content, wrote = write_if_changed(state.out, page_file(location), html.encode("utf-8"),
                                       job.old_content)  # fmt: skip
-    links = extract_links(html, location, state.shared)
-    return NoteResult(path, location, key, content, bkey, links, wrote, preview, doc, deps)
+    broken = broken_targets(html, location, state.known)
+    return NoteResult(path, location, key, content, bkey, broken, wrote, preview, doc, deps)
 
 
 def _render_batch(jobs: list[NoteJob]) -> list[NoteResult]:
@@ -175,13 +179,13 @@ def render_notes(
     *,
     commits: Mapping[NotePath, Sequence[Commit]],
     attachments: str,
-    shared: Iterable[str],
+    known: frozenset[str],
     workers: int | None = None,
     show_progress: bool = False,
 ) -> Iterator[NoteResult]:
     """Bring every note page up to date; forked workers share the loaded Site."""
     global _STATE
-    _STATE = _State(site, renderer, out, commits, attachments, frozenset(shared))
+    _STATE = _State(site, renderer, out, commits, attachments, known)
     count = workers or os.cpu_count() or 1
     try:
         if count == 1 or len(jobs) < _PARALLEL_THRESHOLD or not _can_fork():

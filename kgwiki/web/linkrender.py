@@ -59,7 +59,7 @@ def _size_attrs(label: str | None) -> str:
 
 
 class SiteLinks:
-    """The link renderer of one page: ``source`` is the note being drawn, ``stack`` its embedders."""
+    """The link renderer of one note: ``source`` is the note drawn, ``stack`` its embedders."""
 
     def __init__(
         self, vault: Vault, urls: UrlScheme, source: NotePath, stack: tuple[NotePath, ...] = ()
@@ -140,7 +140,8 @@ class SiteLinks:
                         self._rewrite_attr(child, "href")
                     elif child.type == "image":
                         self._rewrite_attr(child, "src")
-                if index and tokens[index - 1].type == "paragraph_open" and _only_note_embeds(token):
+                opener = tokens[index - 1] if index else None
+                if opener and opener.type == "paragraph_open" and _only_note_embeds(token):
                     tokens[index - 1].hidden = True
                     tokens[index + 1].hidden = True
 
@@ -155,7 +156,8 @@ class SiteLinks:
         resolution = self.vault.resolve(unquote(parts.path), self.source)
         if resolution.path is None:
             if target.file.lower().endswith(".md"):
-                token.attrSet(attr, self.urls.page("wanted") + "#" + _wanted(target.file, self.source))
+                anchor = _wanted(target.file, self.source)
+                token.attrSet(attr, self.urls.page("wanted") + "#" + anchor)
                 token.attrSet("class", "wanted")
             return
         if resolution.is_attachment:

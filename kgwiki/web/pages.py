@@ -53,7 +53,7 @@ def home(site: Site, urls: UrlScheme) -> dict[str, Any]:
     return {
         "title": site.config.site_title,
         "counts": {"notes": len(site.vault.notes), "tags": len(site.tags()),
-                   "wanted": len(site.graph.wanted())},  # fmt: skip
+                   "wanted": len(site.graph.wanted())},
         "changes": _changes(site, urls, 12),
         "hubs": hubs,
         "trust_counts": [{"level": k, "count": v} for k, v in overview.counts.items() if v],

@@ -99,12 +99,16 @@ def note(site: Site, urls: UrlScheme, path: NotePath) -> dict[str, Any]:
 
 def with_history(site: Site, context: dict[str, Any], path: NotePath,
                  commits: Iterable[Commit] | None) -> dict[str, Any]:  # fmt: skip
-    """Add the changelog table and git history (``commits`` when gathered for a whole build)."""
+    """Add the history: changelog rows and git commits in one timeline, newest first.
+
+    Without git the body already shows the changelog table, so the page adds nothing.
+    """
     history = site.history(path, commits)
+    if not history.commits:
+        return context
     rows = [{"date": c.date.isoformat(), "text": c.text, "source": c.source}
             for c in history.changes]  # fmt: skip
-    bad = [{"date": e.date_text, "text": e.text} for e in history.entries if e.date is None]
-    return {**context, "history": rows + [{**b, "source": "changelog"} for b in bad]}
+    return {**context, "history": rows}
 
 
 def _relation_rank(kind: str) -> tuple[int, str]:
@@ -138,7 +142,7 @@ def local_graph(site: Site, urls: UrlScheme, path: NotePath) -> dict[str, Any]:
     Only edges at the centre are drawn, so the page depends on its own neighbours alone.
     """
     graph = site.graph
-    kinds: dict[str, str] = {}
+    kinds: dict[str, str] = {}  # node id (a note path or a wanted node) → how it is related
     for kind, members in graph.relations(path).items():
         for other in members:
             kinds.setdefault(other, kind)
@@ -147,24 +151,25 @@ def local_graph(site: Site, urls: UrlScheme, path: NotePath) -> dict[str, Any]:
     for back in graph.backlinks(path):
         kinds.setdefault(back.source, "backlink" if back.kind in ("link", "embed") else back.kind)
     kinds.pop(path, None)
-    ranked = sorted(kinds, key=lambda n: (_relation_rank(kinds[n])[0], graph.title(n).casefold(), n))
+    ranked = sorted(kinds, key=lambda n: (_relation_rank(kinds[n])[0], graph.title(n).casefold(),
+                                          n))  # fmt: skip
     shown = ranked[:MAX_LOCAL_NODES]
     centre = {"id": path, "title": site.vault.notes[path].title, "url": urls.note(path),
               "x": 0.0, "y": 0.0, "trust": site.trust(path).level or "", "wanted": False,
               "centre": True}  # fmt: skip
     nodes = [centre]
-    for index, other in enumerate(shown):
+    for index, node in enumerate(shown):
         angle = 2 * math.pi * index / max(1, len(shown)) - math.pi / 2
-        wanted = is_wanted(other)
+        wanted = is_wanted(node)
         nodes.append({
-            "id": other, "title": graph.title(other),
-            "url": urls.page("wanted") + "#" + wanted_anchor(graph.title(other)) if wanted
-            else urls.note(NotePath(other)),
+            "id": node, "title": graph.title(node),
+            "url": urls.page("wanted") + "#" + wanted_anchor(graph.title(node)) if wanted
+            else urls.note(NotePath(node)),
             "x": round(math.cos(angle), 4), "y": round(math.sin(angle), 4),
-            "trust": "" if wanted else site.trust(NotePath(other)).level or "",
+            "trust": "" if wanted else site.trust(NotePath(node)).level or "",
             "wanted": wanted, "centre": False,
         })  # fmt: skip
-    links = [{"source": path, "target": other, "kind": kinds[other]} for other in shown]
+    links = [{"source": path, "target": node, "kind": kinds[node]} for node in shown]
     return {"nodes": nodes, "links": links, "more": max(0, len(ranked) - len(shown))}
 
 

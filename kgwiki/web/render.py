@@ -9,7 +9,6 @@ one Jinja2 template. Note HTML from the vault is never trusted: whatever the Mar
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +18,6 @@ import nh3
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from kgwiki import __version__
 from kgwiki.markdown import parse
 from kgwiki.types import NotePath
 from kgwiki.web import pages
@@ -28,7 +26,6 @@ from kgwiki.web.site import Site
 from kgwiki.web.urls import UrlScheme, note_location, page_location
 
 TEMPLATES = Path(__file__).parent / "templates"
-STATIC = Path(__file__).parent / "static"
 
 _TAGS = set(nh3.ALLOWED_TAGS) | {"section", "input"}
 _ATTRIBUTES: dict[str, set[str]] = {
@@ -56,7 +53,7 @@ def sanitise(html: str) -> str:
         attributes=_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         filter_style_properties={"text-align"},
-        link_rel="noopener noreferrer",
+        link_rel=None,
     )
 
 
@@ -105,18 +102,6 @@ def split_heading(body: str) -> tuple[str, str]:
     return match.group(1), body[match.end() :]
 
 
-@lru_cache(maxsize=1)
-def template_fingerprint() -> str:
-    """Changes whenever a template or static asset does (a build then rewrites every page)."""
-    digest = hashlib.blake2b(__version__.encode(), digest_size=12)
-    for folder in (TEMPLATES, STATIC):
-        for file in sorted(folder.rglob("*")):
-            if file.is_file():
-                digest.update(file.relative_to(folder.parent).as_posix().encode())
-                digest.update(file.read_bytes())
-    return digest.hexdigest()
-
-
 class Renderer:
     """Every page of a site as an HTML string, for one URL scheme (live or static)."""
 
@@ -137,7 +122,8 @@ class Renderer:
 
     def note_context(self, path: NotePath) -> dict[str, Any]:
         """Everything a note page shows except the body (plain data: the build hashes it)."""
-        return pages.note(self.site, self.urls.at(note_location(path)), path)
+        context = pages.note(self.site, self.urls.at(note_location(path)), path)
+        return pages.with_history(self.site, context, path, None)
 
     def note(self, path: NotePath, body: str | None = None,
              context: dict[str, Any] | None = None) -> str:  # fmt: skip
@@ -186,7 +172,8 @@ class Renderer:
 
     def changes(self) -> str:
         location = page_location("changes")
-        return self._page("changes.html", location, pages.changes(self.site, self.urls.at(location)))
+        context = pages.changes(self.site, self.urls.at(location))
+        return self._page("changes.html", location, context)
 
     def lint(self) -> str:
         location = page_location("lint")
@@ -199,7 +186,8 @@ class Renderer:
     def new_note_form(self, csrf_token: str, error: str | None = None,
                       values: dict[str, str] | None = None) -> str:  # fmt: skip
         location = page_location("new")
-        context = {"title": "New note", "csrf_token": csrf_token, "error": error, "values": dict(values or {}),
+        context = {"title": "New note", "csrf_token": csrf_token, "error": error,
+                   "values": dict(values or {}),
                    "levels": list(self.site.config.trust.levels)}  # fmt: skip
         return self._page("new.html", location, context)
 

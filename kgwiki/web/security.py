@@ -16,9 +16,6 @@ from urllib.parse import unquote, urlsplit
 SESSION_COOKIE = "kgwiki_session"
 TOKEN_HEADER = "x-kgwiki-token"
 
-# Names Windows refuses (with any extension) and characters refused by Windows or macOS.
-_WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
-_BAD_NAME_CHARS = frozenset('<>:"/\\|?*') | {chr(c) for c in range(32)} | {"\x7f"}
 _MAX_UNQUOTE = 4
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -136,23 +133,3 @@ def contained(root: Path, relative: PurePosixPath) -> Path:
     if not full.is_relative_to(base):
         raise UnsafePath(str(relative))
     return full
-
-
-def title_problem(title: str) -> str | None:
-    """Why a title cannot become a file name in the vault (None when it can)."""
-    stripped = title.strip()
-    if not stripped:
-        return "the title is empty"
-    if len(stripped.encode("utf-8")) > 200:
-        return "the title is too long (at most 200 bytes)"
-    if "\0" in title:
-        return "the title contains a NUL character"
-    bad = sorted({c for c in stripped if c in _BAD_NAME_CHARS})
-    if bad:
-        shown = " ".join(repr(c) for c in bad)
-        return f"the title contains characters not allowed in file names: {shown}"
-    if stripped.startswith(".") or stripped.endswith((".", " ")):
-        return "the title may not start with a dot or end with a dot or a space"
-    if _WINDOWS_RESERVED.match(stripped):
-        return f"{stripped!r} is a reserved file name on Windows"
-    return None

@@ -21,7 +21,7 @@ from kgwiki.diagnostics import Diagnostic
 from kgwiki.graph import KnowledgeGraph
 from kgwiki.graph_records import is_wanted
 from kgwiki.lint import lint_vault
-from kgwiki.trust import Trust
+from kgwiki.trust import Trust, TrustOverview
 from kgwiki.types import NotePath
 from kgwiki.vault import Vault
 
@@ -41,6 +41,8 @@ class Site:
         graph: KnowledgeGraph,
         search: SearchIndex | None = None,
         dupes: DuplicateDetector | None = None,
+        *,
+        today: dt.date | None = None,
     ) -> None:
         self.vault = vault
         self.graph = graph
@@ -48,6 +50,7 @@ class Site:
         self.dupes = dupes
         self.lock = threading.RLock()
         self.version = 0
+        self.fixed_today = today
         self._views: dict[str, tuple[int, Any]] = {}
 
     @classmethod
@@ -61,18 +64,20 @@ class Site:
         with_search: bool = True,
         with_duplicates: bool = True,
         jobs: int | None = None,
+        today: dt.date | None = None,
     ) -> Site:
         """Load the vault (parse cache first), build the graph, open and update the index.
 
         ``with_search=False`` skips the search index (the static build writes its own);
-        ``with_duplicates=False`` skips near-duplicate detection (declared duplicates remain).
+        ``with_duplicates=False`` skips near-duplicate detection (declared duplicates remain);
+        ``today`` fixes the date trust is judged by (tests), else it is the current day.
         """
         config = config or config_for_vault(Path(vault_root))
         vault = Vault.load(vault_root, config, show_progress=show_progress, jobs=jobs)
         graph = KnowledgeGraph.build(vault)
         search = _open_search(vault, index_dir, show_progress) if with_search else None
         dupes = _detector(vault) if with_duplicates else None
-        return cls(vault, graph, search, dupes)
+        return cls(vault, graph, search, dupes, today=today)
 
     @property
     def config(self) -> Config:
@@ -89,7 +94,7 @@ class Site:
         return value
 
     def today(self) -> dt.date:
-        return dt.date.today()
+        return self.fixed_today or dt.date.today()
 
     def trusts(self) -> dict[NotePath, Trust]:
         day = self.today()
@@ -107,7 +112,7 @@ class Site:
         trusts = self.trusts()
         return {p: (n.title, trusts[p].level or "") for p, n in self.vault.notes.items()}
 
-    def trust_overview(self) -> trust.TrustOverview:
+    def trust_overview(self) -> TrustOverview:
         day = self.today()
         return self._view(f"overview:{day}", lambda: trust.overview(self.vault, self.config, day))
 
@@ -139,7 +144,7 @@ class Site:
     def changes(self, limit: int | None = 50) -> list[Change]:
         day = self.today()
         return self._view(f"changes:{limit}:{day}",
-                          lambda: changelog.recent_changes(self.vault, limit, today=day))  # fmt: skip
+                          lambda: changelog.recent_changes(self.vault, limit, today=day))
 
     def history(self, path: NotePath, commits: Iterable[Commit] | None = None) -> NoteHistory:
         """A note's changelog table and git history (``commits`` when already gathered)."""

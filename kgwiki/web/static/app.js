@@ -158,7 +158,9 @@
       hideCard();
     }
   });
-  window.addEventListener("scroll", hideCard, { passive: true });
+  window.addEventListener("scroll", function () {
+    if (card && !card.hidden) hideCard();  /* a pending card still opens, placed anew */
+  }, { passive: true });
 
   // ---- live reload -----------------------------------------------------------------------
 

@@ -374,7 +374,7 @@
     ctx.textBaseline = "middle";
     ctx.lineJoin = "round";
     var placed = [], budget = this.local ? g.n : 220;
-    var zoomedOut = !this.local && this.scale < this.fitScale * 1.6;
+    var zoomedOut = !this.local && g.n > 80 && this.scale < this.fitScale * 1.6;
     var limit = zoomedOut ? 12 : budget;
     for (var o = 0; o < this.order.length && placed.length < limit + (focus ? 40 : 0); o++) {
       var i = this.order[o];
