@@ -19,7 +19,7 @@ from kgwiki.web.app_events import Broadcaster
 from kgwiki.web.app_state import ServeSettings
 from kgwiki.web.site import Site
 from kgwiki.web.urls import LiveUrls
-from kgwiki.web.watch import VaultWatcher, apply_changes, is_watched
+from kgwiki.web.watch import VaultWatcher, apply_changes, changed_since, is_watched
 
 KUBERNETES = NotePath("10_Wiki/Topics/kubernetes.md")
 NEW_NOTE = """---
@@ -91,6 +91,23 @@ def test_hidden_and_outside_files_are_ignored(served: tuple[Site, TestClient], v
     version, changed = apply_changes(site, [vault / ".kgwiki" / "x.md", tmp_path / "outside.md"])
     assert (version, changed) == (before, set())
     assert not is_watched(Path(".obsidian/workspace.json"), ())  # type: ignore[arg-type]
+
+
+def test_catch_up_finds_only_what_changed_while_loading(served: tuple[Site, TestClient],
+                                                         vault: Path) -> None:  # fmt: skip
+    site, _ = served
+    assert changed_since(site, 0.0) == [], "a freshly copied vault matches what was parsed"
+    kube = vault / KUBERNETES
+    kube.write_bytes(kube.read_bytes())  # saved again, same bytes
+    saga = vault / "10_Wiki/Patterns/saga-pattern.md"
+    saga.write_text(saga.read_text(encoding="utf-8") + "\nedited\n", encoding="utf-8")
+    (vault / "New While Loading.md").write_text("# New\n", encoding="utf-8")
+    (vault / "10_Wiki/Patterns/bulkhead.md").unlink()
+    assert changed_since(site, 0.0) == ["10_Wiki/Patterns/bulkhead.md",
+                                        "10_Wiki/Patterns/saga-pattern.md",
+                                        "New While Loading.md"]  # fmt: skip
+    assert changed_since(site, time.time() + 60) == ["10_Wiki/Patterns/bulkhead.md",
+                                                     "New While Loading.md"]  # fmt: skip
 
 
 def test_the_real_watcher_picks_up_a_saved_file(vault: Path) -> None:

@@ -91,9 +91,14 @@ def page(browser: Any) -> Iterator[Any]:
 
 def _wait_js(page: Any, expression: str, tries: int = 200) -> None:
     """Poll a JS expression until true; wait_for_function would need 'unsafe-eval' in the CSP."""
+    from playwright.sync_api import Error as PlaywrightError
+
     for _ in range(tries):
-        if page.evaluate(expression):
-            return
+        try:
+            if page.evaluate(expression):
+                return
+        except PlaywrightError:
+            pass  # the page is reloading under us: ask the next one
         page.wait_for_timeout(100)
     pytest.fail(f"never true: {expression}")
 
@@ -168,7 +173,11 @@ def test_add_a_note_through_the_form_then_find_it(served: tuple[str, Path], page
 def test_an_open_page_reloads_when_its_file_changes(served: tuple[str, Path], page: Any) -> None:
     base, vault = served
     page.goto(_note_url(base, KUBERNETES))
-    page.wait_for_timeout(500)  # let the EventSource connect
+    for _ in range(200):  # until the page's EventSource is connected
+        with urllib.request.urlopen(base + "metrics", timeout=2) as response:
+            if "kgwiki_event_listeners 0\n" not in response.read().decode():
+                break
+        page.wait_for_timeout(50)
     file = vault / KUBERNETES
     text = file.read_text(encoding="utf-8")
     file.write_text(text + "\n\nLive edit: 라이브 리로드 marker.\n", encoding="utf-8")

@@ -10,8 +10,8 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Iterable
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -149,7 +149,7 @@ class Runtime:
     def _promoted(self) -> None:
         self.state.role = "writer"
 
-    def apply(self, site: Site, files: Any) -> tuple[int, set[NotePath]]:
+    def apply(self, site: Site, files: Iterable[Path | str]) -> tuple[int, set[NotePath]]:
         return refresh_files(site, files, self.lock is None or self.lock.held)
 
     def announce(self, version: int, paths: set[NotePath]) -> None:

@@ -104,17 +104,17 @@ async def home(request: Request) -> Response:
     state = state_of(request)
     given = request.query_params.get("token")
     if given is not None:
-        return _login(given, state)
+        return _login(given, state, secure=request.url.scheme == "https")
     return await page(request, "home", lambda r: r.home())
 
 
-def _login(given: str, state: ServerState) -> Response:
+def _login(given: str, state: ServerState, secure: bool) -> Response:
     """``/?token=…``: a right token sets the session cookie and drops the token from the URL."""
     if not same_secret(given, state.settings.token):
         raise HTTPException(403, "That write token is not the one this server printed.")
     response = RedirectResponse("/", 303)
     response.set_cookie(SESSION_COOKIE, new_session(state.settings.token), httponly=True,
-                        samesite="strict", path="/")  # fmt: skip
+                        samesite="strict", path="/", secure=secure)  # fmt: skip
     return response
 
 

@@ -83,8 +83,12 @@ def apply_changes(site: Site, files: Iterable[Path | str]) -> tuple[int, set[Not
 
 
 def changed_since(site: Site, since: float) -> list[NotePath]:
-    """Files added, changed or removed after ``since`` (a time.time()) — the catch-up after
-    loading, for edits made while the vault was being read and before the watcher started."""
+    """Files added, removed or changed (in content) since ``since`` (a time.time()).
+
+    The catch-up after loading: edits made while the vault was being read, before the
+    watcher started. Only files touched since then are read, and a note whose bytes are the
+    ones the vault parsed is left alone (a vault copied just before start-up is not re-read).
+    """
     from kgwiki.scan import scan_vault
 
     vault = site.vault
@@ -92,11 +96,17 @@ def changed_since(site: Site, since: float) -> list[NotePath]:
     on_disk = set(scan.notes) | set(scan.attachments)
     known = set(vault.notes) | vault.attachments
     found = on_disk ^ known
-    for path in on_disk & known:
+    # An attachment's page is its URL: only its coming and going matters here.
+    for path in on_disk & set(vault.notes):
+        full = vault.root / path
         try:
-            if (vault.root / path).stat().st_mtime >= since:
-                found.add(path)
+            if full.stat().st_mtime < since:
+                continue
         except OSError:
+            found.add(path)
+            continue
+        digest = _stat(full)
+        if digest is None or digest.hex() != vault.notes[path].content_hash:
             found.add(path)
     return sorted(found)
 
