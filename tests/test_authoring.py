@@ -484,5 +484,8 @@ def test_the_live_site_shows_a_new_note_after_refresh_file(vault_dir: Path) -> N
     assert parent is not None
     assert path in {b.source for b in site.graph.backlinks(parent)}
     assert site.search is not None
-    assert [hit.path for hit in site.search.search("Hinthandoffword").hits] == [path]
+    try:
+        assert [hit.path for hit in site.search.search("Hinthandoffword").hits] == [path]
+    finally:
+        site.search.close()
     assert os.path.exists(vault_dir / path)
