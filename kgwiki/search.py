@@ -15,7 +15,7 @@ import contextlib
 import hashlib
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -23,7 +23,7 @@ from typing import Any
 from whoosh import scoring
 
 from kgwiki.search_columns import ColumnCache, Indexed
-from kgwiki.search_index import IndexUpdate, apply, plan, rebuild_plan
+from kgwiki.search_index import IndexUpdate, View, apply, plan, rebuild_plan
 from kgwiki.search_query import TRUST_LEVELS
 from kgwiki.search_results import Hit, SearchResults, TrustWeighting
 from kgwiki.search_run import run_query
@@ -33,6 +33,7 @@ from kgwiki.search_store import (
     IndexLockedError,
     IndexUnavailableError,
     create,
+    healthy,
     open_existing,
 )
 from kgwiki.types import NotePath
@@ -43,8 +44,9 @@ __all__ = [
     "SearchResults", "TrustWeighting", "cache_index_dir", "default_index_dir",
 ]  # fmt: skip
 
-# Titles and aliases are a few words long: normalise their length less than the body's.
-WEIGHTING = scoring.BM25F(B=0.75, K1=1.2, title_B=0.3, aliases_B=0.3)
+# BM25F over the weighted sections of ``text`` (search_schema.SECTION_WEIGHTS); the usual
+# constants. ``names`` is only matched, never scored (its bonus is added in search_rank.py).
+WEIGHTING = scoring.BM25F(B=0.75, K1=1.2)
 
 
 def default_index_dir(vault: Vault) -> Path:
@@ -62,7 +64,7 @@ class SearchIndex:
     """A whoosh index of one vault's notes, with one long-lived, refreshed searcher."""
 
     def __init__(self, folder: Path, ix: Any, vault: Vault | None, weighting: TrustWeighting,
-                 timeout: float) -> None:  # fmt: skip
+                 timeout: float, columns: ColumnCache | None = None) -> None:  # fmt: skip
         self.folder = folder
         self.weighting = weighting
         self.timeout = timeout
@@ -72,9 +74,9 @@ class SearchIndex:
         self._searcher: Any = None
         self._opened_at = -1
         self._open_searcher()
-        self._live: tuple[int, dict[NotePath, Indexed]] | None = None
+        self._live: tuple[int, View] | None = None
         self._recovered = False
-        self._columns = ColumnCache(weighting)
+        self._columns = columns or ColumnCache(weighting)
         self._trust: tuple[Any, list[float]] | None = None
         levels = sorted(weighting.levels, key=lambda k: -weighting.levels[k])
         self._levels: Sequence[str] = levels or TRUST_LEVELS
@@ -108,11 +110,12 @@ class SearchIndex:
         weighting = TrustWeighting(levels=dict(trust.levels), unknown=trust.unknown_level_score)
         if trust_weight is not None:
             weighting = TrustWeighting(trust_weight, weighting.levels, weighting.unknown)
-        ix = open_existing(folder)
+        columns = ColumnCache(weighting)
+        ix = open_existing(folder, columns)
         if ix is not None:
-            return cls(folder, ix, vault, weighting, timeout)
+            return cls(folder, ix, vault, weighting, timeout, columns)
         was_there = (folder / STAMP).exists() or any(folder.glob("_MAIN_*.toc"))
-        index = cls(folder, create(folder), vault, weighting, timeout)
+        index = cls(folder, create(folder), vault, weighting, timeout, ColumnCache(weighting))
         if was_there:
             index.update(vault, rebuild=True)
         return index
@@ -144,19 +147,19 @@ class SearchIndex:
             self.refresh()
             return todo
 
-    def _writer_view(self, writer: Any) -> dict[NotePath, Indexed]:
-        """Live documents as of the generation the writer locked."""
+    def _writer_view(self, writer: Any) -> View:
+        """Live documents and segments as of the generation the writer locked."""
         if self._live is not None and self._live[0] == writer.generation - 1:
             return self._live[1]
         with writer.reader() as reader:
-            return self._columns.live_documents(reader)
+            return self._columns.snapshot(reader)
 
-    def _live_docs(self) -> dict[NotePath, Indexed]:
+    def _live_docs(self) -> Mapping[NotePath, Indexed]:
         generation = self._searcher.reader().generation()
         generation = -2 if generation is None else generation  # empty: never reuse its map
         if self._live is None or self._live[0] != generation:
-            self._live = (generation, self._columns.live_documents(self._searcher.reader()))
-        return self._live[1]
+            self._live = (generation, self._columns.snapshot(self._searcher.reader()))
+        return self._live[1][0]
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -167,9 +170,10 @@ class SearchIndex:
                 self.refresh()
                 return run_query(self._searcher, query, limit, self._factors(), self._levels)
             except Exception:
-                # Corrupt segments often open fine and fail only when read. Rebuild once; a
-                # second failure is a bug, not a bad index, and must not rebuild forever.
-                if self._vault is None or self._recovered:
+                # Corrupt segments often open fine and fail only when read. If the index no
+                # longer passes a deeper check, rebuild it (once); if it does, the failure is
+                # a bug in the query path, and a rebuild would not help.
+                if self._vault is None or self._recovered or healthy(self.folder):
                     raise
             self._recovered = True
             self._recover()
@@ -185,7 +189,7 @@ class SearchIndex:
         """See the latest commit (cheap when nothing changed: one directory listing).
 
         Not ``Searcher.refresh()``: in Whoosh-Reloaded 2.7.5 it keeps the old reader's segments
-        next to the new ones, so a changed note would be found twice (tests/test_search_index.py).
+        next to the new ones, so a changed note would be found twice (see tests/test_search.py).
         """
         with self._lock:
             if self._ix.latest_generation() != self._generation():
@@ -205,6 +209,12 @@ class SearchIndex:
 
     def __len__(self) -> int:
         return int(self._searcher.doc_count())
+
+    @property
+    def segment_count(self) -> int:
+        """How many segments the index has (kept small by search_merge.py)."""
+        return sum(1 for leaf, _offset in self._searcher.reader().leaf_readers()
+                   if leaf.doc_count_all())  # fmt: skip
 
     def _recover(self) -> None:
         vault = self._require_vault()

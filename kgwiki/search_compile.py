@@ -15,6 +15,7 @@ from typing import Any
 from whoosh import query as wq
 
 from kgwiki.analysis import STOP_WORDS, fold_word, is_cjk, normalise_word, query_terms
+from kgwiki.search_phrase import OffsetPhrase, all_terms, phrase_terms
 from kgwiki.search_query import AllOf, AnyOf, Filter, Node, Not, Phrase, Word
 from kgwiki.search_rank import NameBoost
 from kgwiki.search_schema import nfc
@@ -80,7 +81,7 @@ def _node(node: Node, names: list[NameBoost], keep_stops: bool = True) -> Any | 
     if isinstance(node, Word):
         return None if (not keep_stops and _is_stop(node)) else _word(node, names)
     if isinstance(node, Phrase):
-        return _terms(query_terms(nfc(node.text)), names, phrase=True)
+        return _phrase(nfc(node.text), names)
     if isinstance(node, Filter):
         return _filter(node)
     if isinstance(node, Not):
@@ -107,29 +108,36 @@ def _word(word: Word, names: list[NameBoost]) -> Any | None:
         return _terms(terms, names)
     # The note must have the stem; having the exact form (particle and all) ranks higher.
     bare = _terms(bare_terms, names)
-    return wq.AndMaybe(bare, _match("text", terms, phrase=False))
+    return wq.AndMaybe(bare, _match("text", terms))
 
 
-def _terms(terms: list[str], names: list[NameBoost], phrase: bool = False) -> Any | None:
+def _terms(terms: list[str], names: list[NameBoost]) -> Any | None:
     """Match ``terms`` in ``text``, and note the ``names`` bonus for a title or alias match.
 
     A word that analyses to several terms (``아키텍처`` → three bigrams, ``event-driven`` → two
     words) asks for all of them, not for them in a row: reading positions costs several times
-    more on a large vault, and the bigrams of one word are almost never apart. A quoted phrase
-    does check positions.
+    more on a large vault, and the bigrams of one word are almost never apart. It scores as
+    its rarest term (search_phrase.py). A quoted phrase does check positions.
     """
     if not terms:
         return None
-    names.append(NameBoost(_match("names", terms, phrase), tuple(terms)))
-    return _match("text", terms, phrase)
+    names.append(NameBoost(_match("names", terms), tuple(terms)))
+    return _match("text", terms)
 
 
-def _match(field: str, terms: list[str], phrase: bool) -> Any:
+def _phrase(text: str, names: list[NameBoost]) -> Any | None:
+    """A quoted phrase: its terms at their offsets (search_phrase.py), in ``text``."""
+    pairs = phrase_terms(text)
+    if len(pairs) < 2:
+        return _terms([term for term, _offset in pairs], names)
+    names.append(NameBoost(OffsetPhrase("names", pairs), tuple(t for t, _o in pairs)))
+    return OffsetPhrase("text", pairs)
+
+
+def _match(field: str, terms: list[str]) -> Any:
     if len(terms) == 1:
         return wq.Term(field, terms[0])
-    if phrase:
-        return wq.Phrase(field, terms)
-    return wq.And([wq.Term(field, t) for t in _cover(terms)])
+    return all_terms(field, _cover(terms))
 
 
 def _cover(terms: list[str]) -> list[str]:

@@ -19,6 +19,7 @@ from whoosh.writing import CLEAR
 from kgwiki.note import Note
 from kgwiki.progress import progress
 from kgwiki.search_columns import Indexed
+from kgwiki.search_merge import SegmentInfo, dropping, to_fold
 from kgwiki.search_schema import note_document
 from kgwiki.search_store import WRITER_TIMEOUT, acquire_writer
 from kgwiki.types import NotePath
@@ -72,41 +73,63 @@ def rebuild_plan(indexed: Live, notes: Notes) -> IndexUpdate:
     )
 
 
+View = tuple[Mapping[NotePath, Indexed], Sequence[SegmentInfo]]
+
+
 def apply(
     ix: Any,
     update: IndexUpdate,
     notes: Mapping[NotePath, Note],
-    indexed: Callable[[Any], Mapping[NotePath, Indexed]],
+    view: Callable[[Any], View],
     *,
     rebuild: bool = False,
     show_progress: bool = False,
     timeout: float = WRITER_TIMEOUT,
 ) -> None:
-    """Write ``update`` in one commit.
+    """Write ``update`` in one commit (and fold crowded small segments: search_merge.py).
 
-    ``indexed(writer)`` gives the live documents as the writer sees them: document numbers are
-    only valid for the index generation the writer locked, which another process may have
-    moved on since the caller planned.
+    ``view(writer)`` gives the live documents and segments as the writer sees them: document
+    numbers are only valid for the index generation the writer locked, which another process
+    may have moved on since the caller planned.
     """
-    to_add = sorted(notes) if rebuild else [*update.added, *update.changed]
-    parallel = len(to_add) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1
+    if rebuild:
+        _write(ix, sorted(notes), notes, show_progress, timeout, lambda _w: CLEAR)
+        return
+    to_add = [*update.added, *update.changed]
+
+    def prepare(writer: Any) -> Any:
+        live, segments = view(writer)
+        # Every path we touch, not just the changed ones: if another process indexed an
+        # "added" note since we planned, its document must not be left as a duplicate.
+        for path in [*update.added, *update.changed, *update.removed]:
+            if path in live:
+                writer.delete_document(live[path].docnum)
+        folded = to_fold(segments)
+        touched = set(to_add)
+        to_add.extend(sorted({p for s in folded for p in s.paths if p in notes} - touched))
+        return dropping(folded)
+
+    _write(ix, to_add, notes, show_progress, timeout, prepare)
+
+
+def _write(
+    ix: Any,
+    paths: list[NotePath],
+    notes: Mapping[NotePath, Note],
+    show_progress: bool,
+    timeout: float,
+    prepare: Callable[[Any], Any],
+) -> None:
+    """Lock, let ``prepare`` delete (and grow ``paths``), add, commit with its merge policy."""
+    parallel = len(paths) >= PARALLEL_THRESHOLD and (os.cpu_count() or 1) > 1
     options: dict[str, Any] = {"limitmb": LIMIT_MB}
     if parallel:
         options["multisegment"] = True
     writer = acquire_writer(ix, procs=2 if parallel else 1, timeout=timeout, **options)
     try:
-        if not rebuild:
-            live = indexed(writer)
-            # Every path we touch, not just the changed ones: if another process indexed an
-            # "added" note since we planned, its document must not be left as a duplicate.
-            for path in [*update.added, *update.changed, *update.removed]:
-                if path in live:
-                    writer.delete_document(live[path].docnum)
-        _add_all(writer, [notes[p] for p in to_add], show_progress)
-        if rebuild:
-            writer.commit(mergetype=CLEAR)
-        else:
-            writer.commit()
+        policy = prepare(writer)
+        _add_all(writer, [notes[p] for p in paths], show_progress)
+        writer.commit(mergetype=policy)
     except BaseException:
         writer.cancel()
         raise

@@ -45,11 +45,11 @@ class SearchResults:
     note had every word, so the hits have at least one. ``error`` explains a malformed query.
     """
 
-    query: str
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
     suggestion: str | None = None
     error: str | None = None
+    query: str = ""
     corrected: bool = False
     any_word: bool = False
 

@@ -34,9 +34,9 @@ def run_query(
     try:
         tree = parse_query(text, levels)
     except QueryError as err:
-        return SearchResults(text, error=str(err))
+        return SearchResults(error=str(err), query=text)
     if not tree.nodes or not searcher.doc_count():
-        return SearchResults(text)  # (whoosh's IDF is undefined on an empty index)
+        return SearchResults(query=text)  # (whoosh's IDF is undefined on an empty index)
     limit = max(1, limit)
     fixes = corrections(searcher.reader(), tree)
     suggestion = corrected_query(text, fixes) if fixes else None
@@ -51,7 +51,7 @@ def run_query(
         any_word = bool(ranked)
     marks = highlighter(positive_text(used))
     hits = [_hit(searcher.stored_fields(docnum), score, marks) for score, docnum in ranked]
-    return SearchResults(text, hits, total, suggestion, None, corrected, any_word)
+    return SearchResults(hits, total, suggestion, None, text, corrected, any_word)
 
 
 def _hit(fields: dict[str, Any], score: float, marks: Highlighter) -> Hit:

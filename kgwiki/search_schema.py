@@ -170,8 +170,16 @@ def note_document(note: Note) -> dict[str, Any]:
     document: dict[str, Any] = {
         "path": note.path,
         "hash": note.content_hash,
-        "text": tuple(nfc(x) for x in (note.title, "\n".join(names), "\n".join(headings),
-                                         "\n".join(topics), note.text)),
+        "text": tuple(
+            nfc(x)
+            for x in (
+                note.title,
+                "\n".join(names),
+                "\n".join(headings),
+                "\n".join(topics),
+                note.text,
+            )
+        ),
         "names": nfc("\n".join([note.title, *names])),
         "tag": [term for tag in note.tags for term in hierarchy(tag)],
         "category": hierarchy(meta.category) if meta.category else [],

@@ -8,17 +8,14 @@ the index actually opens and reads, and the clean-up a killed writer leaves behi
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import json
-import warnings
 import shutil
-from collections.abc import Iterator
+import warnings
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
-from whoosh.filedb.filestore import FileStorage
 from whoosh.util.filelock import try_for
 from whoosh.writing import SegmentWriter
 
@@ -56,11 +53,12 @@ def create(folder: Path) -> Any:
     return ix
 
 
-def open_existing(folder: Path) -> Any | None:
+def open_existing(folder: Path, columns: ColumnCache | None = None) -> Any | None:
     """The index in ``folder``, or None when it is missing, from another version or unreadable.
 
     Reading every live document's path and hash proves the segments open, which is what a
-    search needs; a failure anywhere means "rebuild", never "trust it anyway".
+    search needs; a failure anywhere means "rebuild", never "trust it anyway". What is read
+    goes into ``columns`` (so the caller need not read it again).
     """
     # whoosh leaves a file open when it fails to parse it; that file is closed when collected,
     # and the ResourceWarning says nothing the caller could act on.
@@ -72,12 +70,33 @@ def open_existing(folder: Path) -> Any | None:
                 return None
             ix = whoosh_index.open_dir(str(folder), indexname=INDEX_NAME, schema=build_schema())
             with ix.reader() as reader:
-                ColumnCache().live_documents(reader)
+                (columns or ColumnCache()).live_documents(reader)
         except Exception:  # any failure to open means the index is rebuilt
             ix = None
         if ix is None:
             gc.collect()  # while the warning is still ignored
     return ix
+
+
+def healthy(folder: Path, sample: int = 64) -> bool:
+    """A deeper check than :func:`open_existing`: some posting lists and stored documents read."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            ix = open_existing(folder)
+            if ix is None:
+                return False
+            with ix.reader() as reader:
+                for count, term in enumerate(reader.lexicon("text")):
+                    if count >= sample:
+                        break
+                    list(reader.postings("text", term).all_ids())
+                for docnum in {0, reader.doc_count_all() - 1} if reader.doc_count_all() else ():
+                    reader.stored_fields(docnum)
+        except Exception:  # anything unreadable is unhealthy
+            gc.collect()
+            return False
+    return True
 
 
 def acquire_writer(ix: Any, procs: int, timeout: float = WRITER_TIMEOUT, **kwargs: Any) -> Any:
@@ -118,18 +137,3 @@ def _remove_temp(folder: Path) -> None:
     for leftover in folder.glob("*.tmp"):
         if leftover.is_dir():
             shutil.rmtree(leftover, ignore_errors=True)
-
-
-def discard(folder: Path) -> None:
-    """Remove the stamp so the next open rebuilds (used when a search finds the index corrupt)."""
-    with contextlib.suppress(OSError):
-        (folder / STAMP).unlink()
-
-
-def storage_of(folder: Path) -> FileStorage:
-    return FileStorage(str(folder))
-
-
-def iter_files(folder: Path) -> Iterator[Path]:
-    """The index's own files (for tests and diagnostics)."""
-    return (p for p in sorted(folder.iterdir()) if p.is_file() and p.name != STAMP)

@@ -1,0 +1,147 @@
+"""``kgwiki index [VAULT] [--rebuild]`` and ``kgwiki search QUERY``: the full-text index.
+
+``search`` brings the index up to date first (a comparison of content hashes, cheap when
+nothing changed), so a note written by another tool is found at once. See docs/search.md for
+the query language.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import re
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kgwiki.cli import common
+
+if TYPE_CHECKING:
+    from kgwiki.search import SearchIndex
+    from kgwiki.search_index import IndexUpdate
+    from kgwiki.search_results import Hit, SearchResults
+    from kgwiki.vault import Vault
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
+_BOLD, _PLAIN = "\x1b[1m", "\x1b[0m"
+
+
+def register(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], shared: argparse.ArgumentParser
+) -> None:
+    index = sub.add_parser("index", parents=[shared], help="build or update the search index")
+    common.add_vault_positional(index)
+    index.add_argument("--rebuild", action="store_true", help="re-index every note")
+    _index_dir_option(index)
+    index.set_defaults(handler=run_index)
+
+    search = sub.add_parser("search", parents=[shared], help="full-text search (Korean-aware)",
+                            description='Words, "phrases", OR, NOT, prefix*, and filters '
+                            "tag: trust:A trust:>=B status: category: path: "
+                            "(see docs/search.md).")  # fmt: skip
+    search.add_argument("query", nargs="+", help="the query (quote it in the shell)")
+    search.add_argument("--limit", type=int, default=10, metavar="N", help="hits to show (10)")
+    search.add_argument("--no-trust", action="store_true", help="rank by text alone")
+    search.add_argument("--no-update", action="store_true",
+                        help="skip the check for changed notes")  # fmt: skip
+    _index_dir_option(search)
+    search.set_defaults(handler=run_search)
+
+
+def _index_dir_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--index-dir", metavar="DIR",
+                        help="where the index lives (default: <vault>/.kgwiki/index)")  # fmt: skip
+
+
+def _open(vault: Vault, args: argparse.Namespace, trust: bool = True) -> SearchIndex:
+    from kgwiki.search import IndexLockedError, IndexUnavailableError, SearchIndex
+
+    index_dir = Path(args.index_dir) if args.index_dir else None
+    try:
+        return SearchIndex.open(vault, index_dir, trust_weight=None if trust else 0.0)
+    except (IndexLockedError, IndexUnavailableError) as err:
+        raise common.CommandError(str(err)) from err
+
+
+def _update(
+    index: SearchIndex, vault: Vault, args: argparse.Namespace, rebuild: bool
+) -> IndexUpdate:
+    from kgwiki.progress import wants_progress
+    from kgwiki.search import IndexLockedError
+
+    try:
+        return index.update(vault, show_progress=wants_progress(args.quiet), rebuild=rebuild)
+    except IndexLockedError as err:
+        raise common.CommandError(str(err)) from err
+
+
+def run_index(args: argparse.Namespace) -> int:
+    vault = common.load_vault(args)
+    started = time.perf_counter()
+    with _open(vault, args) as index:
+        done = _update(index, vault, args, args.rebuild)
+        seconds = time.perf_counter() - started
+        if args.json:
+            common.print_json({"index": str(index.folder), "notes": len(index),
+                               "seconds": round(seconds, 3), **done.to_json()})  # fmt: skip
+            return 0
+        print(f"{'rebuilt' if args.rebuild else 'updated'} {index.folder}: "
+              f"{_summary(done)}; {len(index)} notes indexed in {seconds:.1f} s")  # fmt: skip
+    return 0
+
+
+def _summary(done: IndexUpdate) -> str:
+    if not done:
+        return "nothing changed"
+    return f"{len(done.added)} added, {len(done.changed)} changed, {len(done.removed)} removed"
+
+
+def run_search(args: argparse.Namespace) -> int:
+    query = " ".join(args.query)
+    vault = common.load_vault(args)
+    with _open(vault, args, trust=not args.no_trust) as index:
+        if not args.no_update:
+            _update(index, vault, args, rebuild=False)
+        results = index.search(query, limit=max(1, args.limit))
+    if results.error is not None:
+        raise common.CommandError(f"cannot read the query: {results.error}", status=2)
+    if args.json:
+        common.print_json(results.to_json())
+        return 0
+    _print(results, bold=sys.stdout.isatty())
+    return 0 if results.hits else 1
+
+
+def _print(results: SearchResults, bold: bool) -> None:
+    if results.corrected:
+        print(f"No results for {results.query!r}; showing {results.suggestion!r}.")
+    elif results.suggestion:
+        print(f"Did you mean: {results.suggestion}")
+    if results.any_word:
+        print("No note has every word; showing notes with any of them.")
+    for rank, hit in enumerate(results.hits, 1):
+        print(f"{rank:>2}. {hit.title}  ({hit.path})  {_badge(hit)}  score {hit.score:.2f}")
+        print(f"    {_terminal(hit.snippet_html, bold)}")
+    shown = len(results.hits)
+    print(f"{shown} of {results.total} matching notes" if shown else "no matching notes")
+
+
+def _badge(hit: Hit) -> str:
+    if hit.trust_level is None and hit.confidence is None:
+        return "trust ?"
+    parts = [f"trust {hit.trust_level or '?'}"]
+    if hit.confidence is not None:
+        parts.append(f"{hit.confidence:.2f}")
+    if hit.verification:
+        parts.append(hit.verification)
+    return " ".join(parts)
+
+
+def _terminal(snippet_html: str, bold: bool) -> str:
+    """``<mark>`` as bold on a terminal, as [brackets] in a pipe; entities decoded."""
+    marked = _MARK.sub(
+        (lambda m: f"{_BOLD}{m.group(1)}{_PLAIN}") if bold else (lambda m: f"[{m.group(1)}]"),
+        snippet_html,
+    )
+    return html.unescape(marked)

@@ -1,0 +1,125 @@
+"""Relevance: known-item queries over the bundled vault and the shared corpora.
+
+Each query in tests/data/search/relevance.json names the one note a person typing it is
+looking for. The suite prints MRR and recall@5 (by kind of query, too) and fails below an MRR
+of 0.85. The figures are quoted in docs/search.md.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kgwiki.search import SearchIndex
+from kgwiki.vault import Vault
+
+RELEVANCE = Path(__file__).parent / "data" / "search" / "relevance.json"
+QUERIES: list[dict[str, Any]] = json.loads(RELEVANCE.read_text(encoding="utf-8"))["queries"]
+MIN_MRR = 0.85
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    kind: str
+    query: str
+    rank: int | None  # 1-based; None when not in the first ten hits
+
+
+class Indexes:
+    """One index per vault, built on first use in a temporary folder."""
+
+    def __init__(self, folder: Path, roots: dict[str, Path]) -> None:
+        self.folder, self.roots = folder, roots
+        self.open: dict[str, SearchIndex] = {}
+
+    def __getitem__(self, name: str) -> SearchIndex:
+        if name not in self.open:
+            vault = Vault.load(self.roots[name], use_cache=False)
+            index = SearchIndex.open(vault, self.folder / name)
+            index.update(vault)
+            self.open[name] = index
+        return self.open[name]
+
+    def close(self) -> None:
+        for index in self.open.values():
+            index.close()
+
+
+@pytest.fixture(scope="module")
+def indexes(
+    tmp_path_factory: pytest.TempPathFactory,
+    bundled_vault_dir: Path,
+    request: pytest.FixtureRequest,
+) -> Iterator[Indexes]:
+    roots = {"bundled": bundled_vault_dir}
+    corpora = {q["vault"] for q in QUERIES} - {"bundled"}
+    if corpora:
+        try:
+            shared: Path = request.getfixturevalue("shared_dir")
+        except pytest.skip.Exception:
+            shared = Path("/nonexistent")
+        roots |= {name: shared / "corpora" / name for name in corpora}
+    built = Indexes(tmp_path_factory.mktemp("relevance"), roots)
+    yield built
+    built.close()
+
+
+def _run(indexes: Indexes, queries: list[dict[str, Any]]) -> list[Outcome]:
+    outcomes = []
+    for q in queries:
+        paths = [hit.path for hit in indexes[q["vault"]].search(q["query"], limit=10).hits]
+        rank = paths.index(q["expect"]) + 1 if q["expect"] in paths else None
+        outcomes.append(Outcome(q["kind"], q["query"], rank))
+    return outcomes
+
+
+def _mrr(outcomes: list[Outcome]) -> float:
+    return sum(1 / o.rank for o in outcomes if o.rank) / len(outcomes)
+
+
+def _recall5(outcomes: list[Outcome]) -> float:
+    return sum(1 for o in outcomes if o.rank and o.rank <= 5) / len(outcomes)
+
+
+def _report(title: str, outcomes: list[Outcome]) -> str:
+    lines = [f"{title}: MRR {_mrr(outcomes):.3f}, recall@5 {_recall5(outcomes):.3f} "
+             f"over {len(outcomes)} queries"]  # fmt: skip
+    by_kind: defaultdict[str, list[Outcome]] = defaultdict(list)
+    for outcome in outcomes:
+        by_kind[outcome.kind].append(outcome)
+    for kind, group in sorted(by_kind.items()):
+        lines.append(f"  {kind:<16} MRR {_mrr(group):.3f}  recall@5 {_recall5(group):.3f}  "
+                     f"({len(group)})")  # fmt: skip
+    lines += [f"  missed at rank {o.rank}: {o.query!r}" for o in outcomes if o.rank != 1]
+    return "\n".join(lines)
+
+
+def test_bundled_vault_relevance(indexes: Indexes, capsys: pytest.CaptureFixture[str]) -> None:
+    outcomes = _run(indexes, [q for q in QUERIES if q["vault"] == "bundled"])
+    with capsys.disabled():
+        print("\n" + _report("search relevance, bundled vault", outcomes))
+    assert len(outcomes) >= 40
+    assert _mrr(outcomes) >= MIN_MRR
+
+
+def test_all_vaults_relevance(
+    indexes: Indexes, shared_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outcomes = _run(indexes, QUERIES)
+    with capsys.disabled():
+        print("\n" + _report("search relevance, bundled vault + corpora", outcomes))
+    assert _mrr(outcomes) >= MIN_MRR
+
+
+def test_every_expected_note_exists(indexes: Indexes) -> None:
+    """A renamed note must fail here, not silently lower the figures."""
+    for q in QUERIES:
+        if q["vault"] != "bundled" and not indexes.roots[q["vault"]].is_dir():
+            continue
+        assert (indexes.roots[q["vault"]] / q["expect"]).is_file(), q
