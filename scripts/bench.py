@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import shlex
 import sys
 import time
 import traceback
@@ -44,8 +45,22 @@ STAGES: dict[str, Callable[[StageContext], StageOutput]] = {
     **bench_stages.STAGES, **bench_web.STAGES, **bench_peers.STAGES,
 }  # fmt: skip
 # The stages of a run, in order; each may need untimed setup steps (run in their own process).
-ORDER = ("parse_cold", "load_warm", "graph_build", "graph_queries", "index_cold", "index_update",
-         "query", "dupes", "build_cold", "build_nochange", "build_edit", "serve", "hugo", "mkdocs")
+ORDER = (
+    "parse_cold",
+    "load_warm",
+    "graph_build",
+    "graph_queries",
+    "index_cold",
+    "index_update",
+    "query",
+    "dupes",
+    "build_cold",
+    "build_nochange",
+    "build_edit",
+    "serve",
+    "hugo",
+    "mkdocs",
+)
 PEERS = ("hugo", "mkdocs")
 SETUP: dict[str, tuple[str, ...]] = {
     "load_warm": ("prime",), "graph_build": ("prime",), "graph_queries": ("prime",),
@@ -68,21 +83,45 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--stages", help=f"comma-separated subset of: {', '.join(ORDER)}")
     parser.add_argument("--json", type=Path, help="write results here "
                         "(default: bench-out/bench-<date>.json)")  # fmt: skip
-    parser.add_argument("--workdir", type=Path, default=REPO / "bench-out" / "work",
-                        help="vaults, sites and logs (default: bench-out/work)")
-    parser.add_argument("--mkdocs-max", type=int, default=2000, metavar="N",
-                        help="run MkDocs only up to N notes; it grows quadratically (2000)")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=REPO / "bench-out" / "work",
+        help="vaults, sites and logs (default: bench-out/work)",
+    )
+    parser.add_argument(
+        "--mkdocs-max",
+        type=int,
+        default=2000,
+        metavar="N",
+        help="run MkDocs only up to N notes; it grows quadratically (2000)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="vault and sampling seed (0)")
     parser.add_argument("--requests", type=int, default=2000, help="server requests (2000)")
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients (50)")
+    parser.add_argument(
+        "--http-client",
+        choices=("raw", "httpx"),
+        default="raw",
+        help="server load generator (raw: lean asyncio HTTP/1.1; httpx)",
+    )
+    parser.add_argument(
+        "--serve-args",
+        default="",
+        metavar="ARGS",
+        help='extra options for kgwiki serve, e.g. --serve-args="--workers 2"',
+    )
     parser.add_argument("--stage-timeout", type=float, default=1800.0, metavar="S")
     parser.add_argument("--profile", type=Path, metavar="DIR",
                         help="profile each stage with pyinstrument into DIR (figures are then "
                         "slower and not for the table)")  # fmt: skip
     parser.add_argument("--plot", type=Path, metavar="FILE", help="write the build-time SVG")
     parser.add_argument("--markdown", type=Path, metavar="FILE", help="write the table (Markdown)")
-    parser.add_argument("--from-json", metavar="FILES",
-                        help="do not run: report (and plot) these result files, comma-separated")
+    parser.add_argument(
+        "--from-json",
+        metavar="FILES",
+        help="do not run: report (and plot) these result files, comma-separated",
+    )
     parser.add_argument("--_stage", dest="stage", help=argparse.SUPPRESS)
     parser.add_argument("--vault", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--_size", dest="size", type=int, default=0, help=argparse.SUPPRESS)
@@ -98,7 +137,9 @@ def child(args: argparse.Namespace) -> int:
     """Run one stage and write its result (or why it could not run) to ``--_out``."""
     ctx = StageContext(name=args.stage, vault=args.vault.resolve(), notes=args.size,
                        workdir=args.workdir.resolve(), seed=args.seed, requests=args.requests,
-                       clients=args.clients, profile=args.profile_file)  # fmt: skip
+                       clients=args.clients, profile=args.profile_file,
+                       serve_args=tuple(shlex.split(args.serve_args)),
+                       http_client=args.http_client)  # fmt: skip
     try:
         output = STAGES[args.stage](ctx)
         record: dict[str, Any] = {"status": "ok",
@@ -120,9 +161,29 @@ def run_stage(args: argparse.Namespace, name: str, vault: Path, size: int, work:
     out = work / "results" / f"{name}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.unlink(missing_ok=True)
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--_stage", name, "--vault", str(vault),
-           "--_size", str(size), "--workdir", str(work), "--_out", str(out), "--seed",
-           str(args.seed), "--requests", str(args.requests), "--clients", str(args.clients)]
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--_stage",
+        name,
+        "--vault",
+        str(vault),
+        "--_size",
+        str(size),
+        "--workdir",
+        str(work),
+        "--_out",
+        str(out),
+        "--seed",
+        str(args.seed),
+        "--requests",
+        str(args.requests),
+        "--clients",
+        str(args.clients),
+        f"--serve-args={args.serve_args}",
+        "--http-client",
+        args.http_client,
+    ]
     if args.profile is not None and name in ORDER:
         cmd += ["--_profile", str(args.profile.resolve() / f"{size}-{name}.txt")]
     load = load_now()
@@ -158,8 +219,12 @@ def ensure_vault(workdir: Path, notes: int, seed: int) -> tuple[Path, dict[str, 
     start = time.perf_counter()
     stats = gen_vault.generate(notes, vault, seed)
     info = {k: v for k, v in asdict(stats).items() if k not in ("out", "duplicates", "flattened")}
-    return vault, {**info, "mb": round(stats.megabytes, 1), "generated": True,
-                   "generate_s": round(time.perf_counter() - start, 1)}
+    return vault, {
+        **info,
+        "mb": round(stats.megabytes, 1),
+        "generated": True,
+        "generate_s": round(time.perf_counter() - start, 1),
+    }
 
 
 def selected(args: argparse.Namespace) -> list[str]:
@@ -167,8 +232,9 @@ def selected(args: argparse.Namespace) -> list[str]:
         names = [s.strip() for s in args.stages.split(",") if s.strip()]
         unknown = sorted(set(names) - set(ORDER))
         if unknown:
-            raise SystemExit(f"bench.py: unknown stages {', '.join(unknown)}; "
-                             f"know {', '.join(ORDER)}")
+            raise SystemExit(
+                f"bench.py: unknown stages {', '.join(unknown)}; know {', '.join(ORDER)}"
+            )
         if args.compare:
             names += [p for p in PEERS if p not in names]
         return [s for s in ORDER if s in names]
@@ -179,35 +245,46 @@ def run_size(args: argparse.Namespace, notes: int, stages: list[str],
              earlier: list[dict[str, Any]]) -> dict[str, Any]:  # fmt: skip
     vault, vault_info = ensure_vault(args.workdir.resolve(), notes, args.seed)
     work = args.workdir.resolve() / f"n{notes}"
-    done: set[str] = set()
+    done: set[str] = set()  # setup steps whose effect still holds
     results: dict[str, Any] = {}
     for name in stages:
         if name == "mkdocs" and notes > args.mkdocs_max:
             seconds, source = bench_report.mkdocs_1k(earlier)
-            results[name] = {"status": "skipped",
-                             "reason": f"quadratic; {seconds:.0f} s at 1k ({source}); "
-                                       f"--mkdocs-max {args.mkdocs_max}"}  # fmt: skip
-            _say(notes, name, results[name])
-            continue
-        failed = None
-        for step in SETUP.get(name, ()):
-            if step in done:
-                continue
-            record = run_stage(args, step, vault, notes, work)
-            if record["status"] != "ok":
-                failed = f"setup {step}: {record.get('reason', '')}"
-                break
-            done.add(step)
-        if failed is not None:
-            results[name] = {"status": "unavailable", "reason": failed}
+            record: dict[str, Any] = {
+                "status": "skipped",
+                "reason": f"quadratic; {seconds:.0f} s at 1k ({source}); "
+                          f"--mkdocs-max {args.mkdocs_max}",
+            }  # fmt: skip
         else:
-            results[name] = run_stage(args, name, vault, notes, work)
-            if results[name]["status"] == "ok":
-                gained, lost = EFFECTS.get(name, ((), ()))
-                done |= set(gained)
-                done -= set(lost)
-        _say(notes, name, results[name])
+            setup, failed = run_setup(args, name, vault, notes, work, done)
+            if failed is not None:
+                record = {"status": "unavailable", "reason": failed}
+            else:
+                record = run_stage(args, name, vault, notes, work)
+                if record["status"] == "ok":
+                    gained, lost = EFFECTS.get(name, ((), ()))
+                    done.update(gained)
+                    done.difference_update(lost)
+            if setup:
+                record["setup"] = setup
+        results[name] = record
+        _say(notes, name, record)
     return {"vault": {**vault_info, "path": str(vault)}, "stages": results}
+
+
+def run_setup(args: argparse.Namespace, name: str, vault: Path, notes: int, work: Path,
+              done: set[str]) -> tuple[dict[str, Any], str | None]:  # fmt: skip
+    """Run the untimed steps ``name`` needs; (what they reported, why one failed or None)."""
+    setup: dict[str, Any] = {}
+    for step in SETUP.get(name, ()):
+        if step in done:
+            continue
+        record = run_stage(args, step, vault, notes, work)
+        setup[step] = {k: record.get(k) for k in ("info", "wall_s", "peak_mib")}
+        if record["status"] != "ok":
+            return setup, f"setup {step}: {record.get('reason', '')}"
+        done.add(step)
+    return setup, None
 
 
 def _say(notes: int, name: str, record: dict[str, Any]) -> None:
@@ -247,7 +324,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sizes = sorted({int(n) for n in args.notes.split(",") if n.strip()})
     stages = selected(args)
     started = dt.datetime.now()
-    earlier = _earlier_results(args)
+    earlier = _earlier_results()
     result: dict[str, Any] = {
         "date": started.isoformat(timespec="seconds"), "command": sys.argv,
         "machine": bench_report.machine(), "load_at_start": load_now(), "sizes": {},
@@ -266,10 +343,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _earlier_results(args: argparse.Namespace) -> list[dict[str, Any]]:
+def _earlier_results() -> list[dict[str, Any]]:
     """Earlier result files in bench-out/ (for MkDocs' 1k figure when this run skips it)."""
     found = []
-    for path in sorted((REPO / "bench-out").glob("bench-*.json")):
+    for path in sorted((REPO / "bench-out").glob("*.json"), key=lambda p: p.stat().st_mtime):
         try:
             found.append(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError):

@@ -91,6 +91,8 @@ class StageContext:
     requests: int
     clients: int
     profile: Path | None  # write a profile of the stage here (text), not figures to trust
+    serve_args: tuple[str, ...] = ()  # extra options for kgwiki serve
+    http_client: str = "raw"  # the load generator: "raw" (asyncio streams) or "httpx"
 
 
 def percentile(values: Sequence[float], q: float) -> float:

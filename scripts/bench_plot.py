@@ -13,8 +13,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
-WIDTH, HEIGHT = 760, 460
-LEFT, RIGHT, TOP, BOTTOM = 78, 200, 48, 74
+WIDTH, HEIGHT = 760, 480
+LEFT, RIGHT, TOP, BOTTOM = 70, 170, 48, 96
+# Ticks people read as times, not decades of seconds.
+TICKS = (
+    (0.1, "0.1 s"),
+    (1, "1 s"),
+    (10, "10 s"),
+    (60, "1 min"),
+    (600, "10 min"),
+    (3600, "1 h"),
+    (36000, "10 h"),
+    (360000, "100 h"),
+)
+# Where each series puts its value labels (dx, dy, anchor), so close points stay readable.
+LABEL_PLACES = {"kgwiki": (8, -8, "start"), "Hugo": (8, 16, "start"), "MkDocs": (-8, -8, "end")}
 COLOURS = {"kgwiki": "#1f77b4", "Hugo": "#d62728", "MkDocs": "#2ca02c"}
 
 
@@ -73,9 +86,9 @@ def svg(series: dict[str, list[Point]], title: str, notes: Sequence[str] = (),
         raise ValueError("nothing to plot")
     sizes = sorted({p.notes for p in every})
     x0, x1 = math.log10(sizes[0]) - 0.08, math.log10(sizes[-1]) + 0.08
-    low = min(p.seconds for p in every) * 0.7
-    high = max(p.seconds for p in every) * 1.4
-    y0, y1 = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    low = min(p.seconds for p in every) / 1.6
+    high = max(p.seconds for p in every) * 1.6
+    y0, y1 = math.log10(low), math.log10(high)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def px(n: float) -> float:
@@ -90,12 +103,13 @@ def svg(series: dict[str, list[Point]], title: str, notes: Sequence[str] = (),
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
         f'<text x="{LEFT}" y="26" font-size="15" font-weight="bold">{escape(title)}</text>',
     ]
-    for exp in range(y0, y1 + 1):
-        y = py(10.0**exp)
+    for seconds, text in TICKS:
+        if not y0 <= math.log10(seconds) <= y1:
+            continue
+        y = py(seconds)
         parts.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{LEFT + plot_w}" y2="{y:.1f}" '
                      'stroke="#ddd"/>')  # fmt: skip
-        parts.append(f'<text x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end">'
-                     f'{_label(10.0**exp) if exp >= 0 else f"{10.0**exp:g} s"}</text>')  # fmt: skip
+        parts.append(f'<text x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end">{text}</text>')
     for n in sizes:
         x = px(n)
         parts.append(f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{TOP + plot_h}" '
@@ -117,14 +131,16 @@ def svg(series: dict[str, list[Point]], title: str, notes: Sequence[str] = (),
     legend_y = TOP + 10
     for name, points in series.items():
         colour = COLOURS.get(name, "#555")
-        parts += _line(points, colour, px, py)
+        parts += _line(points, colour, px, py, LABEL_PLACES.get(name, (8, -8, "start")))
         parts.append(f'<line x1="{WIDTH - RIGHT + 16}" y1="{legend_y}" x2="{WIDTH - RIGHT + 40}" '
                      f'y2="{legend_y}" stroke="{colour}" stroke-width="2.5"/>')  # fmt: skip
         parts.append(f'<text x="{WIDTH - RIGHT + 46}" y="{legend_y + 4}">{escape(name)}</text>')
         legend_y += 20
     if any(not p.measured for p in every):
-        parts.append(f'<line x1="{WIDTH - RIGHT + 16}" y1="{legend_y}" x2="{WIDTH - RIGHT + 40}" '
-                     f'y2="{legend_y}" stroke="#555" stroke-width="2" stroke-dasharray="5 4"/>')
+        parts.append(
+            f'<line x1="{WIDTH - RIGHT + 16}" y1="{legend_y}" x2="{WIDTH - RIGHT + 40}" '
+            f'y2="{legend_y}" stroke="#555" stroke-width="2" stroke-dasharray="5 4"/>'
+        )
         parts.append(f'<text x="{WIDTH - RIGHT + 46}" y="{legend_y + 4}">extrapolated</text>')
     for k, note in enumerate(notes):
         parts.append(f'<text x="{LEFT}" y="{HEIGHT - 14 + 14 * k - 14 * (len(notes) - 1)}" '
@@ -134,7 +150,8 @@ def svg(series: dict[str, list[Point]], title: str, notes: Sequence[str] = (),
 
 
 def _line(points: list[Point], colour: str, px: Callable[[float], float],
-          py: Callable[[float], float]) -> list[str]:  # fmt: skip
+          py: Callable[[float], float], place: tuple[int, int, str]) -> list[str]:  # fmt: skip
+    dx, dy, anchor = place
     out: list[str] = []
     for a, b in itertools.pairwise(points):
         dash = "" if a.measured and b.measured else ' stroke-dasharray="5 4"'
@@ -147,6 +164,6 @@ def _line(points: list[Point], colour: str, px: Callable[[float], float],
         out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{fill}" '
                    f'stroke="{colour}" stroke-width="2"/>')  # fmt: skip
         label = _label(p.seconds) + ("" if p.measured else " (est.)")
-        out.append(f'<text x="{x + 7:.1f}" y="{y - 7:.1f}" font-size="11" fill="{colour}">'
-                   f"{escape(label)}</text>")  # fmt: skip
+        out.append(f'<text x="{x + dx:.1f}" y="{y + dy:.1f}" font-size="11" fill="{colour}" '
+                   f'text-anchor="{anchor}">{escape(label)}</text>')  # fmt: skip
     return out

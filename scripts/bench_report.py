@@ -16,8 +16,7 @@ from bench_common import MKDOCS_DESIGN_1K, REFERENCES, REPO, TARGET_MAX_NOTES, T
 from bench_plot import Point, extrapolate, svg
 
 Row = tuple[str, str, str, str, str, str, str, str, str]
-HEADER: Row = ("notes", "stage", "figure", "value", "target", "result", "peak MiB", "CPU s",
-               "load")
+HEADER: Row = ("notes", "stage", "figure", "value", "target", "result", "peak MiB", "CPU s", "load")
 
 
 def machine() -> dict[str, Any]:
@@ -110,8 +109,10 @@ def table(result: dict[str, Any]) -> str:
     def line(row: Row) -> str:
         if not row[2] and row is not HEADER:  # a stage without figures: say why, unpadded
             return f"{row[0].ljust(widths[0])}  {row[1].ljust(widths[1])}  {row[3]}"
-        return "  ".join(c.rjust(w) if i in (3, 6, 7, 8) else c.ljust(w)
-                         for i, (c, w) in enumerate(zip(row, widths, strict=True))).rstrip()
+        return "  ".join(
+            c.rjust(w) if i in (3, 6, 7, 8) else c.ljust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
     return "\n".join([line(HEADER), rule, *map(line, body)])
@@ -147,8 +148,11 @@ def mkdocs_1k(results: list[dict[str, Any]]) -> tuple[float, str]:
 
 def ratios(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """kgwiki's cold build divided by each peer's, per size: > 1 means kgwiki is slower/bigger."""
-    mkdocs_points = {int(size): t for size, data in result["sizes"].items()
-                     if (t := _figure(data["stages"].get("mkdocs"), "cold build")) is not None}
+    mkdocs_points = {
+        int(size): t
+        for size, data in result["sizes"].items()
+        if (t := _figure(data["stages"].get("mkdocs"), "cold build")) is not None
+    }
     out: dict[str, dict[str, Any]] = {}
     for size, data in result["sizes"].items():
         stages = data["stages"]
@@ -182,13 +186,17 @@ def ratio_lines(result: dict[str, Any]) -> list[str]:
         for peer, label in (("hugo", "Hugo"), ("mkdocs", "MkDocs")):
             if f"{peer}_s" in entry:
                 mem = entry.get(f"kgwiki_over_{peer}_memory")
-                parts.append(f"{label} {entry[f'{peer}_s']:.1f} s (kgwiki/{label}: time "
-                             f"{entry[f'kgwiki_over_{peer}_time']}×"
-                             + (f", peak memory {mem}×)" if mem else ")"))
+                parts.append(
+                    f"{label} {entry[f'{peer}_s']:.1f} s (kgwiki/{label}: time "
+                    f"{entry[f'kgwiki_over_{peer}_time']}×"
+                    + (f", peak memory {mem}×)" if mem else ")")
+                )
             elif f"{peer}_s_extrapolated" in entry:
-                parts.append(f"{label} ≈{entry[f'{peer}_s_extrapolated']:,.0f} s extrapolated "
-                             f"(kgwiki/{label}: time "
-                             f"{entry[f'kgwiki_over_{peer}_time_extrapolated']}×)")
+                parts.append(
+                    f"{label} ≈{entry[f'{peer}_s_extrapolated']:,.0f} s extrapolated "
+                    f"(kgwiki/{label}: time "
+                    f"{entry[f'kgwiki_over_{peer}_time_extrapolated']}×)"
+                )
         lines.append("; ".join(parts))
     return lines
 
@@ -199,8 +207,9 @@ def plot(results: list[dict[str, Any]]) -> str:
     machine_line = ""
     for result in results:
         info = result.get("machine", {})
-        machine_line = (f"{info.get('nproc')} cores ({info.get('cpu', '?')}), "
-                        f"Python {info.get('python')}")
+        machine_line = (
+            f"{info.get('nproc')} cores ({info.get('cpu', '?')}), Python {info.get('python')}"
+        )
         for size, data in result["sizes"].items():
             for stage, name in (("build_cold", "kgwiki"), ("hugo", "Hugo"), ("mkdocs", "MkDocs")):
                 seconds = _figure(data["stages"].get(stage), "cold build")

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -32,6 +34,7 @@ from bench_common import (
     run_measured,
     sample_notes,
 )
+from bench_load import Result, httpx_load, raw_load
 
 BUILD_TIMEOUT = 1800.0
 READY_TIMEOUT = 600.0
@@ -163,38 +166,10 @@ async def _note_urls(base: str) -> list[str]:
     return urls
 
 
-async def _load_test(urls: list[str], clients: int) -> tuple[list[float], dict[int, int], float]:
-    """``clients`` connections fetching ``urls`` (a fixed list) as fast as answers come back."""
-    import httpx
-
-    queue: asyncio.Queue[str] = asyncio.Queue()
-    for url in urls:
-        queue.put_nowait(url)
-    latencies: list[float] = []
-    codes: dict[int, int] = {}
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(limits=limits, timeout=60.0) as client:
-
-        async def worker() -> None:
-            while True:
-                try:
-                    url = queue.get_nowait()
-                except asyncio.QueueEmpty:
-                    return
-                start = time.perf_counter()
-                try:
-                    response = await client.get(url)
-                    await response.aread()
-                    code = response.status_code
-                except httpx.HTTPError:
-                    code = 0
-                latencies.append((time.perf_counter() - start) * 1000)
-                codes[code] = codes.get(code, 0) + 1
-
-        start = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(clients)))
-        elapsed = time.perf_counter() - start
-    return latencies, codes, elapsed
+async def _fetch_all(ctx: StageContext, base: str, urls: list[str], clients: int) -> Result:
+    if ctx.http_client == "httpx":
+        return await httpx_load(urls, clients)
+    return await raw_load(base, urls, clients)
 
 
 def serve(ctx: StageContext) -> StageOutput:
@@ -207,7 +182,7 @@ def serve(ctx: StageContext) -> StageOutput:
     log = ctx.workdir / "logs" / "serve.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     cmd = [*kgwiki_command(), "serve", str(ctx.vault), "--port", str(port), "--no-watch",
-           "--no-access-log", "-q"]  # fmt: skip
+           "--no-access-log", "-q", *ctx.serve_args]  # fmt: skip
     with log.open("wb") as sink:
         proc = subprocess.Popen(profiled(cmd, ctx.profile), stdout=sink, stderr=subprocess.STDOUT)
         try:
@@ -224,9 +199,12 @@ async def _serve_run(ctx: StageContext, base: str, proc: subprocess.Popen[bytes]
     picked = [rng.choice(urls) for _ in range(ctx.requests)]
     chosen = set(picked)
     alone = [u for u in urls if u not in chosen][:SINGLE_REQUESTS]
-    single, _, _ = await _load_test(alone, 1) if alone else ([], {}, 0.0)
-    latencies, codes, elapsed = await _load_test(picked, ctx.clients)
-    cached, _, cached_elapsed = await _load_test(picked, ctx.clients)  # now from the page cache
+    single, _, _ = await _fetch_all(ctx, base, alone, 1) if alone else ([], {}, 0.0)
+    start_cpu = _cpu_seconds(proc.pid)
+    latencies, codes, elapsed = await _fetch_all(ctx, base, picked, ctx.clients)
+    mid_cpu = _cpu_seconds(proc.pid)
+    cached, _, cached_elapsed = await _fetch_all(ctx, base, picked, ctx.clients)  # page cache now
+    end_cpu = _cpu_seconds(proc.pid)
     hwm = _vm_hwm_mib(proc.pid)
     ok = codes.get(200, 0)
     if ok == 0:
@@ -234,7 +212,10 @@ async def _serve_run(ctx: StageContext, base: str, proc: subprocess.Popen[bytes]
     out = StageOutput(info={
         "ready_after_s": round(ready_s, 1), "requests": len(latencies), "clients": ctx.clients,
         "status": {str(k): v for k, v in sorted(codes.items())}, "distinct_pages": len(set(picked)),
-        "note_urls": len(urls), "workers": 1, "server_vmhwm_mib": hwm,
+        "note_urls": len(urls), "serve_args": list(ctx.serve_args), "server_vmhwm_mib": hwm,
+        "http_client": ctx.http_client,
+        "server_cpu_ms_per_request": round((mid_cpu - start_cpu) / len(picked) * 1000, 2),
+        "server_cpu_ms_per_cached_request": round((end_cpu - mid_cpu) / len(picked) * 1000, 2),
     })  # fmt: skip
     out.add("note page p50", percentile(latencies, 50), "ms")
     out.add("note page p95", percentile(latencies, 95), "ms")
@@ -251,10 +232,17 @@ async def _serve_run(ctx: StageContext, base: str, proc: subprocess.Popen[bytes]
     return out
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process so far (its threads included)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _stop(proc: subprocess.Popen[bytes]) -> None:
     """SIGINT first (uvicorn shuts down cleanly and a profiler writes its report), then kill."""
-    import signal
-
     if proc.poll() is None:
         proc.send_signal(signal.SIGINT)
         try:
@@ -268,4 +256,3 @@ STAGES: dict[str, Callable[[StageContext], StageOutput]] = {
     "build_ready": build_ready, "build_cold": build_cold, "build_nochange": build_nochange,
     "build_edit": build_edit, "serve": serve,
 }  # fmt: skip
-

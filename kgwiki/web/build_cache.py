@@ -48,14 +48,19 @@ def fingerprint(config: Config, base_url: str, templates: str, options: Mapping[
 
 
 def template_fingerprint() -> str:
-    """Changes whenever a template or static asset of the package does."""
+    """Changes whenever the renderer does: templates, assets, the web and markdown code.
+
+    A release changes ``__version__`` too; this also catches a working copy being edited.
+    """
     web = Path(__file__).parent
+    code = ("site.py", "urls.py", "render.py", "pages*.py", "linkrender.py", "build*.py")
+    files = [*web.glob("templates/**/*"), *web.glob("static/**/*"),
+             *(f for pattern in code for f in web.glob(pattern)),
+             *web.parent.glob("markdown*.py"), web.parent / "slug.py"]  # fmt: skip
     h = hashlib.blake2b(digest_size=12)
-    for folder in (web / "templates", web / "static"):
-        for file in sorted(folder.rglob("*")):
-            if file.is_file():
-                h.update(file.relative_to(web).as_posix().encode())
-                h.update(file.read_bytes())
+    for file in sorted(f for f in files if f.is_file()):
+        h.update(file.relative_to(web.parent).as_posix().encode())
+        h.update(file.read_bytes())
     return h.hexdigest()
 
 

@@ -51,6 +51,8 @@ class NoteJob:
 
 @dataclass(frozen=True, slots=True)
 class NoteResult:
+    """What a worker did for one note page, and what the parent needs to record."""
+
     path: NotePath
     location: str
     key: str
@@ -61,7 +63,6 @@ class NoteResult:
     preview: tuple[str, dict[str, str]] | None  # (hash, card) when the card changed
     doc: SearchDoc | None  # when the note's text changed
     deps: list[str]  # the other notes the page shows
-
 
 
 @dataclass(slots=True)

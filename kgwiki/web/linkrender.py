@@ -10,11 +10,11 @@ deep, never a note inside itself).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from html import escape
+from typing import Any
 from urllib.parse import unquote, urlsplit
-
-from markdown_it.token import Token
 
 from kgwiki.graph_edges import wanted_name
 from kgwiki.markdown import parse, render
@@ -28,6 +28,10 @@ from kgwiki.web.urls import UrlScheme
 from kgwiki.wikilink import WikiTarget, parse_href
 
 MAX_EMBED_DEPTH = 3
+
+# markdown-it tokens, as ``kgwiki.markdown.parse`` returns them (markdown-it itself is imported
+# only by the markdown layer, so its Token type is not named here).
+Token = Any
 
 
 def wanted_anchor(name: str) -> str:
@@ -132,8 +136,11 @@ class SiteLinks:
         return ""
 
     def _rewrite(self, tokens: Sequence[Token]) -> None:
-        """Point relative Markdown links at pages and copied files; unwrap lone note embeds."""
+        """Point relative Markdown links at pages and copied files; unwrap lone note embeds;
+        mark Obsidian callouts (``> [!warning] Title``)."""
         for index, token in enumerate(tokens):
+            if token.type == "blockquote_open":
+                _callout(tokens, index)
             if token.type == "inline" and token.children:
                 for child in token.children:
                     if child.type == "link_open":
@@ -168,6 +175,25 @@ class SiteLinks:
         if attr == "href":
             token.attrSet("class", "wikilink")
             token.attrSet("data-path", resolution.path)
+
+
+_CALLOUT = re.compile(r"\[!([A-Za-z][\w-]*)\][+-]?[ \t]*")
+
+
+def _callout(tokens: Sequence[Token], index: int) -> None:
+    """``> [!warning] …``: the blockquote gets ``class="callout callout-warning"``."""
+    if index + 2 >= len(tokens) or tokens[index + 1].type != "paragraph_open":
+        return
+    children = tokens[index + 2].children or []
+    if not children or children[0].type != "text":
+        return
+    match = _CALLOUT.match(children[0].content)
+    if match is None:
+        return
+    tokens[index].attrSet("class", f"callout callout-{match.group(1).lower()}")
+    children[0].content = children[0].content[match.end() :]
+    if len(children) > 1 and children[1].type == "softbreak":
+        children[1].type = "hardbreak"  # the title keeps its own line
 
 
 def _only_note_embeds(inline: Token) -> bool:

@@ -154,7 +154,11 @@ class Site:
         return NoteHistory(path, note.title, note.changelog, tuple(commits))
 
     def diagnostics(self) -> list[Diagnostic]:
-        return self._view("diagnostics", lambda: lint_vault(self.vault))
+        """Everything ``kgwiki lint`` reports, reusing this site's graph and detector."""
+        day = self.today()
+        return self._view(f"diagnostics:{day}", lambda: lint_vault(
+            self.vault, graph=self.graph, detector=self.dupes,
+            near_duplicates=self.dupes is not None, today=day))
 
     # -- keeping current ------------------------------------------------------------------
 

@@ -36,7 +36,7 @@ def note_location(path: NotePath) -> str:
         if stem.lower().endswith(suffix):
             stem = NotePath(stem[: -len(suffix)])
             break
-    parts = [_segment(part) for part in PurePosixPath(stem).parts]
+    parts = [_segment(part) for part in PurePosixPath(stem).parts] or [_segment("")]
     return "n/" + "/".join(parts) + "/"
 
 

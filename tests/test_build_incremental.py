@@ -1,0 +1,147 @@
+"""Incremental builds: exactly the affected pages change, and the result equals a clean build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kgwiki.web.build import build
+from kgwiki.web.build_cache import CACHE_DIR, MANIFEST_NAME
+
+HELM = "10_Wiki/Topics/helm.md"
+HELM_PAGE = "n/10_Wiki/Topics/helm/index.html"
+REPO = Path(__file__).resolve().parent.parent
+
+
+def files(site: Path) -> dict[str, tuple[bytes, int]]:
+    """Every output file (bytes, mtime) except the build's own records."""
+    found = {}
+    for file in site.rglob("*"):
+        rel = file.relative_to(site).as_posix()
+        if file.is_file() and rel != MANIFEST_NAME and not rel.startswith(CACHE_DIR + "/"):
+            found[rel] = (file.read_bytes(), file.stat().st_mtime_ns)
+    return found
+
+
+def same_as_clean_build(vault: Path, incremental: Path, tmp_path: Path) -> None:
+    clean = tmp_path / "clean-site"
+    build(vault, clean)
+    ours = {k: v[0] for k, v in files(incremental).items()}
+    theirs = {k: v[0] for k, v in files(clean).items()}
+    assert sorted(ours) == sorted(theirs)
+    different = [name for name in ours if ours[name] != theirs[name]]
+    assert different == []
+
+
+def edit(file: Path, old: str, new: str) -> None:
+    text = file.read_text(encoding="utf-8")
+    assert old in text
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+    stat = file.stat()  # a new mtime even on a coarse clock
+    os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
+
+
+@pytest.fixture()
+def vault(bundled_vault_dir: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(bundled_vault_dir, tmp_path / "vault",
+                                ignore=shutil.ignore_patterns(".kgwiki")))  # fmt: skip
+
+
+def test_unchanged_vault_writes_nothing(vault: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    first = build(vault, site)
+    assert first.written > 200 and not first.unchanged
+    before = files(site)
+    again = build(vault, site)
+    assert again.unchanged and again.written == 0
+    assert files(site) == before
+
+
+def test_title_change_rewrites_the_pages_that_show_it(vault: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build(vault, site)
+    before = files(site)
+    showing = {name for name, (data, _) in before.items()  # links to Helm's page, or lists it
+               if name.endswith(".html") and b"/Topics/helm/index.html" in data}  # fmt: skip
+    edit(vault / HELM, "title: Helm\n", "title: Helm Charts\n")
+    result = build(vault, site)
+    after = files(site)
+    changed = {name for name in after if name not in before or after[name] != before[name]}
+    assert HELM_PAGE in changed
+    # The pages listing Helm (backlinks, relations, local graph) now say "Helm Charts" ...
+    linking = {"n/10_Wiki/Topics/kubernetes/index.html", "n/index/index.html"}
+    assert linking <= showing
+    for page in showing:
+        assert page in changed, page
+        assert "Helm Charts" in after[page][0].decode("utf-8"), page
+    # ... and note pages that never showed Helm are untouched, bytes and mtime.
+    untouched = [n for n in before if n.startswith("n/") and n not in showing and n != HELM_PAGE]
+    assert len(untouched) > 20
+    for name in untouched:
+        assert after[name] == before[name], name
+    assert result.written == len(changed)
+    same_as_clean_build(vault, site, tmp_path)
+
+
+def test_body_edit_and_new_link(vault: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build(vault, site)
+    before = files(site)
+    edit(vault / "10_Wiki/Patterns/cqrs.md", "# CQRS\n", "# CQRS\n\nSee also [[Helm]].\n")
+    build(vault, site)
+    after = files(site)
+    changed = {name for name in after if after[name] != before.get(name)}
+    assert "n/10_Wiki/Patterns/cqrs/index.html" in changed
+    helm = after[HELM_PAGE][0].decode("utf-8")
+    assert 'data-path="10_Wiki/Patterns/cqrs.md"' in helm  # a new backlink on another page
+    same_as_clean_build(vault, site, tmp_path)
+
+
+def test_delete_and_create_notes(vault: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build(vault, site)
+    (vault / HELM).unlink()
+    (vault / "30_Inbox" / "chaos-engineering.md").write_text(
+        "---\ntitle: Chaos Engineering\naliases: [카오스 엔지니어링]\n---\n# Chaos Engineering\n\n"
+        "Break things on purpose; see [[Observability]].\n", encoding="utf-8")  # fmt: skip
+    result = build(vault, site)
+    assert not (site / HELM_PAGE).exists()
+    assert result.removed >= 1
+    assert (site / "n/30_Inbox/chaos-engineering/index.html").is_file()
+    assert (site / "n/카오스 엔지니어링/index.html").is_file()
+    wanted = (site / "wanted/index.html").read_text(encoding="utf-8")
+    assert 'id="w-chaos-engineering"' not in wanted
+    kubernetes = (site / "n/10_Wiki/Topics/kubernetes/index.html").read_text(encoding="utf-8")
+    assert "wikilink wanted" in kubernetes and ">Helm</a>" in kubernetes  # now a wanted link
+    same_as_clean_build(vault, site, tmp_path)
+
+
+def test_config_change_rebuilds_every_page(vault: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build(vault, site)
+    (vault / "kgwiki.toml").write_text('[site]\ntitle = "아키텍처 위키"\n', encoding="utf-8")
+    result = build(vault, site)
+    texts = [p.read_text(encoding="utf-8") for p in site.rglob("*.html")]
+    pages = [t for t in texts if 'http-equiv="refresh"' not in t]  # alias redirects aside
+    assert len(pages) > 100
+    assert all("아키텍처 위키" in t for t in pages)
+    assert result.written >= len(pages)
+    same_as_clean_build(vault, site, tmp_path)
+
+
+@pytest.mark.slow
+def test_parallel_and_serial_builds_agree(tmp_path: Path) -> None:
+    vault = tmp_path / "gen"
+    subprocess.run([sys.executable, str(REPO / "scripts" / "gen_vault.py"), "260", "-o", str(vault),
+                    "--quiet"], check=True)  # fmt: skip
+    serial = build(vault, tmp_path / "serial", jobs=1, near_duplicates=False)
+    parallel = build(vault, tmp_path / "parallel", jobs=2, near_duplicates=False)
+    assert serial.notes == parallel.notes == 260
+    one = {k: v[0] for k, v in files(tmp_path / "serial").items()}
+    two = {k: v[0] for k, v in files(tmp_path / "parallel").items()}
+    assert one == two
