@@ -94,16 +94,11 @@ class UrlScheme(Protocol):
     def at(self, location: str) -> UrlScheme: ...
 
 
-class LiveUrls:
-    """Absolute URLs under ``base`` for the starlette app: ``/n/a/b/``, ``/static/site.css``."""
-
-    mode = "live"
-
-    def __init__(self, base: str = "/") -> None:
-        self.base = base if base.endswith("/") else base + "/"
+class _LocationUrls:
+    """The URL of every kind of location, given how one location becomes a URL."""
 
     def _url(self, location: str) -> str:
-        return self.base + encode_location(location)
+        raise NotImplementedError
 
     def note(self, path: NotePath) -> str:
         return self._url(note_location(path))
@@ -120,6 +115,18 @@ class LiveUrls:
     def file(self, path: NotePath) -> str:
         return self._url(attachment_location(path))
 
+
+class LiveUrls(_LocationUrls):
+    """Absolute URLs under ``base`` for the starlette app: ``/n/a/b/``, ``/static/site.css``."""
+
+    mode = "live"
+
+    def __init__(self, base: str = "/") -> None:
+        self.base = base if base.endswith("/") else base + "/"
+
+    def _url(self, location: str) -> str:
+        return self.base + encode_location(location)
+
     def root(self) -> str:
         return self.base
 
@@ -127,7 +134,7 @@ class LiveUrls:
         return self
 
 
-class StaticUrls:
+class StaticUrls(_LocationUrls):
     """Relative URLs ending in ``index.html``, so a built site works from disk and any sub-path.
 
     ``depth`` is how many folders below the site root the page being written is;
@@ -146,21 +153,6 @@ class StaticUrls:
         if location == "" or location.endswith("/"):
             url += "index.html"
         return url
-
-    def note(self, path: NotePath) -> str:
-        return self._url(note_location(path))
-
-    def page(self, name: str, arg: str | None = None) -> str:
-        return self._url(page_location(name, arg))
-
-    def asset(self, name: str) -> str:
-        return self._url("static/" + name)
-
-    def data(self, name: str) -> str:
-        return self._url("data/" + name)
-
-    def file(self, path: NotePath) -> str:
-        return self._url(attachment_location(path))
 
     def root(self) -> str:
         return self._prefix or "./"
