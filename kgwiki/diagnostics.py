@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from kgwiki.types import pickled_by_fields
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -12,6 +14,7 @@ class Severity(StrEnum):
     INFO = "info"
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One problem: where it is, a stable machine-readable code and a sentence for people."""

@@ -25,6 +25,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from kgwiki.markdown_guards import guard_block_rules, guard_delimiter_rules
 from kgwiki.markdown_rules import (
     block_id_rule,
     cjk_flanking,
@@ -171,8 +172,12 @@ def _highlight(code: str, lang: str, attrs: str) -> str:
 _TEXT_STOPS = re.compile(r"[\n!#&*<\[\\\]^_`~]")
 
 
-def create_markdown() -> MarkdownIt:
-    """Build the parser: CommonMark + tables, strikethrough, footnotes and kgwiki's rules."""
+def create_markdown(*, guards: bool = True) -> MarkdownIt:
+    """Build the parser: CommonMark + tables, strikethrough, footnotes and kgwiki's rules.
+
+    ``guards`` (see ``markdown_guards``) skip rules that cannot match; tests turn them off to
+    check that the tokens are the same either way.
+    """
     md = MarkdownIt(
         "commonmark",
         {"html": True, "linkify": False, "typographer": False, "highlight": _highlight},
@@ -190,7 +195,7 @@ def create_markdown() -> MarkdownIt:
     md.add_render_rule("embed", _render_embed)
     md.add_render_rule("tag", _render_tag)
     md.add_render_rule("block_id", _render_block_id)
-    return md
+    return guard_delimiter_rules(guard_block_rules(md)) if guards else md
 
 
 MD = create_markdown()

@@ -24,7 +24,7 @@ from kgwiki.sections import (
     section_kind,
 )
 from kgwiki.textio import decode_note, looks_binary
-from kgwiki.types import NotePath, Slug
+from kgwiki.types import NotePath, Slug, pickled_by_fields
 from kgwiki.wikilink import WikiTarget, parse_inner
 
 MAX_NOTE_BYTES = 20 * 1024 * 1024
@@ -38,6 +38,7 @@ class LinkKind(StrEnum):
     FRONTMATTER = "frontmatter"
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Link:
     """One outgoing reference, where it stands, and its relation kind when typed."""
@@ -49,6 +50,7 @@ class Link:
     context: str = ""
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Heading:
     level: int
@@ -57,6 +59,7 @@ class Heading:
     line: int
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Note:
     """One file's parsed data. Pure data: no I/O, no knowledge of other notes."""
@@ -81,7 +84,7 @@ class Note:
 
     @property
     def stem(self) -> str:
-        return PurePosixPath(self.path).stem
+        return path_stem(self.path)
 
     @property
     def aliases(self) -> tuple[str, ...]:
@@ -90,6 +93,13 @@ class Note:
     @property
     def id(self) -> str | None:
         return self.meta.id
+
+
+def path_stem(path: str) -> str:
+    """``a/b.md`` → ``b``: what ``PurePosixPath(path).stem`` gives, without building a path."""
+    name = path.rpartition("/")[2]
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 def content_hash(data: bytes) -> str:
@@ -289,7 +299,9 @@ def _walk(path: NotePath, body: str, offset: int, flat: bool, labels: Mapping[st
             relation = relation_kind(lead, labels) if ":" in lead or "：" in lead else None
         for child in token.children:
             ctype = child.type
-            if ctype in ("wikilink", "embed"):
+            if ctype == "text" or ctype == "softbreak":
+                continue  # by far the most children; nothing to collect
+            if ctype == "wikilink" or ctype == "embed":
                 line_in_body = block_line + int(child.meta.get("line_offset", 0))
                 context = lines[line_in_body].strip() if line_in_body < len(lines) else ""
                 out.links.append(

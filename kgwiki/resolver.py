@@ -79,9 +79,10 @@ class LinkIndex:
         self.remove(note.path)
         self._memo.clear()
         stem_path = note.path[: -len(_MD)] if note.path.lower().endswith(_MD) else note.path
+        name = stem_path.rpartition("/")[2]  # paths are normalised: no "." or "//" parts
         keys = [
             ("path", note_key(stem_path)),
-            ("name", note_key(PurePosixPath(stem_path).name)),
+            ("name", note_key(name)),
             ("title", note_key(note.title)),
         ]
         keys += [("alias", note_key(alias)) for alias in note.aliases if alias.strip()]
@@ -90,7 +91,7 @@ class LinkIndex:
         for kind, key in keys:
             self._tables[kind][key].add(note.path)
         self._keys[note.path] = keys
-        spellings = {stem_path, PurePosixPath(stem_path).name, note.title, *note.aliases}
+        spellings = {stem_path, name, note.title, *note.aliases}
         self._spellings[note.path] = frozenset(_nfc(s) for s in spellings)
 
     def remove(self, path: NotePath) -> None:

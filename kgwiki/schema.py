@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kgwiki.diagnostics import Diagnostic, Severity
+from kgwiki.types import pickled_by_fields
 
 _NONE_WORDS = frozenset({"", "none", "null", "self", "no", "false", "-"})
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -37,6 +38,7 @@ KNOWN_KEYS = frozenset(
 )
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class NoteMeta:
     """A note's frontmatter: the known keys typed, everything as written in ``raw``."""

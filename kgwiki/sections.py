@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from kgwiki.schema import parse_date
+from kgwiki.types import pickled_by_fields
 
 
 class SectionKind(StrEnum):
@@ -24,6 +26,7 @@ _CHANGELOG_NAMES = frozenset(
 _STRICT_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ChangelogEntry:
     """One row of a note's changelog table."""
@@ -44,6 +47,7 @@ def _bare(heading: str) -> str:
     return " ".join("".join(kept).split()).casefold()
 
 
+@functools.lru_cache(maxsize=8192)  # heading texts repeat across a vault's notes
 def section_kind(heading: str) -> SectionKind | None:
     """Which meaningful section a heading opens, if any."""
     bare = _bare(heading)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -21,6 +22,7 @@ def _keeps(ch: str) -> bool:
     return unicodedata.category(ch) in ("Mn", "Mc") and not "\ufe00" <= ch <= "\ufe0f"
 
 
+@functools.lru_cache(maxsize=8192)  # heading texts repeat across a vault's notes
 def slugify(text: str) -> Slug:
     """Turn heading text into an anchor: lower-case, spaces as ``-``, no punctuation or emoji.
 

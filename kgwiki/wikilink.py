@@ -6,7 +6,10 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
+from kgwiki.types import pickled_by_fields
 
+
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class WikiTarget:
     """A parsed wiki-link target.

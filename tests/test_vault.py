@@ -183,3 +183,29 @@ def test_bundled_vault_links_and_kinds(bundled_vault_dir: Path) -> None:
     assert not [d for d in vault.diagnostics() if d.severity == "error"]
     wanted = {i.link.target.file for i in vault.all_links() if i.target is None}
     assert wanted, "the bundled vault keeps deliberate unresolved links"
+
+
+def test_cached_and_parallel_loads_equal_a_fresh_serial_parse(
+    bundled_vault_dir: Path, tmp_path: Path
+) -> None:
+    """The parse cache and worker processes hand back notes equal to parsing in place."""
+    root = tmp_path / "vault"
+    shutil.copytree(bundled_vault_dir, root)
+    serial = Vault.load(root, use_cache=False, jobs=1)
+    first = Vault.load(root)  # parses and writes the cache
+    assert (root / ".kgwiki" / "notes.pickle").is_file()
+    cached = Vault.load(root)  # reads every note back from the cache
+    assert serial.notes == first.notes == cached.notes
+    assert all(type(n.meta).__name__ == "NoteMeta" for n in cached.notes.values())
+    links = [link for note in cached.notes.values() for link in note.links]
+    assert links and all(isinstance(link.kind, LinkKind) for link in links)
+
+
+def test_parallel_parse_equals_serial(shared_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worker processes parse a corpus exactly as a serial parse does."""
+    monkeypatch.setattr("kgwiki.vault._PARALLEL_THRESHOLD", 50)
+    root = shared_dir / "corpora" / "silverbullet-docs"
+    serial = Vault.load(root, use_cache=False, jobs=1)
+    parallel = Vault.load(root, use_cache=False, jobs=2)
+    assert len(serial.notes) > 100
+    assert serial.notes == parallel.notes

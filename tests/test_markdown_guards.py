@@ -1,0 +1,74 @@
+"""The block and delimiter guards change no token: same stream with and without them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kgwiki.frontmatter import split_frontmatter
+from kgwiki.markdown import MD, create_markdown
+from kgwiki.markdown_guards import DELIMITER_RULES
+
+PLAIN = create_markdown(guards=False)
+
+# The constructs each guard decides on, and their near misses.
+CASES = {
+    "setext": "Title\n=====\n\nSub\n---\n\nnot a heading\n- - x\n",
+    "setext after lines": "one\ntwo\nthree\n  ===  \n",
+    "underline with text": "para\n--- x\n\npara\n==x\n",
+    "hr kinds": "a\n\n***\n\n- - -\n\n_ _ _\n\n-- \n\n*-*\n",
+    "hr ends a paragraph": "text\n***\nmore\n",
+    "lists": "- a\n- **b**: c\n    - d\n1. e\n2) f\n+ g\n* h\n\n10. ten\n",
+    "list interrupts": "para\n- item\npara\n1. one\n",
+    "table": "| a | b |\n|---|:-:|\n| 1 | 2 |\n\na | b\n--|--\nc | d\n",
+    "not a table": "- a\n- b\n\nx\n|---|\n\n| a\n-- x\n",
+    "quotes and fences": "> q\n> **b**\n\n```py\nx = 1\n```\n~~~\ny\n~~~\n",
+    "html and refs": (
+        "<div>\nx\n</div>\n\n[ref]: https://example.com\n\n[^1]: note\n\nsee [ref][^1]\n"
+    ),
+    "headings": "# H1\n## H2 ##\n#not\n####### seven\n",
+    "delimiters": "**b** _i_ ~~s~~ ~x~ *a*b* __c__ \\*e\\* [**l**](u) [[w|**x**]] #tag",
+    "korean emphasis": "**아키텍처(architecture)**는 ~~취소~~된 _기울임_이다",
+    "lazy and code": "- a\nlazy\n\n    code\n\n> q\nlazy\n",
+}
+
+
+def _tokens(md: object, text: str) -> list[dict[str, object]]:
+    return [token.as_dict() for token in md.parse(text, {})]  # type: ignore[attr-defined]
+
+
+def _bodies(folder: Path) -> list[tuple[str, str]]:
+    out = []
+    for path in sorted(folder.rglob("*.md")):
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        out.append((str(path), split_frontmatter(text).body))
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_guarded_parser_gives_the_same_tokens(name: str) -> None:
+    assert _tokens(MD, CASES[name]) == _tokens(PLAIN, CASES[name])
+
+
+def test_bundled_vault_tokens_unchanged(bundled_vault_dir: Path) -> None:
+    bodies = _bodies(bundled_vault_dir)
+    assert len(bodies) >= 30
+    for path, body in bodies:
+        assert _tokens(MD, body) == _tokens(PLAIN, body), path
+
+
+def test_shared_notes_tokens_unchanged(shared_dir: Path) -> None:
+    bodies = _bodies(shared_dir / "seeds") + _bodies(shared_dir / "corpora")
+    assert len(bodies) > 100
+    for path, body in bodies:
+        assert _tokens(MD, body) == _tokens(PLAIN, body), path
+
+
+def test_guards_are_installed() -> None:
+    block = {rule.name: rule.fn for rule in MD.block.ruler.__rules__}
+    for name in ("fence", "blockquote", "hr", "list", "heading", "lheading", "table"):
+        assert hasattr(block[name], "__wrapped__"), name
+    enabled = [rule.name for rule in MD.inline.ruler2.__rules__ if rule.enabled]
+    assert "delimiters" in enabled
+    assert not set(DELIMITER_RULES) & set(enabled)
