@@ -7,6 +7,7 @@ name). Several candidates: the one in the linking note's folder, else the shorte
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import unicodedata
 from collections import defaultdict
@@ -33,6 +34,7 @@ class NamedNote(Protocol):
     def id(self) -> str | None: ...
 
 
+@functools.lru_cache(maxsize=65536)  # the same link targets recur across a vault
 def note_key(name: str) -> NoteKey:
     """The comparison form of a name: NFC, case-folded, inner whitespace collapsed."""
     return NoteKey(" ".join(unicodedata.normalize("NFC", name).casefold().split()))

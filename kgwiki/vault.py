@@ -368,6 +368,7 @@ def _names(note: Note) -> set[NoteKey]:
     return names
 
 
+@functools.lru_cache(maxsize=65536)
 def _target_key(file: str) -> NoteKey:
     """The name a written link target resolves by: its last path part, without ``.md``."""
     name = file.strip().rstrip("/").rpartition("/")[2]

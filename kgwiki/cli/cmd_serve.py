@@ -27,8 +27,9 @@ def register(
     parser.add_argument("--token", help="write token (default: $KGWIKI_TOKEN, else a random one)")
     parser.add_argument("--max-inflight", type=int, default=64, metavar="N",
                         help="requests at once per worker, then 503 (default: 64)")  # fmt: skip
-    parser.add_argument("--page-cache-mb", type=int, default=64, metavar="MB",
-                        help="memory for rendered pages, gzipped (default: 64)")  # fmt: skip
+    parser.add_argument("--page-cache-mb", type=int, default=128, metavar="MB",
+                        help="memory for rendered pages, gzipped (default: 128, about "
+                             "20,000 note pages)")  # fmt: skip
     parser.add_argument("--no-warm", action="store_true",
                         help="do not draw note pages ahead of their first visit")  # fmt: skip
     parser.add_argument("--no-access-log", action="store_true", help="no line per request")

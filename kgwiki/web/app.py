@@ -43,7 +43,8 @@ async def healthz(request: Request) -> Response:
 async def ready(request: Request) -> Response:
     state = state_of(request)
     if state.ready:
-        return JSONResponse({"ready": True, "version": state.version, "role": state.role})
+        return JSONResponse({"ready": True, "version": state.version, "role": state.role,
+                             "warm": state.warm.to_json()})  # fmt: skip
     body = {"ready": False, "error": state.load_error}
     return JSONResponse(body, 503, headers={"retry-after": "1"})
 
@@ -76,6 +77,10 @@ def _gauges(state: ServerState) -> None:
         lambda: 1.0 if state.role == "writer" else 0.0)  # fmt: skip
     add("kgwiki_event_listeners", "Open live-reload streams", lambda: state.events.listeners)
     add("kgwiki_page_cache_bytes", "Bytes of rendered pages kept", lambda: state.pages.bytes)
+    add("kgwiki_pages_warmed", "Note pages drawn ahead of their first visit",
+        lambda: state.warm.pages)  # fmt: skip
+    add("kgwiki_warm_done", "1 once drawing pages ahead has finished",
+        lambda: 1.0 if state.warm.done else 0.0)  # fmt: skip
 
 
 class Runtime:
@@ -143,7 +148,8 @@ class Runtime:
             self.watcher.start()
         if state.settings.warm and state.renderer is not None:
             self.warmer = Warmer(site, state.renderer, state.pages,
-                                 busy=lambda: state.metrics.in_flight > 0)  # fmt: skip
+                                 busy=lambda: state.metrics.in_flight > 0,
+                                 status=state.warm)  # fmt: skip
             self.warmer.start()
 
     def _promoted(self) -> None:

@@ -36,7 +36,7 @@ class ServeSettings:
     max_inflight: int = 64
     debounce_ms: int = 300
     poll_seconds: float = 1.0
-    page_cache_mb: int = 64
+    page_cache_mb: int = 128
     max_body_bytes: int = 2 * 1024 * 1024
 
     def to_env(self) -> str:
@@ -136,6 +136,18 @@ class Locator:
 
 
 @dataclass(slots=True)
+class WarmStatus:
+    """How far drawing note pages ahead of their first visit has got (``/ready`` shows it)."""
+
+    enabled: bool = False
+    pages: int = 0
+    done: bool = False
+
+    def to_json(self) -> dict[str, object]:
+        return {"enabled": self.enabled, "pages": self.pages, "done": self.done}
+
+
+@dataclass(slots=True)
 class ServerState:
     """Everything a request handler needs; one per worker process."""
 
@@ -149,6 +161,7 @@ class ServerState:
     refreshed_at: float = field(default_factory=time.time)
     pages: PageCache = field(default_factory=lambda: PageCache(0))
     locator: Locator = field(default_factory=lambda: Locator())
+    warm: WarmStatus = field(default_factory=WarmStatus)
 
     def changed(self, version: int, paths: set[NotePath]) -> None:
         """The site took in a change: refresh the caches and tell open pages."""

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from kgwiki.types import NotePath
 from kgwiki.web.app_pages import compress
-from kgwiki.web.app_state import PageCache, note_page_key
+from kgwiki.web.app_state import PageCache, WarmStatus, note_page_key
 
 if TYPE_CHECKING:
     from kgwiki.web.render import Renderer
@@ -30,11 +30,13 @@ class Warmer:
     """One pass over the notes; ``busy()`` says when requests are waiting (then it pauses)."""
 
     def __init__(self, site: Site, renderer: Renderer, pages: PageCache,
-                 busy: Callable[[], bool]) -> None:  # fmt: skip
+                 busy: Callable[[], bool], status: WarmStatus | None = None) -> None:  # fmt: skip
         self.site = site
         self.renderer = renderer
         self.pages = pages
         self.busy = busy
+        self.status = status or WarmStatus()
+        self.status.enabled = True
         self.drawn = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self.run, name="kgwiki-warm", daemon=True)
@@ -63,6 +65,7 @@ class Warmer:
                 self.draw(path)
         except Exception:
             log.exception("warming the page cache stopped")
+        self.status.done = True
         log.info("warmed %d note pages", self.drawn)
 
     def draw(self, path: NotePath) -> None:
@@ -74,3 +77,4 @@ class Warmer:
             html = self.renderer.note(path)
         self.pages.put(key, version, compress(html.encode("utf-8")))
         self.drawn += 1
+        self.status.pages = self.drawn

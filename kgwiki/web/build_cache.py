@@ -20,6 +20,7 @@ from typing import Any
 
 from kgwiki import __version__
 from kgwiki.atomic import atomic_write_text
+from kgwiki.changelog_git import git_head
 from kgwiki.config import Config
 from kgwiki.scan import scan_vault
 
@@ -79,40 +80,6 @@ def vault_snapshot(root: Path, config: Config) -> dict[str, Any]:
         info = config_file.stat()
         files["\x00config"] = [info.st_mtime_ns, info.st_size]
     return {"files": files, "today": dt.date.today().isoformat(), "git": git_head(root)}
-
-
-def git_head(root: Path) -> str:
-    """The commit a vault's git checkout is at ("" outside git): history changes with it."""
-    for folder in (root.resolve(), *root.resolve().parents):
-        dot_git = folder / ".git"
-        if not dot_git.exists():
-            continue
-        try:
-            if dot_git.is_file():  # a worktree: "gitdir: <path>"
-                dot_git = (folder / dot_git.read_text().split(":", 1)[1].strip()).resolve()
-            head = (dot_git / "HEAD").read_text().strip()
-            if head.startswith("ref:"):
-                ref = head[4:].strip()
-                ref_file = dot_git / ref
-                if ref_file.is_file():
-                    return ref_file.read_text().strip()
-                return _packed_ref(dot_git, ref) or head
-            return head
-        except OSError:
-            return ""
-    return ""
-
-
-def _packed_ref(dot_git: Path, ref: str) -> str | None:
-    try:
-        lines = (dot_git / "packed-refs").read_text().splitlines()
-    except OSError:
-        return None
-    for line in lines:
-        sha, _, name = line.partition(" ")
-        if name == ref:
-            return sha
-    return None
 
 
 @dataclass(slots=True)

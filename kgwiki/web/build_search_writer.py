@@ -145,9 +145,13 @@ class SearchWriter:
         """Every shard from every note's counts (``counts`` when the caller has them all)."""
         counts = self._all_counts() if counts is None else counts
         shards: list[defaultdict[str, dict[int, int]]] = [defaultdict(dict) for _ in range(count)]
+        postings: dict[str, dict[int, int]] = {}  # each term's shard found once, not per note
         for doc_id, path in enumerate(self.paths):
             for term, tf in counts.get(path, {}).items():
-                shards[fnv1a(term) % count][term][doc_id] = tf
+                found = postings.get(term)
+                if found is None:
+                    found = postings[term] = shards[fnv1a(term) % count][term]
+                found[doc_id] = tf
         names = set()
         for index, shard in enumerate(shards):
             name = f"t/{index}.js"
