@@ -99,9 +99,13 @@ def test_the_warmer_draws_note_pages_until_the_cache_is_nearly_full(
 ) -> None:
     site, state, client = served
     assert state.renderer is not None
-    warmer = Warmer(site, state.renderer, state.pages, busy=lambda: False)
+    warmer = Warmer(site, state.renderer, state.pages, busy=lambda: False, status=state.warm)
+    assert state.warm.enabled and not state.warm.done
     warmer.run()
     assert warmer.drawn == len(site.vault.notes)
+    assert client.get("/ready").json()["warm"] == {
+        "enabled": True, "pages": len(site.vault.notes), "done": True}  # fmt: skip
+    assert f"kgwiki_pages_warmed {len(site.vault.notes)}" in client.get("/metrics").text
     cached = state.pages.get(note_page_key(KUBERNETES), site.version)
     assert cached is not None
     assert gzip.decompress(cached) == client.get(LiveUrls().note(KUBERNETES)).content

@@ -126,3 +126,28 @@ def test_changelog_cli(bundled_vault_dir: Path, capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     assert "Microservices" in out and out.strip().endswith("changes")
     assert main(["changelog", "--vault", str(bundled_vault_dir), "--since", "yesterday"]) == 2
+
+
+@pytest.mark.skipif(not HAS_GIT, reason="git is not installed")
+def test_site_history_asks_git_once_per_head(tmp_path: Path) -> None:
+    """Note pages read one vault-wide log, asked again only when HEAD moves."""
+    from kgwiki.web.site import Site
+
+    root = tmp_path / "vault"
+    root.mkdir()
+    _git(root, "init", "-q")
+    (root / "a.md").write_text(_note("A", [("2026-01-01", "made")]), "utf-8")
+    (root / "b.md").write_text(_note("B", [("2026-01-02", "made")]), "utf-8")
+    _git(root, "add", ".")
+    _git(root, "commit", "-q", "-m", "first")
+    site = Site.load(root, with_search=False, with_duplicates=False)
+    a, b = NotePath("a.md"), NotePath("b.md")
+    assert [c.subject for c in site.history(a).commits] == ["first"]
+    first = site.commits()
+    assert site.commits() is first, "same HEAD: the log is not asked for again"
+    (root / "b.md").write_text(_note("B", [("2026-01-03", "changed")]), "utf-8")
+    _git(root, "commit", "-q", "-am", "second")
+    assert [c.subject for c in site.history(b).commits] == ["second", "first"]
+    assert [c.subject for c in site.history(a).commits] == ["first"]
+    assert site.commits() is not first
+
