@@ -14,17 +14,19 @@ import hashlib
 import pickle
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components, shortest_path
 
 from kgwiki.atomic import atomic_write_bytes
-from kgwiki.graph_forces import FloatArray, IntArray, refine
 from kgwiki.graph_index import EdgeIndex
 from kgwiki.graph_records import is_wanted
 from kgwiki.types import NotePath
+
+# scipy (and the force step that uses it) is imported only when a layout is computed: most
+# commands read the cached layout, and importing scipy costs a quarter of a second.
+if TYPE_CHECKING:
+    from kgwiki.graph_forces import FloatArray, IntArray
 
 LAYOUT_VERSION = 1  # bump when the algorithm changes, so cached layouts are recomputed
 CACHE_FILE = "layout.pickle"
@@ -107,6 +109,8 @@ def _read(file: Path) -> Keyed | None:
 
 def force_layout(n: int, pairs: Pairs, steps: int = STEPS, seed: int = SEED) -> FloatArray:
     """Coordinates (n × 2) for n nodes joined by undirected ``pairs``, scaled to ±EXTENT."""
+    from kgwiki.graph_forces import refine
+
     rng = np.random.default_rng(seed)
     edges: IntArray = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     degree = np.bincount(edges.ravel(), minlength=n)
@@ -138,6 +142,9 @@ def _sunflower(count: int, radius: float, linked: int) -> FloatArray:
 
 def _initial(n: int, edges: IntArray, rng: np.random.Generator) -> FloatArray:
     """The largest component by pivot MDS in the unit disc; the others start just outside it."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     adjacency = coo_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(n, n)).tocsr()
     count, labels = connected_components(adjacency, directed=False)
     giant_label = int(np.argmax(np.bincount(labels)))
@@ -158,6 +165,8 @@ def _initial(n: int, edges: IntArray, rng: np.random.Generator) -> FloatArray:
 
 def _pivot_mds(adjacency: Any, rng: np.random.Generator) -> FloatArray:
     """Pivot MDS of one connected graph: max-min pivots, double-centred squared distances."""
+    from scipy.sparse.csgraph import shortest_path
+
     n = adjacency.shape[0]
     pivots = [int(rng.integers(n))]
     rows = [shortest_path(adjacency, directed=False, unweighted=True, indices=pivots[0])]

@@ -8,6 +8,7 @@ import gc
 import hashlib
 import os
 import pickle
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -25,7 +26,9 @@ from kgwiki.scan import is_note_file, scan_vault
 from kgwiki.slug import slugify
 from kgwiki.types import NoteKey, NotePath
 
-_CACHE_FILE = "notes.pickle"
+_CACHE_FOLDER = "notes"  # inside the config's cache_dir: one pickle per bucket of notes
+_CACHE_BUCKETS = 64
+_OLD_CACHE_FILE = "notes.pickle"  # the single-file cache of kgwiki before buckets
 _PARALLEL_THRESHOLD = 400
 
 
@@ -65,6 +68,7 @@ class Vault:
         self._wanting: defaultdict[NoteKey, set[NotePath]] = defaultdict(set)
         self._wants_of: dict[NotePath, set[NoteKey]] = {}
         self._stats: dict[NotePath, tuple[int, int]] = {}
+        self._dirty: set[int] = set()  # parse-cache buckets that no longer match the notes
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -99,15 +103,17 @@ class Vault:
         stats: dict[NotePath, tuple[int, int] | None] = {}
         for path in scan.notes:
             stat = stats[path] = vault._stat(path)
-            hit = cached.get(path)
+            hit = cached.pop(path, None)
             if hit is not None and stat is not None and hit[0] == stat:
                 vault._put(hit[1], stat)
             else:
                 stale.append(path)
+                vault._dirty.add(_bucket(path))
+        vault._dirty.update(_bucket(path) for path in cached)  # notes deleted since
         # the stat taken before reading: if the file changes meanwhile, the next load sees it
         for note in vault._parse_many(stale, show_progress, jobs):
             vault._put(note, stats[note.path])
-        if use_cache and stale:
+        if use_cache and vault._dirty:
             vault._write_cache()
 
     def _parse_many(self, paths: list[NotePath], show: bool, jobs: int | None) -> Iterator[Note]:
@@ -130,8 +136,8 @@ class Vault:
             return None
         return (info.st_mtime_ns, info.st_size)
 
-    def _cache_path(self) -> Path:
-        return self.root / self.config.cache_dir / _CACHE_FILE
+    def _cache_folder(self) -> Path:
+        return self.root / self.config.cache_dir / _CACHE_FOLDER
 
     def _cache_version(self) -> str:
         return (
@@ -139,18 +145,42 @@ class Vault:
         )
 
     def _read_cache(self) -> dict[NotePath, tuple[tuple[int, int], Note]]:
-        try:
-            with self._cache_path().open("rb") as handle:
-                version, entries = pickle.load(handle)
-        except Exception:
-            return {}
-        return entries if version == self._cache_version() else {}
+        """Every cached note; a bucket that is missing, unreadable or stale is marked dirty."""
+        folder, version = self._cache_folder(), self._cache_version()
+        entries: dict[NotePath, tuple[tuple[int, int], Note]] = {}
+        for index in range(_CACHE_BUCKETS):
+            try:
+                with (folder / f"{index:02d}.pickle").open("rb") as handle:
+                    found, bucket = pickle.load(handle)
+            except Exception:
+                self._dirty.add(index)
+                continue
+            if found != version:
+                self._dirty.add(index)
+                continue
+            entries.update(bucket)
+        return entries
 
     def _write_cache(self) -> None:
-        entries = {p: (s, self.notes[p]) for p, s in self._stats.items() if p in self.notes}
-        data = pickle.dumps((self._cache_version(), entries), protocol=pickle.HIGHEST_PROTOCOL)
-        with contextlib.suppress(OSError):  # a read-only vault simply has no cache
-            atomic_write_bytes(self._cache_path(), data)
+        """Rewrite the dirty buckets only: after one edit, one sixty-fourth of the cache."""
+        if not self._dirty:
+            return
+        buckets: dict[int, dict[NotePath, tuple[tuple[int, int], Note]]] = {
+            index: {} for index in self._dirty
+        }
+        for path, stat in self._stats.items():
+            bucket = buckets.get(_bucket(path))
+            if bucket is not None and path in self.notes:
+                bucket[path] = (stat, self.notes[path])
+        folder, version = self._cache_folder(), self._cache_version()
+        try:  # a read-only vault simply has no cache
+            for index, bucket in sorted(buckets.items()):
+                data = pickle.dumps((version, bucket), protocol=pickle.HIGHEST_PROTOCOL)
+                atomic_write_bytes(folder / f"{index:02d}.pickle", data)
+                self._dirty.discard(index)
+            (folder.parent / _OLD_CACHE_FILE).unlink(missing_ok=True)
+        except OSError:
+            return
 
     # -- incremental updates -------------------------------------------------------------
 
@@ -180,12 +210,14 @@ class Vault:
             return None
         note = _read_and_parse(self.root, rel, dict(self.config.relation_labels))
         self._put(note, self._stat(rel))
+        self._dirty.add(_bucket(rel))
         return note
 
     def remove_note(self, path: NotePath | str) -> None:
         rel = self.relative(path)
         old = self.notes.pop(rel, None)
         self._stats.pop(rel, None)
+        self._dirty.add(_bucket(rel))
         self.index.remove(rel)
         self._forget_links(rel)
         self._resolved.pop(rel, None)
@@ -193,6 +225,7 @@ class Vault:
             self._invalidate_names(_names(old))
 
     def save_cache(self) -> None:
+        """Write the parse cache of the notes changed since loading (``refresh_file``…)."""
         self._write_cache()
 
     def _forget_links(self, path: NotePath) -> None:
@@ -358,6 +391,11 @@ _PARSER_MODULES = (
     "wikilink.py",
     "slug.py",
 )
+
+
+def _bucket(path: NotePath) -> int:
+    """Which parse-cache file holds a note (stable across runs and machines)."""
+    return zlib.crc32(path.encode("utf-8")) % _CACHE_BUCKETS
 
 
 def _names(note: Note) -> set[NoteKey]:

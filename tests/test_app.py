@@ -123,7 +123,7 @@ def test_static_assets_and_attachments(client: TestClient) -> None:
 
 def test_note_sources_and_hidden_files_are_not_attachments(client: TestClient) -> None:
     assert client.get("/f/index.md").status_code == 404
-    assert client.get("/f/.kgwiki/notes.pickle").status_code == 404
+    assert client.get("/f/.kgwiki/notes/00.pickle").status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -83,7 +83,7 @@ def test_ordinary_request_paths_are_safe(path: str) -> None:
 @pytest.mark.parametrize(
     "raw",
     ["", "/etc/passwd", "../x", "a/../../x", "a//b", "a/./b", "C:/x", "c:x", "a\\b", "a\0b",
-     ".kgwiki/notes.pickle", "a/.git/config", "%2e%2e/x", "%252e%252e%252fx"],
+     ".kgwiki/notes/00.pickle", "a/.git/config", "%2e%2e/x", "%252e%252e%252fx"],
 )  # fmt: skip
 def test_safe_relative_refuses(raw: str) -> None:
     with pytest.raises(security.UnsafePath):

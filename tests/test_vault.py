@@ -193,12 +193,28 @@ def test_cached_and_parallel_loads_equal_a_fresh_serial_parse(
     shutil.copytree(bundled_vault_dir, root)
     serial = Vault.load(root, use_cache=False, jobs=1)
     first = Vault.load(root)  # parses and writes the cache
-    assert (root / ".kgwiki" / "notes.pickle").is_file()
+    buckets = sorted((root / ".kgwiki" / "notes").glob("*.pickle"))
+    assert len(buckets) == 64
     cached = Vault.load(root)  # reads every note back from the cache
     assert serial.notes == first.notes == cached.notes
     assert all(type(n.meta).__name__ == "NoteMeta" for n in cached.notes.values())
     links = [link for note in cached.notes.values() for link in note.links]
     assert links and all(isinstance(link.kind, LinkKind) for link in links)
+
+    # One edited and one deleted note: only their buckets are written again.
+    before = {b.name: b.stat().st_mtime_ns for b in buckets}
+    edited, deleted = sorted(cached.notes)[:2]
+    with (root / edited).open("a", encoding="utf-8") as handle:
+        handle.write("\nAn added line about [[Kubernetes]].\n")
+    (root / deleted).unlink()
+    after_edit = Vault.load(root)
+    rewritten = {b.name for b in buckets if b.stat().st_mtime_ns != before[b.name]}
+    assert 1 <= len(rewritten) <= 2
+    assert "An added line" in after_edit.notes[edited].body
+    assert deleted not in after_edit.notes
+    reloaded = Vault.load(root)
+    assert reloaded.notes == after_edit.notes
+    assert reloaded.notes == Vault.load(root, use_cache=False).notes
 
 
 def test_parallel_parse_equals_serial(shared_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
