@@ -79,6 +79,8 @@ class DuplicateDetector:
         self.params = SketchParams(shingle_size or vault.config.shingle_size, num_perm)
         self._sketches: dict[NotePath, LeanMinHash] = {}
         self._versions: dict[NotePath, str] = {}
+        self._changes = 0  # bumped by every sketch stored or removed (for the memo of find)
+        self._found: tuple[tuple[object, ...], list[DuplicatePair]] | None = None
         self._lsh = self._new_index(self.threshold)
         self._index_all(jobs, use_cache, show_progress)
 
@@ -115,6 +117,7 @@ class DuplicateDetector:
                 session.insert(path, sketch, check_duplication=False)
 
     def _store(self, note: Note, sketch: Sketch | None) -> None:
+        self._changes += 1
         self._versions[note.path] = note.content_hash
         if sketch is not None:
             self._sketches[note.path] = lean(sketch, self.params)
@@ -133,6 +136,7 @@ class DuplicateDetector:
             self._lsh.insert(note.path, self._sketches[note.path], check_duplication=False)
 
     def remove(self, path: NotePath) -> None:
+        self._changes += 1
         self._versions.pop(path, None)
         if self._sketches.pop(path, None) is not None:
             self._lsh.remove(path)
@@ -190,8 +194,20 @@ class DuplicateDetector:
 
     def find(self, threshold: float | None = None, *, today: dt.date | None = None
              ) -> list[DuplicatePair]:  # fmt: skip
-        """Every near-duplicate pair at or above the threshold, most similar first."""
+        """Every near-duplicate pair at or above the threshold, most similar first.
+
+        The answer is kept until a note changes (the lint report and the duplicates page both
+        ask for it).
+        """
         limit = self.threshold if threshold is None else threshold
+        key = (limit, today or dt.date.today(), self._changes, self.vault.version)
+        if self._found is not None and self._found[0] == key:
+            return list(self._found[1])
+        pairs = self._find(limit, today)
+        self._found = (key, pairs)
+        return list(pairs)
+
+    def _find(self, limit: float, today: dt.date | None) -> list[DuplicatePair]:
         self._ready(limit)
         proposed = self._proposed(limit - ESTIMATE_SLACK)
         verified = self._verify(proposed, limit)

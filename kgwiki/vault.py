@@ -69,6 +69,7 @@ class Vault:
         self._wants_of: dict[NotePath, set[NoteKey]] = {}
         self._stats: dict[NotePath, tuple[int, int]] = {}
         self._dirty: set[int] = set()  # parse-cache buckets that no longer match the notes
+        self.version = 0  # bumped by every note added, changed or removed (for memos)
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -185,6 +186,7 @@ class Vault:
     # -- incremental updates -------------------------------------------------------------
 
     def _put(self, note: Note, stat: tuple[int, int] | None) -> None:
+        self.version += 1
         old = self.notes.get(note.path)
         self.notes[note.path] = note
         if stat is not None:
@@ -215,6 +217,7 @@ class Vault:
 
     def remove_note(self, path: NotePath | str) -> None:
         rel = self.relative(path)
+        self.version += 1
         old = self.notes.pop(rel, None)
         self._stats.pop(rel, None)
         self._dirty.add(_bucket(rel))

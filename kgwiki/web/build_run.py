@@ -18,6 +18,7 @@ from kgwiki.web.build_cache import (
     Manifest,
     PageRecord,
     digest,
+    json_digest,
     page_file,
     remove_stale,
     write_if_changed,
@@ -118,8 +119,15 @@ class Builder:
         self._write_page("index.html", self.renderer.home())
         for name in SITE_PAGES[1:]:
             self._write_page(page_file(page_location(name)), getattr(self.renderer, name)())
-        for tag in self.site.tags():
-            self._write_page(page_file(page_location("tag", tag)), self.renderer.tag(tag))
+        for tag in self.site.tags():  # one per tag: drawn again only when its list changed
+            file = page_file(page_location("tag", tag))
+            context = self.renderer.tag_context(tag)
+            key = json_digest(context)
+            old = self.manifest.pages.get(file)
+            if old is not None and old.key == key and (self.out / file).is_file():
+                self.pages[file] = old
+                continue
+            self._write_page(file, self.renderer.tag(tag, context), key)
         base_href = self.base_url.rstrip("/") + "/" if self.base_url else ""
         self._write_page("404.html", self.renderer.not_found("No page lives at this address.",
                                                              base_href))  # fmt: skip

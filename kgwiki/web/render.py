@@ -153,9 +153,13 @@ class Renderer:
         location = page_location("tags")
         return self._page("tags.html", location, pages.tags(self.site, self.urls.at(location)))
 
-    def tag(self, tag: str) -> str:
-        location = page_location("tag", tag)
-        return self._page("tag.html", location, pages.tag(self.site, self.urls.at(location), tag))
+    def tag_context(self, tag: str) -> dict[str, Any]:
+        """A tag page's data (plain data: the build hashes it to skip unchanged tag pages)."""
+        return pages.tag(self.site, self.urls.at(page_location("tag", tag)), tag)
+
+    def tag(self, tag: str, context: dict[str, Any] | None = None) -> str:
+        ctx = self.tag_context(tag) if context is None else context
+        return self._page("tag.html", page_location("tag", tag), ctx)
 
     def graph(self) -> str:
         location = page_location("graph")
