@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from datasketch import LeanMinHash, MinHashLSH
+from datasketch import MinHashLSH
 
 from kgwiki.duplicates_keep import DuplicatePair, choose_keep
 from kgwiki.duplicates_minhash import (
@@ -77,11 +77,15 @@ class DuplicateDetector:
         self.threshold = _checked(vault.config.duplicate_threshold if threshold is None
                                   else threshold)  # fmt: skip
         self.params = SketchParams(shingle_size or vault.config.shingle_size, num_perm)
-        self._sketches: dict[NotePath, LeanMinHash] = {}
+        self._sketches: dict[NotePath, Sketch] = {}
         self._versions: dict[NotePath, str] = {}
         self._changes = 0  # bumped by every sketch stored or removed (for the memo of find)
         self._found: tuple[tuple[object, ...], list[DuplicatePair]] | None = None
-        self._lsh = self._new_index(self.threshold)
+        # The bands of the index; datasketch's MinHashLSH itself is built only for queries
+        # about one note (``candidates``): finding every pair reads the bands in numpy, and
+        # inserting 10,000 sketches into MinHashLSH alone took two seconds.
+        self._lsh_threshold = self.threshold
+        self._lsh: MinHashLSH | None = None
         self._index_all(jobs, use_cache, show_progress)
 
     @classmethod
@@ -89,10 +93,15 @@ class DuplicateDetector:
         """The same as ``DuplicateDetector(vault, **options)``."""
         return cls(vault, **options)
 
-    def _new_index(self, threshold: float) -> MinHashLSH:
-        self._lsh_threshold = threshold
-        params = band_params(threshold, self.params.num_perm)
-        return MinHashLSH(num_perm=self.params.num_perm, params=params)
+    def _index(self) -> MinHashLSH:
+        """datasketch's LSH index over every sketch, built on the first single-note query."""
+        if self._lsh is None:
+            params = band_params(self._lsh_threshold, self.params.num_perm)
+            self._lsh = MinHashLSH(num_perm=self.params.num_perm, params=params)
+            with self._lsh.insertion_session() as session:
+                for path, sketch in self._sketches.items():
+                    session.insert(path, lean(sketch, self.params), check_duplication=False)
+        return self._lsh
 
     def _index_all(self, jobs: int | None, use_cache: bool, show: bool) -> None:
         notes = list(self.vault.notes.values())
@@ -112,15 +121,12 @@ class DuplicateDetector:
                     self._store(note, hit)
             cache.keep_only({note.content_hash: None for note in notes})
             cache.save()
-        with self._lsh.insertion_session() as session:
-            for path, sketch in self._sketches.items():
-                session.insert(path, sketch, check_duplication=False)
 
     def _store(self, note: Note, sketch: Sketch | None) -> None:
         self._changes += 1
         self._versions[note.path] = note.content_hash
         if sketch is not None:
-            self._sketches[note.path] = lean(sketch, self.params)
+            self._sketches[note.path] = sketch
 
     # -- incremental ---------------------------------------------------------------------
 
@@ -132,13 +138,14 @@ class DuplicateDetector:
         shingles = shingle_sets([content_text(note)], self.params.shingle_size)[0]
         sketch = sketch_of(shingles, self.params)
         self._store(note, sketch)
-        if note.path in self._sketches:
-            self._lsh.insert(note.path, self._sketches[note.path], check_duplication=False)
+        if note.path in self._sketches and self._lsh is not None:
+            self._lsh.insert(note.path, lean(self._sketches[note.path], self.params),
+                             check_duplication=False)  # fmt: skip
 
     def remove(self, path: NotePath) -> None:
         self._changes += 1
         self._versions.pop(path, None)
-        if self._sketches.pop(path, None) is not None:
+        if self._sketches.pop(path, None) is not None and self._lsh is not None:
             self._lsh.remove(path)
 
     def update(self, item: Note | NotePath) -> None:
@@ -164,12 +171,11 @@ class DuplicateDetector:
     # -- queries -------------------------------------------------------------------------
 
     def _ready(self, threshold: float) -> None:
+        """Bands for ``threshold``: they only ever widen (a lower threshold needs more)."""
         _checked(threshold)
         if threshold < self._lsh_threshold:
-            self._lsh = self._new_index(threshold)
-            with self._lsh.insertion_session() as session:
-                for path, sketch in self._sketches.items():
-                    session.insert(path, sketch, check_duplication=False)
+            self._lsh_threshold = threshold
+            self._lsh = None
 
     def candidates(self, path: NotePath, threshold: float | None = None) -> list[NotePath]:
         """Notes the index proposes for ``path`` (unverified), best estimate first."""
@@ -178,8 +184,9 @@ class DuplicateDetector:
         sketch = self._sketches.get(path)
         if sketch is None:
             return []
-        found = [(sketch.jaccard(self._sketches[other]), other)
-                 for other in self._lsh.query(sketch) if other != path]  # fmt: skip
+        found = [(_estimate(sketch, self._sketches[other]), other)
+                 for other in self._index().query(lean(sketch, self.params))
+                 if other != path]  # fmt: skip
         return [other for estimate, other in sorted(found, reverse=True)
                 if estimate >= limit - ESTIMATE_SLACK]  # fmt: skip
 
@@ -223,28 +230,36 @@ class DuplicateDetector:
     def _proposed(self, least: float) -> list[tuple[NotePath, NotePath]]:
         """Pairs sharing a bucket in some band whose MinHash estimate reaches ``least``.
 
-        Read off the band tables (not one query per note) as row numbers, and estimated in
-        numpy: at low thresholds there are millions of colliding pairs.
+        The buckets are those of datasketch's MinHashLSH with the same bands (a band's values
+        equal, bucket shared), grouped in numpy rather than inserted note by note; the
+        estimates are numpy too: at low thresholds there are millions of colliding pairs.
         """
         paths = sorted(self._sketches)
         if len(paths) < 2:
             return []
-        row = {path: i for i, path in enumerate(paths)}
+        matrix = np.stack([self._sketches[p] for p in paths])
+        bands, rows = band_params(self._lsh_threshold, self.params.num_perm)
         left: list[npt.NDArray[np.intp]] = []
         right: list[npt.NDArray[np.intp]] = []
-        for table, counts in zip(self._lsh.hashtables, self._lsh.get_counts(), strict=True):
-            for bucket, count in counts.items():
-                if count > 1:
-                    members = np.array(sorted(row[p] for p in table.get(bucket)), dtype=np.intp)
-                    i, j = np.triu_indices(members.size, 1)
-                    left.append(members[i])
-                    right.append(members[j])
+        for band in range(bands):
+            columns = np.ascontiguousarray(matrix[:, band * rows : (band + 1) * rows])
+            keys = columns.view(np.dtype((np.void, columns.dtype.itemsize * rows))).ravel()
+            _, bucket, sizes = np.unique(keys, return_inverse=True, return_counts=True)
+            shared = sizes[bucket] > 1
+            if not shared.any():
+                continue
+            members = np.flatnonzero(shared)
+            order = members[np.argsort(bucket[members], kind="stable")]
+            starts = np.flatnonzero(np.diff(bucket[order], prepend=-1))
+            for group in np.split(order, starts[1:]):
+                i, j = np.triu_indices(group.size, 1)
+                left.append(group[i])
+                right.append(group[j])
         if not left:
             return []
         size = np.intp(len(paths))
         codes = np.unique(np.concatenate(left) * size + np.concatenate(right))
         first, second = codes // size, codes % size
-        matrix = np.stack([self._sketches[p].hashvalues for p in paths])
         keep = np.zeros(codes.size, dtype=bool)
         for start in range(0, codes.size, _ESTIMATE_CHUNK):
             part = slice(start, start + _ESTIMATE_CHUNK)
@@ -263,6 +278,11 @@ class DuplicateDetector:
             if similarity >= threshold:
                 out.append((a, b, similarity))
         return out
+
+
+def _estimate(a: Sketch, b: Sketch) -> float:
+    """The MinHash estimate of Jaccard similarity: the share of equal minima."""
+    return float(np.count_nonzero(a == b)) / a.size
 
 
 def _checked(threshold: float) -> float:

@@ -403,3 +403,35 @@ def test_keep_prefers_trust_then_backlinks(tmp_path: Path) -> None:
     assert keep == "strong.md" and "higher trust" in reason
     keep, reason = choose_keep(vault, NotePath("left.md"), NotePath("right.md"))
     assert keep == "right.md" and reason.startswith("more backlinks (1 vs 0)")
+
+
+def test_numpy_bands_propose_exactly_the_minhash_lsh_buckets(
+    planted_vault: tuple[Path, set[tuple[NotePath, NotePath]]],
+) -> None:
+    """Finding every pair groups the bands in numpy; datasketch's MinHashLSH with the same
+    bands must put exactly the same pairs in shared buckets."""
+    from datasketch import MinHashLSH
+
+    from kgwiki.duplicates_detector import DuplicateDetector, band_params
+    from kgwiki.duplicates_minhash import lean
+
+    root, planted = planted_vault
+    vault = Vault.load(root, use_cache=False)
+    for threshold in (0.5, THRESHOLD, 0.8):
+        detector = DuplicateDetector(vault, threshold=threshold, use_cache=False)
+        lsh = MinHashLSH(num_perm=detector.params.num_perm,
+                         params=band_params(threshold, detector.params.num_perm))  # fmt: skip
+        sketches = detector._sketches
+        for path, sketch in sketches.items():
+            lsh.insert(path, lean(sketch, detector.params))
+        expected = set()
+        for table in lsh.hashtables:
+            for bucket in table.keys():
+                members = sorted(table.get(bucket))
+                expected |= {(a, b) for i, a in enumerate(members) for b in members[i + 1 :]}
+        proposed = set(detector._proposed(0.0))  # every bucket pair, no estimate cut
+        assert proposed == expected
+        assert planted & proposed, "the planted copies share buckets with their originals"
+        one = sorted(planted)[0][0]
+        assert set(detector.candidates(one)) <= {b if a == one else a
+                                                 for a, b in expected if one in (a, b)}
