@@ -426,7 +426,7 @@ def test_numpy_bands_propose_exactly_the_minhash_lsh_buckets(
             lsh.insert(path, lean(sketch, detector.params))
         expected = set()
         for table in lsh.hashtables:
-            for bucket in table.keys():
+            for bucket in table.itemcounts():
                 members = sorted(table.get(bucket))
                 expected |= {(a, b) for i, a in enumerate(members) for b in members[i + 1 :]}
         proposed = set(detector._proposed(0.0))  # every bucket pair, no estimate cut

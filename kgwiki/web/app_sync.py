@@ -72,19 +72,22 @@ def writer_lock(vault_root: Path) -> WriterLock:
 
 def load_site(vault_root: Path, writer: bool) -> Site:
     """The writer loads and updates the index; a reader only opens it."""
+    from kgwiki.vault import collector_paused
     from kgwiki.web.site import Site
 
-    if writer:
-        site = Site.load(vault_root)
-    else:
-        site = Site.load(vault_root, with_search=False)
-        from kgwiki.search import SearchIndex
-
-        site.search = SearchIndex.open(site.vault)
     # A loaded site is a million or more long-lived objects (notes, graph, index): left to the
     # cycle collector, each full pass over them stalls every request for about a second.
-    # Freezing them exempts them from those passes; they are still freed by reference count.
-    gc.freeze()
+    # Loaded with the collector paused, then frozen: exempt from those passes, still freed by
+    # reference count.
+    with collector_paused():
+        if writer:
+            site = Site.load(vault_root)
+        else:
+            site = Site.load(vault_root, with_search=False)
+            from kgwiki.search import SearchIndex
+
+            site.search = SearchIndex.open(site.vault)
+        gc.freeze()
     return site
 
 

@@ -58,17 +58,20 @@ def build(
         shutil.rmtree(out / CACHE_DIR, ignore_errors=True)
     # The Site (markdown, graph, templates) is imported only now: a build with nothing to
     # do never pays for it.
+    from kgwiki.vault import collector_paused
     from kgwiki.web.build_run import Builder
     from kgwiki.web.site import Site
 
     loading = time.perf_counter()
-    site = Site.load(root, config, show_progress=show_progress, with_search=False,
-                     with_duplicates=near_duplicates, jobs=jobs)  # fmt: skip
+    # The loaded site is over a million long-lived, acyclic objects: load it with the cycle
+    # collector paused, then exempt it from the collector's full passes while pages are drawn
+    # (each pass would walk them all, about a second).
+    with collector_paused():
+        site = Site.load(root, config, show_progress=show_progress, with_search=False,
+                         with_duplicates=near_duplicates, jobs=jobs)  # fmt: skip
+        gc.freeze()
     builder = Builder(site, out, base_url, manifest, show_progress, jobs)
     builder.timings["load"] = time.perf_counter() - loading
-    # The loaded site is over a million long-lived objects; exempt them from the collector's
-    # full passes while pages are drawn (each pass would walk them all, about a second).
-    gc.freeze()
     try:
         result = builder.run(str(snapshot["git"]))
         manifest.fingerprint, manifest.snapshot, manifest.complete = print_fp, snapshot, True
