@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-from datasketch import MinHashLSH
 
 from kgwiki.duplicates_keep import DuplicatePair, choose_keep
 from kgwiki.duplicates_minhash import (
@@ -30,6 +29,9 @@ from kgwiki.progress import progress
 from kgwiki.trust import assess_all
 from kgwiki.types import NotePath
 from kgwiki.vault import Vault
+
+if TYPE_CHECKING:
+    from datasketch import MinHashLSH
 
 # Below this Jaccard similarity notes are related, not duplicates; the LSH bands would need
 # two rows each, and a 10k-note vault then has millions of candidate pairs.
@@ -96,6 +98,8 @@ class DuplicateDetector:
     def _index(self) -> MinHashLSH:
         """datasketch's LSH index over every sketch, built on the first single-note query."""
         if self._lsh is None:
+            from datasketch import MinHashLSH
+
             params = band_params(self._lsh_threshold, self.params.num_perm)
             self._lsh = MinHashLSH(num_perm=self.params.num_perm, params=params)
             with self._lsh.insertion_session() as session:

@@ -16,16 +16,19 @@ from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import datasketch
 import numpy as np
 import numpy.typing as npt
-from datasketch import LeanMinHash, MinHash
 
 from kgwiki import __version__
 from kgwiki.atomic import atomic_write_bytes
 from kgwiki.duplicates_shingles import TOKENIZER_VERSION, Hashes, shingle_sets
+
+if TYPE_CHECKING:  # datasketch (and the scipy it imports, half a second) loads only to sketch
+    from datasketch import LeanMinHash, MinHash
 
 Sketch = npt.NDArray[np.uint32]
 
@@ -47,14 +50,21 @@ class SketchParams:
 
     def key(self) -> str:
         return (f"kgwiki {__version__} tokens {TOKENIZER_VERSION} k {self.shingle_size} "
-                f"datasketch {datasketch.__version__} {_SCHEME} perm {self.num_perm} "
+                f"datasketch {_datasketch_version()} {_SCHEME} perm {self.num_perm} "
                 f"seed {self.seed}")  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _datasketch_version() -> str:
+    return version("datasketch")
 
 
 @lru_cache(maxsize=4)
 def _template(num_perm: int, seed: int) -> MinHash:
     # Permutations are drawn once per process and copied for every note. The shingles are
     # hashed already, so the "hash function" is ``int``: a C call, not SHA-1 per shingle.
+    from datasketch import MinHash
+
     return MinHash(num_perm=num_perm, seed=seed, hashfunc=int, scheme=_SCHEME)
 
 
@@ -73,6 +83,8 @@ def sketch_of(shingles: Hashes, params: SketchParams) -> Sketch | None:
 
 
 def lean(sketch: Sketch, params: SketchParams) -> LeanMinHash:
+    from datasketch import LeanMinHash
+
     return LeanMinHash(seed=params.seed, hashvalues=sketch, scheme=_SCHEME)
 
 
