@@ -68,6 +68,7 @@ class Config:
     trust: TrustConfig = field(default_factory=TrustConfig)
     duplicate_threshold: float = 0.6
     shingle_size: int = 3
+    search_trust_weight: float = 0.25
     ignore: tuple[str, ...] = (".obsidian", ".git", ".trash", ".kgwiki", "node_modules")
     cache_dir: str = ".kgwiki"
     source: Path | None = None
@@ -82,6 +83,7 @@ class Config:
                 self.trust,
                 self.duplicate_threshold,
                 self.shingle_size,
+                self.search_trust_weight,
                 self.ignore,
             )
         )
@@ -112,6 +114,7 @@ def _from_mapping(data: Mapping[str, Any], path: Path) -> Config:
     site = data.get("site", {})
     trust = data.get("trust", {})
     dupes = data.get("duplicates", {})
+    search = data.get("search", {})
     labels = dict(DEFAULT_RELATION_LABELS)
     for label, kind in data.get("relations", {}).items():
         labels[str(label).casefold()] = str(kind)
@@ -128,6 +131,13 @@ def _from_mapping(data: Mapping[str, Any], path: Path) -> Config:
         raise ConfigError(
             f"{path}: [duplicates] threshold must be between 0.5 and 1, not {threshold}"
         )
+    unknown_search = set(search) - {"trust_weight"}
+    if unknown_search:
+        raise ConfigError(f"{path}: unknown keys in [search]: {', '.join(sorted(unknown_search))}")
+    trust_weight = float(search.get("trust_weight", config.search_trust_weight))
+    if not 0.0 <= trust_weight <= 1.0:
+        raise ConfigError(f"{path}: [search] trust_weight must be between 0 and 1, not "
+                          f"{trust_weight}")  # fmt: skip
     vault = data.get("vault")
     return replace(
         config,
@@ -138,6 +148,7 @@ def _from_mapping(data: Mapping[str, Any], path: Path) -> Config:
         trust=trust_cfg,
         duplicate_threshold=threshold,
         shingle_size=int(dupes.get("shingle_size", config.shingle_size)),
+        search_trust_weight=trust_weight,
         ignore=tuple(data.get("ignore", config.ignore)),
     )
 

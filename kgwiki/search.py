@@ -107,9 +107,8 @@ class SearchIndex:
         cls, folder: Path, vault: Vault, trust_weight: float | None, timeout: float
     ) -> SearchIndex:
         trust = vault.config.trust
-        weighting = TrustWeighting(levels=dict(trust.levels), unknown=trust.unknown_level_score)
-        if trust_weight is not None:
-            weighting = TrustWeighting(trust_weight, weighting.levels, weighting.unknown)
+        weight = vault.config.search_trust_weight if trust_weight is None else trust_weight
+        weighting = TrustWeighting(weight, dict(trust.levels), trust.unknown_level_score)
         columns = ColumnCache(weighting)
         ix = open_existing(folder, columns)
         if ix is not None:

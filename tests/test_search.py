@@ -123,6 +123,37 @@ def test_trust_weighting_breaks_a_tie_and_can_be_turned_off(tmp_path: Path) -> N
     assert scores[0] == pytest.approx(scores[1])
 
 
+def test_trust_weight_comes_from_kgwiki_toml(tmp_path: Path) -> None:
+    """``[search] trust_weight = 0`` in kgwiki.toml turns trust out of the ranking."""
+    from dataclasses import replace
+
+    from kgwiki.config import ConfigError, load_config
+
+    toml = tmp_path / "kgwiki.toml"
+    toml.write_text("[search]\ntrust_weight = 0\n", encoding="utf-8")
+    config = load_config(toml)
+    assert config.search_trust_weight == 0.0
+    vault = Vault.load(MINI, replace(config, source=None), use_cache=False)
+    with SearchIndex.open(vault, tmp_path / "index") as plain:
+        plain.update(vault)
+        scores = [h.score for h in plain.search("cache copy reader").hits]
+    assert len(scores) == 2 and scores[0] == pytest.approx(scores[1])
+    for bad in ("trust_weight = 2", "weight = 0.1"):
+        toml.write_text(f"[search]\n{bad}\n", encoding="utf-8")
+        with pytest.raises(ConfigError, match=r"\[search\]"):
+            load_config(toml)
+
+
+def test_the_example_config_is_the_defaults(repo_dir: Path) -> None:
+    """kgwiki.toml.example says its values are the defaults: they must be."""
+    from dataclasses import replace
+
+    from kgwiki.config import Config, load_config
+
+    example = load_config(repo_dir / "kgwiki.toml.example")
+    assert replace(example, source=None, vault=None) == Config()
+
+
 def test_a_typo_is_corrected_and_searched(mini: tuple[Vault, SearchIndex]) -> None:
     _vault, index = mini
     results = index.search("cahce")
