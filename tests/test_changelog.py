@@ -129,8 +129,11 @@ def test_changelog_cli(bundled_vault_dir: Path, capsys: pytest.CaptureFixture[st
 
 
 @pytest.mark.skipif(not HAS_GIT, reason="git is not installed")
-def test_site_history_asks_git_once_per_head(tmp_path: Path) -> None:
+def test_site_history_asks_git_once_per_head(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Note pages read one vault-wide log, asked again only when HEAD moves."""
+    from kgwiki.web import site as site_module
     from kgwiki.web.site import Site
 
     root = tmp_path / "vault"
@@ -140,6 +143,7 @@ def test_site_history_asks_git_once_per_head(tmp_path: Path) -> None:
     (root / "b.md").write_text(_note("B", [("2026-01-02", "made")]), "utf-8")
     _git(root, "add", ".")
     _git(root, "commit", "-q", "-m", "first")
+    monkeypatch.setattr(site_module, "HEAD_CHECK_SECONDS", 3600.0)
     site = Site.load(root, with_search=False, with_duplicates=False)
     a, b = NotePath("a.md"), NotePath("b.md")
     assert [c.subject for c in site.history(a).commits] == ["first"]
@@ -147,6 +151,8 @@ def test_site_history_asks_git_once_per_head(tmp_path: Path) -> None:
     assert site.commits() is first, "same HEAD: the log is not asked for again"
     (root / "b.md").write_text(_note("B", [("2026-01-03", "changed")]), "utf-8")
     _git(root, "commit", "-q", "-am", "second")
+    assert site.commits() is first, "HEAD is looked at again only after HEAD_CHECK_SECONDS"
+    monkeypatch.setattr(site_module, "HEAD_CHECK_SECONDS", 0.0)
     assert [c.subject for c in site.history(b).commits] == ["second", "first"]
     assert [c.subject for c in site.history(a).commits] == ["first"]
     assert site.commits() is not first

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from kgwiki.search import SearchIndex
 
 T = TypeVar("T")
+
+HEAD_CHECK_SECONDS = 1.0  # how stale a note page's git history may be after a commit
 
 
 class Site:
@@ -55,6 +58,7 @@ class Site:
         self._views: dict[str, tuple[int, Any]] = {}
         self._commits: tuple[str, dict[NotePath, tuple[Commit, ...]]] | None = None
         self._commits_lock = threading.Lock()
+        self._head_checked = 0.0
 
     @classmethod
     def load(
@@ -162,8 +166,12 @@ class Site:
         this asks once, and again only when ``HEAD`` points elsewhere (a commit, a checkout).
         Renames are not followed, as in the static build, so both show the same history.
         """
-        head = git_head(self.vault.root)
         with self._commits_lock:
+            now = time.monotonic()
+            if self._commits is not None and now - self._head_checked < HEAD_CHECK_SECONDS:
+                return self._commits[1]  # HEAD was read within the last second
+            head = git_head(self.vault.root)
+            self._head_checked = now
             if self._commits is None or self._commits[0] != head:
                 self._commits = (head, git_log_all(self.vault.root) if head else {})
             return self._commits[1]
