@@ -50,15 +50,25 @@ def git_log(root: Path, path: NotePath, *, limit: int = 100, timeout: float = 5.
     return tuple(commit for commit, _ in _parse(out or "", path))
 
 
-def git_log_all(root: Path, *, timeout: float = 30.0) -> dict[NotePath, tuple[Commit, ...]]:
-    """Every Markdown file's commits from one ``git log`` (no rename following)."""
+def git_log_all(root: Path, *, timeout: float = 30.0, limit: int = 100
+                ) -> dict[NotePath, tuple[Commit, ...]]:  # fmt: skip
+    """Every Markdown file's commits (newest ``limit``) from one ``git log``, no renames."""
+    return read_git_log_all(root, timeout=timeout, limit=limit) or {}
+
+
+def read_git_log_all(root: Path, *, timeout: float = 30.0, limit: int = 100
+                     ) -> dict[NotePath, tuple[Commit, ...]] | None:  # fmt: skip
+    """As :func:`git_log_all`, but None when git failed (missing, timed out, no repository)."""
     out = _run_git(root, ["log", _FORMAT, "--name-only", "--relative", "--", "."], timeout)
+    if out is None:
+        return None
     found: dict[NotePath, list[Commit]] = {}
-    for commit, names in _parse(out or "", None):
+    for commit, names in _parse(out, None):
         for name in names:
             if name.lower().endswith(".md"):
-                key = normalise_path(name)
-                found.setdefault(key, []).append(_at(commit, name))
+                commits = found.setdefault(normalise_path(name), [])
+                if len(commits) < limit:
+                    commits.append(_at(commit, name))
     return {path: tuple(commits) for path, commits in found.items()}
 
 
@@ -106,16 +116,37 @@ def git_head(root: Path) -> str:
             if dot_git.is_file():  # a worktree: "gitdir: <path>"
                 dot_git = (folder / dot_git.read_text().split(":", 1)[1].strip()).resolve()
             head = (dot_git / "HEAD").read_text().strip()
-            if head.startswith("ref:"):
-                ref = head[4:].strip()
-                ref_file = dot_git / ref
+            if not head.startswith("ref:"):
+                return head  # a detached HEAD names its commit
+            ref = head[4:].strip()
+            for folder_of_refs in (dot_git, _common_dir(dot_git)):
+                ref_file = folder_of_refs / ref
                 if ref_file.is_file():
                     return ref_file.read_text().strip()
-                return _packed_ref(dot_git, ref) or head
-            return head
+                packed = _packed_ref(folder_of_refs, ref)
+                if packed:
+                    return packed
+            return head  # refs git keeps elsewhere (reftable): see head_commit
         except OSError:
             return ""
     return ""
+
+
+def head_commit(root: Path) -> str:
+    """The commit HEAD is at: read from the files when they say, else asked of git."""
+    head = git_head(root)
+    if not head.startswith("ref:"):
+        return head
+    asked = _run_git(root, ["rev-parse", "HEAD"], 5.0)
+    return asked.strip() if asked else head
+
+
+def _common_dir(dot_git: Path) -> Path:
+    """Where a linked worktree's branches live (its ``commondir``), else ``dot_git`` itself."""
+    try:
+        return (dot_git / (dot_git / "commondir").read_text().strip()).resolve()
+    except OSError:
+        return dot_git
 
 
 def _packed_ref(dot_git: Path, ref: str) -> str | None:

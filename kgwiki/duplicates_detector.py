@@ -101,10 +101,11 @@ class DuplicateDetector:
             from datasketch import MinHashLSH
 
             params = band_params(self._lsh_threshold, self.params.num_perm)
-            self._lsh = MinHashLSH(num_perm=self.params.num_perm, params=params)
-            with self._lsh.insertion_session() as session:
-                for path, sketch in self._sketches.items():
+            lsh = MinHashLSH(num_perm=self.params.num_perm, params=params)
+            with lsh.insertion_session() as session:
+                for path, sketch in list(self._sketches.items()):
                     session.insert(path, lean(sketch, self.params), check_duplication=False)
+            self._lsh = lsh  # complete before anyone else can see it
         return self._lsh
 
     def _index_all(self, jobs: int | None, use_cache: bool, show: bool) -> None:

@@ -183,11 +183,12 @@ def assess_all(
     """
     cfg = config if config is not None else vault.config
     day = today or dt.date.today()
+    version = vault.version  # read first: a change made meanwhile must not be stored under it
     hit = _ASSESSED.get(vault)
-    if hit is not None and hit[0] == vault.version and hit[1] is cfg and hit[2] == day:
+    if hit is not None and hit[0] == version and hit[1] is cfg and hit[2] == day:
         return dict(hit[3])
-    found = {path: assess(note, cfg, day) for path, note in vault.notes.items()}
-    _ASSESSED[vault] = (vault.version, cfg, day, found)
+    found = {path: assess(note, cfg, day) for path, note in list(vault.notes.items())}
+    _ASSESSED[vault] = (version, cfg, day, found)
     return dict(found)
 
 

@@ -186,7 +186,6 @@ class Vault:
     # -- incremental updates -------------------------------------------------------------
 
     def _put(self, note: Note, stat: tuple[int, int] | None) -> None:
-        self.version += 1
         old = self.notes.get(note.path)
         self.notes[note.path] = note
         if stat is not None:
@@ -199,6 +198,7 @@ class Vault:
             self._wanting[key].add(note.path)
         if old is None or _names(old) != _names(note):
             self._invalidate_names(_names(note) | (_names(old) if old else set()))
+        self.version += 1  # after the change: a memo made meanwhile carries the old number
 
     def refresh_file(self, path: NotePath | str) -> Note | None:
         """Re-read one file after it was added or changed; None if it is gone."""
@@ -210,14 +210,14 @@ class Vault:
             self.attachments.add(rel)
             self.index.add_attachment(rel)
             return None
+        stat = self._stat(rel)  # before reading: a later change then shows as a new stat
         note = _read_and_parse(self.root, rel, dict(self.config.relation_labels))
-        self._put(note, self._stat(rel))
+        self._put(note, stat)
         self._dirty.add(_bucket(rel))
         return note
 
     def remove_note(self, path: NotePath | str) -> None:
         rel = self.relative(path)
-        self.version += 1
         old = self.notes.pop(rel, None)
         self._stats.pop(rel, None)
         self._dirty.add(_bucket(rel))
@@ -226,6 +226,7 @@ class Vault:
         self._resolved.pop(rel, None)
         if old is not None:
             self._invalidate_names(_names(old))
+        self.version += 1
 
     def save_cache(self) -> None:
         """Write the parse cache of the notes changed since loading (``refresh_file``…)."""

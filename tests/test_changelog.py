@@ -157,3 +157,32 @@ def test_site_history_asks_git_once_per_head(
     assert [c.subject for c in site.history(a).commits] == ["first"]
     assert site.commits() is not first
 
+
+
+@pytest.mark.skipif(not HAS_GIT, reason="git is not installed")
+def test_site_history_follows_commits_in_a_linked_worktree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a `git worktree`, branches live in the main repository's folder: HEAD still moves."""
+    from kgwiki.changelog_git import git_head, head_commit
+    from kgwiki.web import site as site_module
+    from kgwiki.web.site import Site
+
+    main_repo = tmp_path / "main"
+    main_repo.mkdir()
+    _git(main_repo, "init", "-q")
+    (main_repo / "a.md").write_text(_note("A", [("2026-01-01", "made")]), "utf-8")
+    _git(main_repo, "add", ".")
+    _git(main_repo, "commit", "-q", "-m", "first")
+    worktree = tmp_path / "wt"
+    _git(main_repo, "worktree", "add", "-q", "-b", "feat", str(worktree))
+    monkeypatch.setattr(site_module, "HEAD_CHECK_SECONDS", 0.0)
+    site = Site.load(worktree, with_search=False, with_duplicates=False)
+    a = NotePath("a.md")
+    assert [c.subject for c in site.history(a).commits] == ["first"]
+    before = git_head(worktree)
+    (worktree / "a.md").write_text(_note("A", [("2026-01-02", "changed")]), "utf-8")
+    _git(worktree, "commit", "-q", "-am", "second")
+    assert git_head(worktree) != before and not git_head(worktree).startswith("ref:")
+    assert head_commit(worktree) == git_head(worktree)
+    assert [c.subject for c in site.history(a).commits] == ["second", "first"]

@@ -15,6 +15,7 @@ from kgwiki.diagnostics import Severity
 from kgwiki.trust import (
     TrustLevelError,
     assess,
+    assess_all,
     key_line,
     level_at_least,
     overview,
@@ -181,3 +182,36 @@ def test_trust_cli(bundled_vault_dir: Path, capsys: pytest.CaptureFixture[str]) 
     assert "stale" in out and out.strip().endswith("notes")
     assert main(["trust", "--vault", str(bundled_vault_dir), "--below", "Z"]) == 2
     assert "unknown trust level" in capsys.readouterr().err
+
+
+def test_assessments_follow_edits_even_one_made_while_assessing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """assess_all is kept per vault version; an edit landing mid-assessment is not hidden."""
+    from kgwiki import trust as trust_module
+
+    _write(tmp_path, "a.md", "source_trust_level: A\nconfidence_score: 0.9")
+    _write(tmp_path, "b.md", "source_trust_level: B")
+    vault = Vault.load(tmp_path, use_cache=False)
+    day = dt.date(2026, 11, 23)
+    first = assess_all(vault, today=day)
+    assert first["a.md"].level == "A"
+    assert assess_all(vault, today=day) == first  # the kept answer, equal
+
+    real_assess = trust_module.assess
+    edited = []
+
+    def assess_during_an_edit(*args: object, **kwargs: object) -> object:
+        if not edited:  # a writer thread changes a.md while this assessment runs
+            edited.append(True)
+            _write(tmp_path, "a.md", "source_trust_level: E")
+            vault.refresh_file("a.md")
+        return real_assess(*args, **kwargs)  # type: ignore[arg-type]
+
+    _write(tmp_path, "b.md", "source_trust_level: C")
+    vault.refresh_file("b.md")  # a new version: the next call assesses again
+    monkeypatch.setattr(trust_module, "assess", assess_during_an_edit)
+    during = assess_all(vault, today=day)  # sees a.md before or after the edit
+    monkeypatch.setattr(trust_module, "assess", real_assess)
+    assert edited and during["b.md"].level == "C"
+    assert assess_all(vault, today=day)["a.md"].level == "E"

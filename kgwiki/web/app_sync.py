@@ -87,6 +87,7 @@ def load_site(vault_root: Path, writer: bool) -> Site:
             from kgwiki.search import SearchIndex
 
             site.search = SearchIndex.open(site.vault)
+        gc.collect()  # once: cyclic garbage of the load (closed index files) is not frozen
         gc.freeze()
     return site
 

@@ -70,9 +70,9 @@ def build(
         site = Site.load(root, config, show_progress=show_progress, with_search=False,
                          with_duplicates=near_duplicates, jobs=jobs)  # fmt: skip
         gc.freeze()
-    builder = Builder(site, out, base_url, manifest, show_progress, jobs)
-    builder.timings["load"] = time.perf_counter() - loading
     try:
+        builder = Builder(site, out, base_url, manifest, show_progress, jobs)
+        builder.timings["load"] = time.perf_counter() - loading
         result = builder.run(str(snapshot["git"]))
         manifest.fingerprint, manifest.snapshot, manifest.complete = print_fp, snapshot, True
         manifest.write(out)

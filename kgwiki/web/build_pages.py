@@ -85,7 +85,7 @@ def extract_links(html: str, location: str) -> list[str]:
     """
     base = posixpath.dirname(page_file(location))
     found: set[str] = set()
-    for url in _URL_ATTR.findall(html):
+    for url in set(_URL_ATTR.findall(html)):  # navigation and repeated links: once each
         parts = urlsplit(url.replace("&amp;", "&"))
         if parts.scheme or parts.netloc or not parts.path:
             continue

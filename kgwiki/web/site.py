@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from kgwiki import changelog, trust
 from kgwiki.changelog import Change, Commit, NoteHistory
-from kgwiki.changelog_git import git_head, git_log_all
+from kgwiki.changelog_git import head_commit, read_git_log_all
 from kgwiki.config import Config, config_for_vault
 from kgwiki.diagnostics import Diagnostic
 from kgwiki.graph import KnowledgeGraph
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 HEAD_CHECK_SECONDS = 1.0  # how stale a note page's git history may be after a commit
+GIT_RETRY_SECONDS = 60.0  # after git failed, how long pages show the history read before
 
 
 class Site:
@@ -163,18 +164,31 @@ class Site:
         """Every note's commits, from one ``git log`` per commit the checkout moves to.
 
         Asking git per note page cost a subprocess each (2.5 ms, more in a large repository);
-        this asks once, and again only when ``HEAD`` points elsewhere (a commit, a checkout).
-        Renames are not followed, as in the static build, so both show the same history.
+        this asks once, and again only when ``HEAD`` points elsewhere (a commit, a checkout),
+        looked at no more than once a second. Renames are not followed, as in the static
+        build, so both show the same history. While git runs, other pages show the history
+        read before; when git fails, the last history stays and git is asked again later.
         """
-        with self._commits_lock:
+        if not self._commits_lock.acquire(blocking=self._commits is None):
+            assert self._commits is not None
+            return self._commits[1]  # another thread is asking git: show what we have
+        try:
             now = time.monotonic()
             if self._commits is not None and now - self._head_checked < HEAD_CHECK_SECONDS:
-                return self._commits[1]  # HEAD was read within the last second
-            head = git_head(self.vault.root)
+                return self._commits[1]
             self._head_checked = now
+            head = head_commit(self.vault.root)
             if self._commits is None or self._commits[0] != head:
-                self._commits = (head, git_log_all(self.vault.root) if head else {})
+                found = read_git_log_all(self.vault.root) if head else {}
+                if found is not None:
+                    self._commits = (head, found)
+                else:  # git failed or timed out: keep what we had, ask again in a minute
+                    self._head_checked = now + GIT_RETRY_SECONDS
+                    if self._commits is None:
+                        self._commits = ("", {})
             return self._commits[1]
+        finally:
+            self._commits_lock.release()
 
     def diagnostics(self) -> list[Diagnostic]:
         """Everything ``kgwiki lint`` reports, reusing this site's graph and detector."""
