@@ -128,6 +128,18 @@ def test_changelog_cli(bundled_vault_dir: Path, capsys: pytest.CaptureFixture[st
     assert main(["changelog", "--vault", str(bundled_vault_dir), "--since", "yesterday"]) == 2
 
 
+def _repo_with_notes(root: Path, *titles: str) -> Path:
+    """A new git repository at ``root`` with one committed note per title (commit "first")."""
+    root.mkdir()
+    _git(root, "init", "-q")
+    for day, title in enumerate(titles, start=1):
+        (root / f"{title.lower()}.md").write_text(_note(title, [(f"2026-01-0{day}", "made")]),
+                                                  "utf-8")  # fmt: skip
+    _git(root, "add", ".")
+    _git(root, "commit", "-q", "-m", "first")
+    return root
+
+
 @pytest.mark.skipif(not HAS_GIT, reason="git is not installed")
 def test_site_history_asks_git_once_per_head(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -136,13 +148,7 @@ def test_site_history_asks_git_once_per_head(
     from kgwiki.web import site as site_module
     from kgwiki.web.site import Site
 
-    root = tmp_path / "vault"
-    root.mkdir()
-    _git(root, "init", "-q")
-    (root / "a.md").write_text(_note("A", [("2026-01-01", "made")]), "utf-8")
-    (root / "b.md").write_text(_note("B", [("2026-01-02", "made")]), "utf-8")
-    _git(root, "add", ".")
-    _git(root, "commit", "-q", "-m", "first")
+    root = _repo_with_notes(tmp_path / "vault", "A", "B")
     monkeypatch.setattr(site_module, "HEAD_CHECK_SECONDS", 3600.0)
     site = Site.load(root, with_search=False, with_duplicates=False)
     a, b = NotePath("a.md"), NotePath("b.md")
@@ -158,7 +164,6 @@ def test_site_history_asks_git_once_per_head(
     assert site.commits() is not first
 
 
-
 @pytest.mark.skipif(not HAS_GIT, reason="git is not installed")
 def test_site_history_follows_commits_in_a_linked_worktree(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -168,12 +173,7 @@ def test_site_history_follows_commits_in_a_linked_worktree(
     from kgwiki.web import site as site_module
     from kgwiki.web.site import Site
 
-    main_repo = tmp_path / "main"
-    main_repo.mkdir()
-    _git(main_repo, "init", "-q")
-    (main_repo / "a.md").write_text(_note("A", [("2026-01-01", "made")]), "utf-8")
-    _git(main_repo, "add", ".")
-    _git(main_repo, "commit", "-q", "-m", "first")
+    main_repo = _repo_with_notes(tmp_path / "main", "A")
     worktree = tmp_path / "wt"
     _git(main_repo, "worktree", "add", "-q", "-b", "feat", str(worktree))
     monkeypatch.setattr(site_module, "HEAD_CHECK_SECONDS", 0.0)
