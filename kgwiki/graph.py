@@ -13,13 +13,13 @@ networkx edges cost as much as everything else in a 10k-note build, and queries 
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from kgwiki import graph_export, graph_layout, graph_paths, graph_queries, graph_rank
+from kgwiki.collector import collector_paused
 from kgwiki.graph_edges import declared_names, note_edges, note_names, wanted_name
 from kgwiki.graph_index import EdgeIndex
 from kgwiki.graph_records import (
@@ -65,16 +65,11 @@ class KnowledgeGraph:
         kg = cls(vault.root / vault.config.cache_dir)
         # The build allocates objects per edge; the cyclic collector would rescan the whole
         # heap (every parsed note) several times over for nothing, which doubles the cost.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             for note in vault:
                 kg._set_node(note)
             for path in vault.notes:
                 kg._put_edges(path, list(note_edges(vault, vault.notes[path], kg._notes)))
-        finally:
-            if collecting:
-                gc.enable()
         return kg
 
     def update_note(self, vault: Vault, path: NotePath | str) -> None:

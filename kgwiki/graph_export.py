@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import math
@@ -13,6 +12,7 @@ from typing import Any
 import networkx as nx
 
 from kgwiki.atomic import atomic_write_bytes, atomic_write_text
+from kgwiki.collector import collector_paused
 from kgwiki.graph_index import EdgeIndex
 from kgwiki.graph_records import Edge, NodeId, is_wanted
 from kgwiki.types import NotePath
@@ -28,9 +28,7 @@ def to_networkx(attrs: Mapping[NodeId, Mapping[str, Any]], index: EdgeIndex) -> 
     Made with the cycle collector paused: its dicts (four per edge) are acyclic, and each
     collection they set off would walk the whole loaded vault again (more than half the time).
     """
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         made = nx.MultiDiGraph()
         made.add_nodes_from(attrs.items())
         made.add_edges_from(
@@ -38,9 +36,6 @@ def to_networkx(attrs: Mapping[NodeId, Mapping[str, Any]], index: EdgeIndex) -> 
             for source in index.out
             for key, e in enumerate(index.edges_of(source))
         )
-    finally:
-        if collecting:
-            gc.enable()
     return made
 
 

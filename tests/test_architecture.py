@@ -17,6 +17,7 @@ LAYERS: dict[str, int] = {
     "slug": 0,
     "atomic": 0,
     "progress": 0,
+    "collector": 0,
     "textio": 1,
     "schema": 1,
     "markdown": 1,

@@ -72,7 +72,7 @@ def writer_lock(vault_root: Path) -> WriterLock:
 
 def load_site(vault_root: Path, writer: bool) -> Site:
     """The writer loads and updates the index; a reader only opens it."""
-    from kgwiki.vault import collector_paused
+    from kgwiki.collector import collector_paused
     from kgwiki.web.site import Site
 
     # A loaded site is a million or more long-lived objects (notes, graph, index): left to the
@@ -87,8 +87,8 @@ def load_site(vault_root: Path, writer: bool) -> Site:
             from kgwiki.search import SearchIndex
 
             site.search = SearchIndex.open(site.vault)
-        gc.collect()  # once: cyclic garbage of the load (closed index files) is not frozen
-        gc.freeze()
+    gc.collect()  # once: cyclic garbage of the load (closed index files) is not frozen
+    gc.freeze()
     return site
 
 

@@ -58,7 +58,7 @@ def build(
         shutil.rmtree(out / CACHE_DIR, ignore_errors=True)
     # The Site (markdown, graph, templates) is imported only now: a build with nothing to
     # do never pays for it.
-    from kgwiki.vault import collector_paused
+    from kgwiki.collector import collector_paused
     from kgwiki.web.build_run import Builder
     from kgwiki.web.site import Site
 
@@ -69,7 +69,7 @@ def build(
     with collector_paused():
         site = Site.load(root, config, show_progress=show_progress, with_search=False,
                          with_duplicates=near_duplicates, jobs=jobs)  # fmt: skip
-        gc.freeze()
+    gc.freeze()
     try:
         builder = Builder(site, out, base_url, manifest, show_progress, jobs)
         builder.timings["load"] = time.perf_counter() - loading

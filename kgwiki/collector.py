@@ -1,0 +1,37 @@
+"""The cycle collector during bulk loads: paused while a vault, a graph or an index is built.
+
+A vault's notes, a graph's edges and their records are acyclic and live as long as the
+process: the cycle collector can free none of them, yet with it on, every few thousand
+allocations it walks all of them again (a million objects and more at 10,000 notes).
+Reference counting still frees whatever is dropped while the collector is paused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+from collections.abc import Iterator
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cycle collector while loading: notes are acyclic, so it would find nothing.
+
+    Loading 10,000 notes creates about 1.5 million long-lived objects; with the collector on,
+    its repeated passes over them cost about a second. Objects still die by reference count.
+    On leaving, what the load made is moved to the collector's oldest generation at once
+    (``gc.freeze`` then ``gc.unfreeze``, two list splices) — where the collector would have
+    put it after it survived two passes — instead of being walked by a full pass at the next
+    allocation (0.2 s at 10k notes). Not when something is frozen already (a server freezes
+    its loaded site): unfreezing would thaw that too.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
+            gc.enable()
