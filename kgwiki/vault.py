@@ -20,6 +20,7 @@ from kgwiki.collector import collector_paused
 from kgwiki.config import Config, config_for_vault
 from kgwiki.diagnostics import Diagnostic, Severity
 from kgwiki.note import Link, LinkKind, Note, parse_note
+from kgwiki.note_wire import Wire, from_wire, to_wire
 from kgwiki.progress import progress
 from kgwiki.resolver import LinkIndex, Resolution, normalise_path, note_key
 from kgwiki.scan import is_note_file, scan_vault
@@ -128,7 +129,8 @@ class Vault:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             results = pool.map(_parse_batch, _batches(self.root, paths, labels, chunk))
             for batch in progress(results, -(-len(paths) // chunk), "parsing", show):
-                yield from batch
+                for wire in batch:
+                    yield from_wire(wire)
 
     def _stat(self, path: NotePath) -> tuple[int, int] | None:
         try:
@@ -159,20 +161,21 @@ class Vault:
             if found != version:
                 self._dirty.add(index)
                 continue
-            entries.update(bucket)
+            for path, (stat, wire) in bucket.items():
+                entries[path] = (stat, from_wire(wire))
         return entries
 
     def _write_cache(self) -> None:
         """Rewrite the dirty buckets only: after one edit, one sixty-fourth of the cache."""
         if not self._dirty:
             return
-        buckets: dict[int, dict[NotePath, tuple[tuple[int, int], Note]]] = {
+        buckets: dict[int, dict[NotePath, tuple[tuple[int, int], Wire]]] = {
             index: {} for index in self._dirty
         }
         for path, stat in self._stats.items():
             bucket = buckets.get(_bucket(path))
             if bucket is not None and path in self.notes:
-                bucket[path] = (stat, self.notes[path])
+                bucket[path] = (stat, to_wire(self.notes[path]))
         folder, version = self._cache_folder(), self._cache_version()
         try:  # a read-only vault simply has no cache
             for index, bucket in sorted(buckets.items()):
@@ -369,6 +372,7 @@ _PARSER_MODULES = (
     "markdown.py",
     "markdown_rules.py",
     "markdown_guards.py",
+    "note_wire.py",
     "types.py",
     "diagnostics.py",
     "frontmatter.py",
@@ -427,7 +431,7 @@ def _batches(
         yield root, paths[start : start + size], labels
 
 
-def _parse_batch(args: tuple[Path, list[NotePath], dict[str, str]]) -> list[Note]:
+def _parse_batch(args: tuple[Path, list[NotePath], dict[str, str]]) -> list[Wire]:
     """Parse a batch in a worker, with the cycle collector paused.
 
     A note's parse allocates hundreds of short-lived, acyclic tokens, which set off a
@@ -436,4 +440,4 @@ def _parse_batch(args: tuple[Path, list[NotePath], dict[str, str]]) -> list[Note
     """
     root, paths, labels = args
     with collector_paused():
-        return [_read_and_parse(root, path, labels) for path in paths]
+        return [to_wire(_read_and_parse(root, path, labels)) for path in paths]

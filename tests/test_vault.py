@@ -225,3 +225,23 @@ def test_parallel_parse_equals_serial(shared_dir: Path, monkeypatch: pytest.Monk
     parallel = Vault.load(root, use_cache=False, jobs=2)
     assert len(serial.notes) > 100
     assert serial.notes == parallel.notes
+
+
+def test_notes_cross_processes_as_tuples_unchanged(bundled_vault_dir: Path,
+                                                   loaded_bad_vault: Vault) -> None:  # fmt: skip
+    """The wire form of a note names every field of Note and gives back an equal note."""
+    import dataclasses
+    import pickle
+
+    from kgwiki.note import Note
+    from kgwiki.note_wire import FIELDS, from_wire, to_wire
+
+    assert tuple(f.name for f in dataclasses.fields(Note)) == FIELDS
+    notes = [*Vault.load(bundled_vault_dir, use_cache=False).notes.values(),
+             *loaded_bad_vault.notes.values()]  # fmt: skip
+    assert any(n.links for n in notes) and any(n.changelog for n in notes)
+    assert any(n.diagnostics for n in notes) and any(n.headings for n in notes)
+    for note in notes:
+        wire = to_wire(note)
+        assert len(wire) == len(FIELDS)
+        assert from_wire(pickle.loads(pickle.dumps(wire))) == note, note.path
