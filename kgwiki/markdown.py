@@ -25,7 +25,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from kgwiki.markdown_guards import guard_block_rules, guard_delimiter_rules
+from kgwiki.markdown_guards import guard_block_rules, guard_delimiter_rules, guard_normalize
 from kgwiki.markdown_rules import (
     block_id_rule,
     cjk_flanking,
@@ -195,7 +195,9 @@ def create_markdown(*, guards: bool = True) -> MarkdownIt:
     md.add_render_rule("embed", _render_embed)
     md.add_render_rule("tag", _render_tag)
     md.add_render_rule("block_id", _render_block_id)
-    return guard_delimiter_rules(guard_block_rules(md)) if guards else md
+    if not guards:
+        return md
+    return guard_normalize(guard_delimiter_rules(guard_block_rules(md)))
 
 
 MD = create_markdown()

@@ -18,6 +18,7 @@ from string import digits
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 
 BlockRule = Callable[[StateBlock, int, int, bool], bool]
@@ -148,6 +149,25 @@ def guard_delimiter_rules(md: MarkdownIt) -> MarkdownIt:
 
     ruler.disable(list(DELIMITER_RULES))
     ruler.before(DELIMITER_RULES[0], "delimiters", delimiters)
+    return md
+
+
+def guard_normalize(md: MarkdownIt) -> MarkdownIt:
+    """Skip the line-ending and NUL rewrite for text that has neither ``\\r`` nor ``\\0``.
+
+    markdown-it's ``normalize`` substitutes every line ending, ``\\n`` included, with a regex:
+    a new copy of the whole note that is equal to it when there is nothing to change.
+    """
+    rule = next((r.fn for r in md.core.ruler.__rules__ if r.name == "normalize"), None)
+    if rule is None or hasattr(rule, "__wrapped__"):
+        return md
+
+    def normalize(state: StateCore) -> None:
+        if "\r" in state.src or "\0" in state.src:
+            rule(state)
+
+    normalize.__wrapped__ = rule  # type: ignore[attr-defined]
+    md.core.ruler.at("normalize", normalize)
     return md
 
 

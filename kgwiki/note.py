@@ -231,6 +231,9 @@ def _frontmatter_links(raw: Mapping[str, Any], raw_text: str) -> list[Link]:
     return links
 
 
+_COLLECTED = frozenset({"wikilink", "embed", "tag", "block_id", "link_open"})
+
+
 @dataclass(slots=True)
 class _Walk:
     headings: list[Heading] = field(default_factory=list)
@@ -299,8 +302,8 @@ def _walk(path: NotePath, body: str, offset: int, flat: bool, labels: Mapping[st
             relation = relation_kind(lead, labels) if ":" in lead or "：" in lead else None
         for child in token.children:
             ctype = child.type
-            if ctype == "text" or ctype == "softbreak":
-                continue  # by far the most children; nothing to collect
+            if ctype not in _COLLECTED:
+                continue  # text, breaks, emphasis: by far the most children
             if ctype == "wikilink" or ctype == "embed":
                 line_in_body = block_line + int(child.meta.get("line_offset", 0))
                 context = lines[line_in_body].strip() if line_in_body < len(lines) else ""

@@ -31,6 +31,7 @@ CASES = {
     "delimiters": "**b** _i_ ~~s~~ ~x~ *a*b* __c__ \\*e\\* [**l**](u) [[w|**x**]] #tag",
     "korean emphasis": "**아키텍처(architecture)**는 ~~취소~~된 _기울임_이다",
     "lazy and code": "- a\nlazy\n\n    code\n\n> q\nlazy\n",
+    "line endings and NUL": "# T\r\n\r\npara\rmore\x00text\n- a\r\n- b\n",
 }
 
 
@@ -69,6 +70,8 @@ def test_guards_are_installed() -> None:
     block = {rule.name: rule.fn for rule in MD.block.ruler.__rules__}
     for name in ("fence", "blockquote", "hr", "list", "heading", "lheading", "table"):
         assert hasattr(block[name], "__wrapped__"), name
+    core = {rule.name: rule.fn for rule in MD.core.ruler.__rules__}
+    assert hasattr(core["normalize"], "__wrapped__")
     enabled = [rule.name for rule in MD.inline.ruler2.__rules__ if rule.enabled]
     assert "delimiters" in enabled
     assert not set(DELIMITER_RULES) & set(enabled)
