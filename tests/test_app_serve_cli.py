@@ -94,6 +94,31 @@ def test_one_worker_prints_its_token_serves_and_stops(
     assert code == 0
 
 
+def test_ctrl_c_with_a_page_open_stops_at_once(vault: Path, tmp_path: Path) -> None:
+    """An open page's live-reload stream must not hold the server up on Ctrl-C."""
+    import socket
+
+    log = tmp_path / "serve.log"
+    process, base = _serve(vault, log, "--no-warm")
+    port = int(base.rsplit(":", 1)[1].strip("/"))
+    stream = socket.create_connection(("127.0.0.1", port), timeout=5)
+    try:
+        stream.sendall(b"GET /api/events HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n")
+        received = b""
+        while b"event: hello" not in received and len(received) < 65536:
+            received += stream.recv(4096)
+        assert b"event: hello" in received, "the stream is open"
+        started = time.monotonic()
+        code = _stop(process)
+        stopped_after = time.monotonic() - started
+    finally:
+        stream.close()
+    printed = log.read_text(errors="replace")
+    assert code == 0
+    assert "Traceback" not in printed and "timeout graceful shutdown exceeded" not in printed
+    assert stopped_after < 2.5, f"took {stopped_after:.1f} s (the 3 s graceful timeout ran out)"
+
+
 def test_two_workers_share_the_vault_one_writes(vault: Path, tmp_path: Path) -> None:
     process, base = _serve(vault, tmp_path / "serve.log", "--workers", "2", "--token", "t")
     try:

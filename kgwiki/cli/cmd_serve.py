@@ -97,7 +97,10 @@ def run(args: argparse.Namespace) -> int:
         "access_log": False, "timeout_graceful_shutdown": 3, "server_header": False,
     }  # fmt: skip
     if args.workers == 1:
-        uvicorn.run(create_app(settings), **options)
+        from kgwiki.web.app_server import serve_app
+
+        if not serve_app(create_app(settings), options):
+            return 1
     else:
         # Workers are fresh processes: they build their app from the settings in the environment.
         os.environ[SETTINGS_ENV] = settings.to_env()

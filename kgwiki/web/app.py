@@ -123,7 +123,8 @@ class Runtime:
     def _catch_up(self, site: Site, since: float) -> None:
         """Take in what changed while loading, once the watcher sees everything after."""
         assert self.watcher is not None
-        self.watcher.wait_until_watching()
+        if not self.watcher.wait_until_watching():
+            return  # stopped before it started: nothing to catch up on
         missed = changed_since(site, since - 1.0)
         if missed:
             self.watcher.handle(missed)

@@ -62,6 +62,12 @@ class Broadcaster:
         self.closed = True
         self._fan_out(_CLOSED)
 
+    def close_soon(self) -> None:
+        """:meth:`close` from a signal handler or another thread, on the streams' loop."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self.close)
+
     def _fan_out(self, event: ReloadEvent) -> None:
         for queue in list(self._queues):
             if queue.full():

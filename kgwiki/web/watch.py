@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
@@ -131,8 +132,16 @@ class VaultWatcher:
         self._thread.start()
 
     def wait_until_watching(self, timeout: float = 10.0) -> bool:
-        """Block until file events are being delivered (changes after this are never missed)."""
-        return self._watching.wait(timeout)
+        """Block until file events are being delivered (changes after this are never missed).
+
+        False when the watcher is stopped first (a server shut down while it started) or the
+        timeout passes; the waiting thread must not keep a stopping process alive.
+        """
+        deadline = time.monotonic() + timeout
+        while not self._watching.wait(0.05):
+            if self._stop.is_set() or time.monotonic() >= deadline:
+                return False
+        return True
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
