@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import unquote
@@ -40,6 +41,7 @@ class WikiTarget:
         return " > ".join(parts)
 
 
+@functools.lru_cache(maxsize=65536)  # the same targets are linked from many notes
 def parse_inner(text: str) -> WikiTarget:
     """Parse the text between ``[[`` and ``]]`` the way Obsidian reads it.
 
