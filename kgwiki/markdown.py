@@ -25,7 +25,12 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from kgwiki.markdown_guards import guard_block_rules, guard_delimiter_rules, guard_normalize
+from kgwiki.markdown_guards import (
+    guard_block_rules,
+    guard_delimiter_rules,
+    guard_normalize,
+    plain_inline,
+)
 from kgwiki.markdown_rules import (
     block_id_rule,
     cjk_flanking,
@@ -197,7 +202,7 @@ def create_markdown(*, guards: bool = True) -> MarkdownIt:
     md.add_render_rule("block_id", _render_block_id)
     if not guards:
         return md
-    return guard_normalize(guard_delimiter_rules(guard_block_rules(md)))
+    return plain_inline(guard_normalize(guard_delimiter_rules(guard_block_rules(md))))
 
 
 MD = create_markdown()

@@ -20,6 +20,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 
 BlockRule = Callable[[StateBlock, int, int, bool], bool]
 InlinePostRule = Callable[[StateInline], None]
@@ -168,6 +169,45 @@ def guard_normalize(md: MarkdownIt) -> MarkdownIt:
 
     normalize.__wrapped__ = rule  # type: ignore[attr-defined]
     md.core.ruler.at("normalize", normalize)
+    return md
+
+
+def plain_inline(md: MarkdownIt) -> MarkdownIt:
+    """Inline content with no character any inline rule starts at becomes one text token.
+
+    The inline parser would set up its state, let the ``text`` rule take the whole string in
+    one step and post-process nothing; the outcome is a single ``text`` child (none for empty
+    content). Installed only when ``text`` is the first inline rule and the only
+    post-processing is the guarded delimiter pass, so nothing else could have acted.
+    """
+    inline_rules = [r.name for r in md.inline.ruler.__rules__ if r.enabled]
+    post_rules = [r.name for r in md.inline.ruler2.__rules__ if r.enabled]
+    core = {r.name: r.fn for r in md.core.ruler.__rules__}
+    rule = core.get("inline")
+    if inline_rules[:1] != ["text"] or post_rules != ["delimiters"] or rule is None:
+        return md
+    if hasattr(rule, "__wrapped__"):
+        return md
+
+    def inline(state: StateCore) -> None:
+        stops = state.md.inline.terminator_re
+        parse = state.md.inline.parse
+        for token in state.tokens:
+            if token.type != "inline":
+                continue
+            if token.children is None:
+                token.children = []
+            content = token.content
+            if stops.search(content) is None:
+                if content:
+                    text = Token("text", "", 0)
+                    text.content = content
+                    token.children.append(text)
+                continue
+            parse(content, state.md, state.env, token.children)
+
+    inline.__wrapped__ = rule  # type: ignore[attr-defined]
+    md.core.ruler.at("inline", inline)
     return md
 
 

@@ -31,6 +31,10 @@ CASES = {
     "delimiters": "**b** _i_ ~~s~~ ~x~ *a*b* __c__ \\*e\\* [**l**](u) [[w|**x**]] #tag",
     "korean emphasis": "**아키텍처(architecture)**는 ~~취소~~된 _기울임_이다",
     "lazy and code": "- a\nlazy\n\n    code\n\n> q\nlazy\n",
+    "plain inline": (
+        "just words here\n\n- 한국어 문장만 있다\n- and (parentheses), commas.\n\n"
+        "| a | b |\n|---|---|\n| x | y |\n"
+    ),
     "line endings and NUL": "# T\r\n\r\npara\rmore\x00text\n- a\r\n- b\n",
 }
 
@@ -72,6 +76,7 @@ def test_guards_are_installed() -> None:
         assert hasattr(block[name], "__wrapped__"), name
     core = {rule.name: rule.fn for rule in MD.core.ruler.__rules__}
     assert hasattr(core["normalize"], "__wrapped__")
+    assert hasattr(core["inline"], "__wrapped__"), "plain inline content skips the parser"
     enabled = [rule.name for rule in MD.inline.ruler2.__rules__ if rule.enabled]
     assert "delimiters" in enabled
     assert not set(DELIMITER_RULES) & set(enabled)
