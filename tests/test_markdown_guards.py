@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,30 @@ def test_guards_are_installed() -> None:
     enabled = [rule.name for rule in MD.inline.ruler2.__rules__ if rule.enabled]
     assert "delimiters" in enabled
     assert not set(DELIMITER_RULES) & set(enabled)
+
+
+# Pieces of lines that sit near the guards' decisions: markers with and without spaces, tabs,
+# lazy continuations, underlines, table rows, fences, quotes, HTML, references, CJK emphasis.
+_PIECES = [
+    "", " ", "  ", "\t", "    ", "-", "- ", "* ", "+ ", "1. ", "2) ", "10. ", "> ", ">", "#", "# ",
+    "###### ", "####### ", "```", "~~~", "```py", "---", "***", "___", "- - -", "===", "--",
+    "| a | b |", "|---|:-:|", "a | b", "--|--", "[ref]: /u", "[^1]: note", "<div>", "</div>",
+    "<!-- c -->", "**b**", "_i_", "~~s~~", "*a*b*", "\\*", "[[Note]]", "![[img.png]]", "#tag",
+    "[x](y.md)", "`code`", "text", "한국어 문장", "**아키텍처(architecture)**는", "^block-id",
+    "&amp;", "<b>", "x\\", "word ", "(paren)",
+]
+
+
+def _random_document(rng: random.Random) -> str:
+    lines = []
+    for _ in range(rng.randint(1, 12)):
+        lines.append("".join(rng.choice(_PIECES) for _ in range(rng.randint(0, 4))))
+    return ("\r\n" if rng.random() < 0.05 else "\n").join(lines) + rng.choice(["", "\n"])
+
+
+def test_guards_agree_on_generated_documents() -> None:
+    """Thousands of small documents built from the constructs the guards look at."""
+    rng = random.Random("kgwiki-guards")
+    for _ in range(3000):
+        text = _random_document(rng)
+        assert _tokens(MD, text) == _tokens(PLAIN, text), repr(text)
