@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from kgwiki import graph_export, graph_layout, graph_paths, graph_queries, graph_rank
 from kgwiki.collector import collector_paused
-from kgwiki.graph_edges import declared_names, note_edges, note_names, wanted_name
+from kgwiki.graph_edges import declared_names, note_edges, wanted_name
 from kgwiki.graph_index import EdgeIndex
 from kgwiki.graph_records import (
     Backlink,
@@ -37,7 +37,7 @@ from kgwiki.graph_tags import TagIndex
 from kgwiki.note import Note
 from kgwiki.resolver import normalise_path, note_key
 from kgwiki.types import NoteKey, NotePath
-from kgwiki.vault import Vault
+from kgwiki.vault import Vault, note_names
 
 T = TypeVar("T")
 Positions = dict[NotePath, tuple[float, float]]

@@ -69,15 +69,6 @@ def declared_names(note: Note) -> set[NoteKey]:
     return {note_key(ref) for ref in _references(note)}
 
 
-def note_names(note: Note) -> set[NoteKey]:
-    """Every name other notes can use for this one (as the resolver matches them)."""
-    names = {note_key(note.stem), note_key(note.title)}
-    names |= {note_key(alias) for alias in note.aliases}
-    if note.id:
-        names.add(note_key(note.id))
-    return names
-
-
 def _references(note: Note) -> list[str]:
     return [ref for key in DUPLICATE_KEYS if (ref := getattr(note.meta, key))]
 

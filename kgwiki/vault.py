@@ -199,8 +199,8 @@ class Vault:
         self._wants_of[note.path] = wants
         for key in wants:
             self._wanting[key].add(note.path)
-        if old is None or _names(old) != _names(note):
-            self._invalidate_names(_names(note) | (_names(old) if old else set()))
+        if old is None or note_names(old) != note_names(note):
+            self._invalidate_names(note_names(note) | (note_names(old) if old else set()))
         self.version += 1  # after the change: a memo made meanwhile carries the old number
 
     def refresh_file(self, path: NotePath | str) -> Note | None:
@@ -228,7 +228,7 @@ class Vault:
         self._forget_links(rel)
         self._resolved.pop(rel, None)
         if old is not None:
-            self._invalidate_names(_names(old))
+            self._invalidate_names(note_names(old))
         self.version += 1
 
     def save_cache(self) -> None:
@@ -248,7 +248,7 @@ class Vault:
     def sources_linking_to_names(self, note: Note) -> set[NotePath]:
         """Notes with a link written with one of this note's names (for incremental work)."""
         found: set[NotePath] = set()
-        for key in _names(note):
+        for key in note_names(note):
             found |= self._wanting.get(key, set())
         return found
 
@@ -390,7 +390,8 @@ def _bucket(path: NotePath) -> int:
     return zlib.crc32(path.encode("utf-8")) % _CACHE_BUCKETS
 
 
-def _names(note: Note) -> set[NoteKey]:
+def note_names(note: Note) -> set[NoteKey]:
+    """Every name other notes can use for this one (as the resolver matches them)."""
     names = {note_key(note.stem), note_key(note.title)}
     names |= {note_key(alias) for alias in note.aliases}
     if note.id:
