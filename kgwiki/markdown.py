@@ -31,6 +31,7 @@ from kgwiki.markdown_guards import (
     guard_normalize,
     plain_inline,
 )
+from kgwiki.markdown_lists import simple_lists
 from kgwiki.markdown_rules import (
     block_id_rule,
     cjk_flanking,
@@ -180,8 +181,9 @@ _TEXT_STOPS = re.compile(r"[\n!#&*<\[\\\]^_`~]")
 def create_markdown(*, guards: bool = True) -> MarkdownIt:
     """Build the parser: CommonMark + tables, strikethrough, footnotes and kgwiki's rules.
 
-    ``guards`` (see ``markdown_guards``) skip rules that cannot match; tests turn them off to
-    check that the tokens are the same either way.
+    ``guards`` (see ``markdown_guards`` and ``markdown_lists``) skip rules that cannot match and
+    take simple lists in one step; tests turn them off to check that the tokens are the same
+    either way.
     """
     md = MarkdownIt(
         "commonmark",
@@ -202,7 +204,8 @@ def create_markdown(*, guards: bool = True) -> MarkdownIt:
     md.add_render_rule("block_id", _render_block_id)
     if not guards:
         return md
-    return plain_inline(guard_normalize(guard_delimiter_rules(guard_block_rules(md))))
+    guarded = guard_normalize(guard_delimiter_rules(guard_block_rules(md)))
+    return simple_lists(plain_inline(guarded))
 
 
 MD = create_markdown()

@@ -1,4 +1,4 @@
-"""The block and delimiter guards change no token: same stream with and without them."""
+"""The guards and the simple-list rule change no token: same stream with and without them."""
 
 from __future__ import annotations
 
@@ -37,6 +37,19 @@ CASES = {
         "| a | b |\n|---|---|\n| x | y |\n"
     ),
     "line endings and NUL": "# T\r\n\r\npara\rmore\x00text\n- a\r\n- b\n",
+    "simple lists": "- a\n- **b**: c\n- [[W]]: d\n- `x`\n\ntext\n\n* e\n* f",
+    "loose lists": "- a\n\n- b\n\n\n- c\n\n\npara\n\n+ x\n+ y\n\n+ z\n",
+    "list then more": "- a\n- b\n\n  indented goes on\n\n- c\n\n1. one\n\n- d\n\n- - -\n",
+    "list ends": "- a\n# h\n- b\nlazy\n- c\n* d\n- e\n\n* f\n- g\n\n   - h\n",
+    "nested lists": "- a\n  - b\n  - c\n\n    - d\n- e\n   - f\n1. g\n   - h\n   - i\n",
+    "lists in quotes": "> - a\n> - b\n>\n> - c\n\n> - d\n- e\n\n- > f\n- - g\n  - h\n",
+    "item content opens a block": (
+        "- # h\n- #tag\n- ####### x\n- > q\n- ```\n- ~~ x\n- <div>\n- 1. x\n- 1 x\n"
+        "- [a]: /u\n- [^1]: n\n- [a\\]: b]: c\n- [[X]]\n- * x\n- *\n- **b**\n- ___\n- -x\n"
+    ),
+    "item spacing": "-  two\n-\tx\n- x  \n- \u00a0nbsp\n-\n- \n\t- tab\n- x\\\n- y\n",
+    "item line is a break": "   - a\n   - --\n- b\n* **\n- c\n- - -\n",
+    "list at code indent": "para\n\n    - code\n    - code\n\n   - three\n   - three\n",
 }
 
 
@@ -92,6 +105,7 @@ _PIECES = [
     "<!-- c -->", "**b**", "_i_", "~~s~~", "*a*b*", "\\*", "[[Note]]", "![[img.png]]", "#tag",
     "[x](y.md)", "`code`", "text", "한국어 문장", "**아키텍처(architecture)**는", "^block-id",
     "&amp;", "<b>", "x\\", "word ", "(paren)",
+    "  - ", "   - ", "- [[Note]]: ", "- x", "\u00a0",
 ]
 
 
