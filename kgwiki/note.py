@@ -14,7 +14,7 @@ from kgwiki import flattened
 from kgwiki.config import DEFAULT_RELATION_LABELS
 from kgwiki.diagnostics import Diagnostic, Severity
 from kgwiki.frontmatter import load_frontmatter, split_frontmatter
-from kgwiki.markdown import parse, plain_text
+from kgwiki.markdown import Token, parse, plain_text
 from kgwiki.schema import NoteMeta, normalise_meta, normalise_tag
 from kgwiki.sections import (
     ChangelogEntry,
@@ -110,13 +110,24 @@ def parse_note(
     path: NotePath, data: bytes, relation_labels: Mapping[str, str] = DEFAULT_RELATION_LABELS
 ) -> Note:
     """Parse one file's bytes into a Note; problems become diagnostics, never exceptions."""
+    return parse_note_tokens(path, data, relation_labels)[0]
+
+
+def parse_note_tokens(
+    path: NotePath, data: bytes, relation_labels: Mapping[str, str] = DEFAULT_RELATION_LABELS
+) -> tuple[Note, list[Token]]:
+    """``parse_note`` and the body's token stream it was read from (empty for a binary file).
+
+    The tokens are ``kgwiki.markdown.parse(note.body)``, untouched: a caller that would parse
+    the body again (to draw it, say) can use them instead.
+    """
     digest = content_hash(data)
     diagnostics: list[Diagnostic] = []
     if looks_binary(data):
         diagnostics.append(
             Diagnostic(path, 1, "binary-file", "file is binary, not Markdown text", Severity.ERROR)
         )
-        return _empty_note(path, digest, len(data), diagnostics)
+        return _empty_note(path, digest, len(data), diagnostics), []
     if len(data) > MAX_NOTE_BYTES:
         diagnostics.append(
             Diagnostic(
@@ -161,7 +172,7 @@ def parse_note(
     h1 = next((h.text for h in walked.headings if h.level == 1), None)
     title = meta.title or h1 or PurePosixPath(path).stem
     tags = _unique((*meta.tags, *walked.tags))
-    return Note(
+    note = Note(
         path=path,
         meta=meta,
         title=title,
@@ -179,6 +190,7 @@ def parse_note(
         diagnostics=tuple(diagnostics),
         frontmatter_raw=raw_fm,
     )
+    return note, walked.tokens
 
 
 def _at_line_one(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -243,12 +255,13 @@ class _Walk:
     changelog: list[ChangelogEntry] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     text: str = ""
+    tokens: list[Token] = field(default_factory=list)
 
 
 def _walk(path: NotePath, body: str, offset: int, flat: bool, labels: Mapping[str, str]) -> _Walk:
     """One pass over the token stream: headings, links, tags, relations, changelog rows."""
     tokens = parse(body)
-    out = _Walk()
+    out = _Walk(tokens=tokens)
     lines = body.split("\n")
     section: SectionKind | None = None
     section_level = 0

@@ -9,7 +9,7 @@ import os
 import pickle
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -19,7 +19,8 @@ from kgwiki.atomic import atomic_write_bytes
 from kgwiki.collector import collector_paused
 from kgwiki.config import Config, config_for_vault
 from kgwiki.diagnostics import Diagnostic, Severity
-from kgwiki.note import Link, LinkKind, Note, parse_note
+from kgwiki.markdown import Token
+from kgwiki.note import Link, LinkKind, Note, parse_note, parse_note_tokens
 from kgwiki.note_wire import Wire, from_wire, to_wire
 from kgwiki.progress import progress
 from kgwiki.resolver import LinkIndex, Resolution, normalise_path, note_key
@@ -31,6 +32,9 @@ _CACHE_FOLDER = "notes"  # inside the config's cache_dir: one pickle per bucket 
 _CACHE_BUCKETS = 64
 _OLD_CACHE_FILE = "notes.pickle"  # the single-file cache of kgwiki before buckets
 _PARALLEL_THRESHOLD = 400
+
+Derive = Callable[[Note, list[Token]], object]
+"""Something made from a freshly parsed note and its body's tokens (see ``Vault.load``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +75,10 @@ class Vault:
         self._stats: dict[NotePath, tuple[int, int]] = {}
         self._dirty: set[int] = set()  # parse-cache buckets that no longer match the notes
         self.version = 0  # bumped by every note added, changed or removed (for memos)
+        # what ``derive`` made of each note parsed by this load (see ``load``); dropped when
+        # the note changes
+        self.derived: dict[NotePath, object] = {}
+        self._derive: Derive | None = None
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -83,12 +91,19 @@ class Vault:
         show_progress: bool = False,
         jobs: int | None = None,
         use_cache: bool = True,
+        derive: Derive | None = None,
     ) -> Vault:
-        """Scan and parse a folder; unchanged files come from the parse cache."""
+        """Scan and parse a folder; unchanged files come from the parse cache.
+
+        ``derive(note, tokens)``, a module-level function, runs where each note is parsed (in
+        the worker processes) on the note and its body's tokens; what it returns, unless
+        None, lands in ``vault.derived``. Notes from the parse cache are not derived.
+        """
         root = Path(root)
         if not root.is_dir():
             raise VaultPathError(f"{root}: not a folder")
         vault = cls(root, config or config_for_vault(root))
+        vault._derive = derive
         with collector_paused():
             vault._load(use_cache, show_progress, jobs)
         return vault
@@ -113,24 +128,29 @@ class Vault:
                 vault._dirty.add(_bucket(path))
         vault._dirty.update(_bucket(path) for path in cached)  # notes deleted since
         # the stat taken before reading: if the file changes meanwhile, the next load sees it
-        for note in vault._parse_many(stale, show_progress, jobs):
+        for note, derived in vault._parse_many(stale, show_progress, jobs):
             vault._put(note, stats[note.path])
+            if derived is not None:
+                vault.derived[note.path] = derived
         if use_cache and vault._dirty:
             vault._write_cache()
 
-    def _parse_many(self, paths: list[NotePath], show: bool, jobs: int | None) -> Iterator[Note]:
-        labels = dict(self.config.relation_labels)
+    def _parse_many(
+        self, paths: list[NotePath], show: bool, jobs: int | None
+    ) -> Iterator[tuple[Note, object]]:
+        labels, derive = dict(self.config.relation_labels), self._derive
         workers = jobs or os.cpu_count() or 1
         if len(paths) < _PARALLEL_THRESHOLD or workers == 1:
             for path in progress(paths, len(paths), "parsing", show):
-                yield _read_and_parse(self.root, path, labels)
+                yield _read_parse_derive(self.root, path, labels, derive)
             return
         chunk = max(16, min(200, len(paths) // (workers * 8)))
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = pool.map(_parse_batch, _batches(self.root, paths, labels, chunk))
+            batches = _batches(self.root, paths, labels, derive, chunk)
+            results = pool.map(_parse_batch, batches)
             for batch in progress(results, -(-len(paths) // chunk), "parsing", show):
-                for wire in batch:
-                    yield from_wire(wire)
+                for wire, derived in batch:
+                    yield from_wire(wire), derived
 
     def _stat(self, path: NotePath) -> tuple[int, int] | None:
         try:
@@ -217,12 +237,14 @@ class Vault:
         note = _read_and_parse(self.root, rel, dict(self.config.relation_labels))
         self._put(note, stat)
         self._dirty.add(_bucket(rel))
+        self.derived.pop(rel, None)
         return note
 
     def remove_note(self, path: NotePath | str) -> None:
         rel = self.relative(path)
         old = self.notes.pop(rel, None)
         self._stats.pop(rel, None)
+        self.derived.pop(rel, None)
         self._dirty.add(_bucket(rel))
         self.index.remove(rel)
         self._forget_links(rel)
@@ -409,14 +431,22 @@ def _target_key(file: str) -> NoteKey:
 
 
 def _read_and_parse(root: Path, path: NotePath, labels: dict[str, str]) -> Note:
+    return _read_parse_derive(root, path, labels, None)[0]
+
+
+def _read_parse_derive(
+    root: Path, path: NotePath, labels: dict[str, str], derive: Derive | None
+) -> tuple[Note, object]:
     try:
         data = (root / path).read_bytes()
     except OSError as err:
-        data = b""
-        note = parse_note(path, data, labels)
+        note = parse_note(path, b"", labels)
         problem = Diagnostic(path, 1, "unreadable", f"cannot read file: {err}", Severity.ERROR)
-        return _with_diagnostic(note, problem)
-    return parse_note(path, data, labels)
+        return _with_diagnostic(note, problem), None
+    if derive is None:
+        return parse_note(path, data, labels), None
+    note, tokens = parse_note_tokens(path, data, labels)
+    return note, derive(note, tokens)
 
 
 def _with_diagnostic(note: Note, diagnostic: Diagnostic) -> Note:
@@ -425,20 +455,27 @@ def _with_diagnostic(note: Note, diagnostic: Diagnostic) -> Note:
     return replace(note, diagnostics=(*note.diagnostics, diagnostic))
 
 
+Batch = tuple[Path, list[NotePath], dict[str, str], Derive | None]
+
+
 def _batches(
-    root: Path, paths: list[NotePath], labels: dict[str, str], size: int
-) -> Iterator[tuple[Path, list[NotePath], dict[str, str]]]:
+    root: Path, paths: list[NotePath], labels: dict[str, str], derive: Derive | None, size: int
+) -> Iterator[Batch]:
     for start in range(0, len(paths), size):
-        yield root, paths[start : start + size], labels
+        yield root, paths[start : start + size], labels, derive
 
 
-def _parse_batch(args: tuple[Path, list[NotePath], dict[str, str]]) -> list[Wire]:
+def _parse_batch(args: Batch) -> list[tuple[Wire, object]]:
     """Parse a batch in a worker, with the cycle collector paused.
 
     A note's parse allocates hundreds of short-lived, acyclic tokens, which set off a
     collection every few notes that finds nothing to free (a tenth of the parse time).
     Workers forked from a loading vault inherit the paused collector and keep it paused.
     """
-    root, paths, labels = args
+    root, paths, labels, derive = args
     with collector_paused():
-        return [to_wire(_read_and_parse(root, path, labels)) for path in paths]
+        out: list[tuple[Wire, object]] = []
+        for path in paths:
+            note, derived = _read_parse_derive(root, path, labels, derive)
+            out.append((to_wire(note), derived))
+        return out

@@ -59,6 +59,7 @@ def build(
     # The Site (markdown, graph, templates) is imported only now: a build with nothing to
     # do never pays for it.
     from kgwiki.collector import collector_paused
+    from kgwiki.web.body_template import make_template
     from kgwiki.web.build_run import Builder
     from kgwiki.web.site import Site
 
@@ -68,7 +69,8 @@ def build(
     # (each pass would walk them all, about a second).
     with collector_paused():
         site = Site.load(root, config, show_progress=show_progress, with_search=False,
-                         with_duplicates=near_duplicates, jobs=jobs)  # fmt: skip
+                         with_duplicates=near_duplicates, jobs=jobs,
+                         derive=make_template)  # fmt: skip
     gc.freeze()
     try:
         builder = Builder(site, out, base_url, manifest, show_progress, jobs)

@@ -8,6 +8,7 @@ body inputs did not change takes its body from the page already on disk.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import posixpath
@@ -86,14 +87,23 @@ def extract_links(html: str, location: str) -> list[str]:
     base = posixpath.dirname(page_file(location))
     found: set[str] = set()
     for url in set(_URL_ATTR.findall(html)):  # navigation and repeated links: once each
-        parts = urlsplit(url.replace("&amp;", "&"))
-        if parts.scheme or parts.netloc or not parts.path:
-            continue
-        target = posixpath.normpath(posixpath.join(base, unquote(parts.path)))
-        if parts.path.endswith("/"):
-            target += "/index.html"
-        found.add(target)
+        target = _site_file(base, url)
+        if target is not None:
+            found.add(target)
     return sorted(found)
+
+
+@functools.lru_cache(maxsize=65536)
+def _site_file(base: str, url: str) -> str | None:
+    """The site file ``url`` names from folder ``base`` (None: not a file of the site).
+
+    Cached: the navigation of every page in one folder names the same files the same way.
+    """
+    parts = urlsplit(url.replace("&amp;", "&"))
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    target = posixpath.normpath(posixpath.join(base, unquote(parts.path)))
+    return target + "/index.html" if parts.path.endswith("/") else target
 
 
 def broken_targets(html: str, location: str, known: frozenset[str]) -> list[str]:

@@ -43,16 +43,22 @@ def page_deps(context: Mapping[str, Any], site: Site, path: NotePath) -> list[st
     return sorted(found)
 
 
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
 def _collect(value: Any, found: set[str]) -> None:
-    if isinstance(value, Mapping):
-        target = value.get("path")
-        if isinstance(target, str) and "url" in value:
-            found.add(target)
-        for item in value.values():
-            _collect(item, found)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            _collect(item, found)
+    """Every ``path`` of a mapping that also has a ``url``, anywhere in a page context."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is list or kind is tuple:
+            stack.extend(item)
+        elif kind is dict or (kind not in _LEAVES and isinstance(item, Mapping)):
+            target = item.get("path")
+            if isinstance(target, str) and "url" in item:
+                found.add(target)
+            stack.extend(item.values())
 
 
 def candidates(site: Site, out: Path, old: Mapping[str, Mapping[str, Any]]) -> set[NotePath]:

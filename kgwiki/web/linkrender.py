@@ -138,9 +138,8 @@ class SiteLinks:
     def _rewrite(self, tokens: Sequence[Token]) -> None:
         """Point relative Markdown links at pages and copied files; unwrap lone note embeds;
         mark Obsidian callouts (``> [!warning] Title``)."""
+        mark_callouts(tokens)
         for index, token in enumerate(tokens):
-            if token.type == "blockquote_open":
-                _callout(tokens, index)
             if token.type == "inline" and token.children:
                 for child in token.children:
                     if child.type == "link_open":
@@ -178,6 +177,13 @@ class SiteLinks:
 
 
 _CALLOUT = re.compile(r"\[!([A-Za-z][\w-]*)\][+-]?[ \t]*")
+
+
+def mark_callouts(tokens: Sequence[Token]) -> None:
+    """Give each Obsidian callout (``> [!warning] Title``) its class, in place."""
+    for index, token in enumerate(tokens):
+        if token.type == "blockquote_open":
+            _callout(tokens, index)
 
 
 def _callout(tokens: Sequence[Token], index: int) -> None:

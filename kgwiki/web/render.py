@@ -21,6 +21,7 @@ from markupsafe import Markup
 from kgwiki.markdown import parse
 from kgwiki.types import NotePath
 from kgwiki.web import pages
+from kgwiki.web.body_template import BodyTemplate, fill
 from kgwiki.web.linkrender import SiteLinks
 from kgwiki.web.site import Site
 from kgwiki.web.urls import UrlScheme, note_location, page_location
@@ -58,9 +59,16 @@ def sanitise(html: str) -> str:
 
 
 def render_body(site: Site, urls: UrlScheme, path: NotePath) -> str:
-    """A note's body as safe HTML for the page at ``urls`` (links relative to that page)."""
+    """A note's body as safe HTML for the page at ``urls`` (links relative to that page).
+
+    A body drawn when it was parsed (``body_template``, in a static build) only has its
+    links filled in; any other is parsed and drawn here.
+    """
     note = site.vault.notes[path]
     links = SiteLinks(site.vault, urls, path)
+    template = site.vault.derived.get(path)
+    if isinstance(template, BodyTemplate) and template.content_hash == note.content_hash:
+        return sanitise(fill(template, links))
     return sanitise(links.render_tokens(parse(note.body)))
 
 

@@ -25,7 +25,7 @@ from kgwiki.graph_records import is_wanted
 from kgwiki.lint import lint_vault
 from kgwiki.trust import Trust, TrustOverview
 from kgwiki.types import NotePath
-from kgwiki.vault import Vault
+from kgwiki.vault import Derive, Vault
 
 if TYPE_CHECKING:
     from kgwiki.duplicates import DuplicateDetector
@@ -73,15 +73,18 @@ class Site:
         with_duplicates: bool = True,
         jobs: int | None = None,
         today: dt.date | None = None,
+        derive: Derive | None = None,
     ) -> Site:
         """Load the vault (parse cache first), build the graph, open and update the index.
 
         ``with_search=False`` skips the search index (the static build writes its own);
         ``with_duplicates=False`` skips near-duplicate detection (declared duplicates remain);
-        ``today`` fixes the date trust is judged by (tests), else it is the current day.
+        ``today`` fixes the date trust is judged by (tests), else it is the current day;
+        ``derive`` is passed to ``Vault.load``.
         """
         config = config or config_for_vault(Path(vault_root))
-        vault = Vault.load(vault_root, config, show_progress=show_progress, jobs=jobs)
+        vault = Vault.load(vault_root, config, show_progress=show_progress, jobs=jobs,
+                           derive=derive)  # fmt: skip
         graph = KnowledgeGraph.build(vault)
         search = _open_search(vault, index_dir, show_progress) if with_search else None
         dupes = _detector(vault) if with_duplicates else None

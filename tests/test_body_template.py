@@ -1,0 +1,100 @@
+"""A body drawn from its parse-time template is the body drawn directly, on every real note."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import kgwiki.vault
+from kgwiki.markdown import parse
+from kgwiki.note import LinkKind
+from kgwiki.types import NotePath
+from kgwiki.web.body_template import BodyTemplate, make_template
+from kgwiki.web.linkrender import SiteLinks
+from kgwiki.web.render import Renderer, sanitise
+from kgwiki.web.site import Site
+from kgwiki.web.urls import StaticUrls, note_location
+
+CORPORA = ("foam-docs", "kepano-obsidian", "silverbullet-docs")
+
+
+def _fresh_site(source: Path, into: Path, jobs: int | None = 1) -> Site:
+    """The site of a copy of ``source`` with no parse cache, so every note is parsed (and
+    derived) now."""
+    folder = into / source.name
+    shutil.copytree(source, folder, ignore=shutil.ignore_patterns(".kgwiki"))
+    return Site.load(folder, with_search=False, with_duplicates=False, jobs=jobs,
+                     derive=make_template)  # fmt: skip
+
+
+def _direct_body(site: Site, urls: StaticUrls, path: NotePath) -> str:
+    """The body drawn the way pages without a template are: parse, draw, sanitise."""
+    links = SiteLinks(site.vault, urls.at(note_location(path)), path)
+    return sanitise(links.render_tokens(parse(site.vault.notes[path].body)))
+
+
+def _assert_same_bodies(site: Site) -> int:
+    """Every body, templated or not, equals the direct drawing; returns how many had one."""
+    templated = 0
+    for urls in (StaticUrls(), StaticUrls("https://example.org/wiki/")):
+        renderer = Renderer(site, urls)
+        for path in sorted(site.vault.notes):
+            templated += isinstance(site.vault.derived.get(path), BodyTemplate)
+            assert renderer.body(path) == _direct_body(site, urls, path), path
+    return templated // 2
+
+
+def test_bundled_vault_bodies_are_the_same(bundled_vault_dir: Path, tmp_path: Path) -> None:
+    site = _fresh_site(bundled_vault_dir, tmp_path)
+    templated = _assert_same_bodies(site)
+    # most notes have only wiki-links and tags: they must really take the template path
+    assert templated >= len(site.vault.notes) // 2
+
+
+@pytest.mark.parametrize("corpus", CORPORA)
+def test_corpus_bodies_are_the_same(corpus: str, shared_dir: Path, tmp_path: Path) -> None:
+    site = _fresh_site(shared_dir / "corpora" / corpus, tmp_path)
+    assert _assert_same_bodies(site) > 0
+
+
+def test_templates_cross_the_worker_processes(
+    bundled_vault_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(kgwiki.vault, "_PARALLEL_THRESHOLD", 0)
+    site = _fresh_site(bundled_vault_dir, tmp_path, jobs=2)
+    assert sum(isinstance(t, BodyTemplate) for t in site.vault.derived.values()) > 10
+    _assert_same_bodies(site)
+
+
+def test_embeds_and_relative_links_have_no_template(
+    bundled_vault_dir: Path, tmp_path: Path
+) -> None:
+    site = _fresh_site(bundled_vault_dir, tmp_path)
+    with_embeds = [path for path, note in site.vault.notes.items()
+                   if any(link.kind is LinkKind.EMBED for link in note.links)]  # fmt: skip
+    assert with_embeds, "the bundled vault has notes with embeds"
+    for path in with_embeds:
+        assert path not in site.vault.derived
+
+
+def test_a_changed_note_drops_its_template(bundled_vault_dir: Path, tmp_path: Path) -> None:
+    site = _fresh_site(bundled_vault_dir, tmp_path)
+    path = next(p for p, t in site.vault.derived.items() if isinstance(t, BodyTemplate))
+    file = site.vault.root / path
+    file.write_text(file.read_text(encoding="utf-8") + "\nA new line with [[Kubernetes]].\n",
+                    encoding="utf-8")  # fmt: skip
+    site.vault.refresh_file(path)
+    assert path not in site.vault.derived
+    html = Renderer(site, StaticUrls()).body(path)
+    assert "A new line with" in html and html == _direct_body(site, StaticUrls(), path)
+
+
+def test_a_stale_template_is_not_used(bundled_vault_dir: Path, tmp_path: Path) -> None:
+    site = _fresh_site(bundled_vault_dir, tmp_path)
+    path, template = next((p, t) for p, t in site.vault.derived.items()
+                          if isinstance(t, BodyTemplate))  # fmt: skip
+    assert isinstance(template, BodyTemplate)
+    site.vault.derived[path] = BodyTemplate("not-this-note", ("<p>stale</p>",), (), ())
+    assert "stale" not in Renderer(site, StaticUrls()).body(path)
