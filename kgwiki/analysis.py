@@ -90,8 +90,23 @@ def spans(text: str, tail_unigrams: bool = True) -> Iterator[Span]:
 
 
 def terms(text: str) -> list[str]:
-    """Exactly the terms the index holds for ``text``, in order (for the static site's index)."""
-    return [span[0] for span in spans(text)]
+    """Exactly the terms the index holds for ``text``, in order (for the static site's index).
+
+    The terms of ``spans(text)`` without their positions, built without a tuple per term:
+    the static build takes the terms of every note.
+    """
+    out: list[str] = []
+    append, extend = out.append, out.extend
+    for match in TOKEN.finditer(text):
+        run = match.group("cjk")
+        if run is None:
+            append(normalise_word(match.group()))
+        elif len(run) == 1:
+            append(run)
+        else:
+            extend([run[k : k + 2] for k in range(len(run) - 1)])
+            append(run[-1])
+    return out
 
 
 def query_terms(word: str) -> list[str]:

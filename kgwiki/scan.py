@@ -38,10 +38,10 @@ def scan_vault(root: Path, ignore: tuple[str, ...]) -> ScanResult:
     result = ScanResult()
     real_root = root.resolve()
     seen_dirs: set[tuple[int, int]] = set()
-    stack = [real_root]
+    stack: list[tuple[Path, str]] = [(real_root, "")]  # a folder and its path in the vault
     ignored = set(ignore)
     while stack:
-        folder = stack.pop()
+        folder, prefix = stack.pop()
         try:
             info = folder.stat()
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -55,25 +55,28 @@ def scan_vault(root: Path, ignore: tuple[str, ...]) -> ScanResult:
             continue
         seen_dirs.add(ident)
         for entry in entries:
-            if entry.name.startswith(".") or entry.name in ignored:
+            name = entry.name
+            if name.startswith(".") or name in ignored:
                 continue
-            path = Path(entry.path)
             try:
                 is_link = entry.is_symlink()
                 is_dir = entry.is_dir(follow_symlinks=True)
             except OSError as err:
-                result.diagnostics.append(_diag(root, path, "unreadable", str(err)))
+                result.diagnostics.append(_diag(root, Path(entry.path), "unreadable", str(err)))
                 continue
             if is_link:
+                path = Path(entry.path)
                 problem = _symlink_problem(path, real_root, seen_dirs if is_dir else None)
                 if problem:
                     result.diagnostics.append(_diag(root, path, problem[0], problem[1]))
                     continue
             if is_dir:
-                stack.append(path)
+                stack.append((Path(entry.path), f"{prefix}{name}/"))
             elif entry.is_file(follow_symlinks=True):
-                rel = relative_note_path(real_root, path)
-                (result.notes if is_note_file(entry.name) else result.attachments).append(rel)
+                rel = prefix + name
+                if not rel.isascii():
+                    rel = unicodedata.normalize("NFC", rel)
+                (result.notes if is_note_file(name) else result.attachments).append(NotePath(rel))
     result.notes.sort()
     result.attachments.sort()
     return result

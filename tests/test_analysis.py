@@ -83,6 +83,15 @@ def test_terms_are_exactly_what_an_index_stores() -> None:
     assert stored == set(terms(text))
 
 
+def test_terms_are_the_span_terms_in_order(bundled_vault_dir: Path) -> None:
+    """``terms`` is built without spans; it must list exactly their terms, on real notes too."""
+    texts = ["", "가", "가나", "a 가 b", "日本語のテキスト 한국어 mixed_words K8s 1.24 Ⅻ ＡＢＣ"]
+    texts += [path.read_text(encoding="utf-8") for path in sorted(bundled_vault_dir.rglob("*.md"))]
+    assert len(texts) > 30
+    for text in texts:
+        assert terms(text) == [span[0] for span in spans(text)]
+
+
 def test_analyzer_pickles_for_multiprocessing_and_the_schema() -> None:
     analyzer = korean_analyzer()
     copy = pickle.loads(pickle.dumps(analyzer))

@@ -245,3 +245,19 @@ def test_notes_cross_processes_as_tuples_unchanged(bundled_vault_dir: Path,
         wire = to_wire(note)
         assert len(wire) == len(FIELDS)
         assert from_wire(pickle.loads(pickle.dumps(wire))) == note, note.path
+
+
+def test_scan_names_notes_by_their_path_in_the_vault(tmp_path: Path) -> None:
+    """Nested and NFD-named folders: every note is named by its NFC path in the vault."""
+    from kgwiki.scan import scan_vault
+
+    root = tmp_path / "vault"
+    _write(root, "top.md", "# Top\n")
+    _write(root, "a/b/deep.md", "# Deep\n")
+    _write(root, unicodedata.normalize("NFD", "한글 폴더/노트.md"), "# 노트\n")
+    _write(root, "a/picture.png", b"\x89PNG")
+    _write(root, ".obsidian/skip.md", "# hidden\n")
+    found = scan_vault(root, ())
+    assert found.notes == sorted(["top.md", "a/b/deep.md", "한글 폴더/노트.md"])
+    assert found.attachments == ["a/picture.png"]
+    assert all(unicodedata.is_normalized("NFC", name) for name in found.notes)
