@@ -1,4 +1,4 @@
-"""Tight bullet lists of one-line items, tokenised without markdown-it's general list machinery.
+"""Bullet lists of one-line items, tokenised without markdown-it's general list machinery.
 
 Most lists in a vault are runs of ``- text`` lines: a Graph section, a checklist of facts. For
 each item markdown-it's list rule saves and rewrites the line state, runs the whole block
@@ -127,10 +127,12 @@ def _simple_items(state: StateBlock, start: int, end: int) -> tuple[Items, int, 
 
 
 def simple_bullet_list(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-    """Block rule: a tight bullet list of one-line items (see the module's docstring)."""
+    """Block rule: a bullet list of one-line items, tight or loose (see the module's docstring)."""
     pos = state.bMarks[start] + state.tShift[start]
     if silent or pos >= state.eMarks[start] or state.src[pos] not in BULLETS:
         return False
+    if state.md.options.get("tasklists"):
+        return False  # ``- [ ] task`` items take a checkbox: the list rule's work
     if end != state.lineMax or state.level + 2 >= state.md.options.maxNesting:
         return False
     if state.sCount[start] - state.blkIndent >= 4:
@@ -168,7 +170,7 @@ def simple_bullet_list(state: StateBlock, start: int, end: int, silent: bool) ->
 def simple_lists(md: MarkdownIt) -> MarkdownIt:
     """Install ``simple_bullet_list`` just before the list rule (not as a terminator)."""
     names = [rule.name for rule in md.block.ruler.__rules__]
-    if "list" not in names or "simple_list" in names or md.options.get("tasklists"):
+    if "list" not in names or "simple_list" in names:
         return md
     md.block.ruler.before("list", "simple_list", simple_bullet_list)
     return md

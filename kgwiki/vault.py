@@ -446,7 +446,10 @@ def _read_parse_derive(
     if derive is None:
         return parse_note(path, data, labels), None
     note, tokens = parse_note_tokens(path, data, labels)
-    return note, derive(note, tokens)
+    try:
+        return note, derive(note, tokens)
+    except Exception:  # what is derived is an extra: the note itself must load
+        return note, None
 
 
 def _with_diagnostic(note: Note, diagnostic: Diagnostic) -> Note:

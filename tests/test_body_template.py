@@ -98,3 +98,15 @@ def test_a_stale_template_is_not_used(bundled_vault_dir: Path, tmp_path: Path) -
     assert isinstance(template, BodyTemplate)
     site.vault.derived[path] = BodyTemplate("not-this-note", ("<p>stale</p>",), (), ())
     assert "stale" not in Renderer(site, StaticUrls()).body(path)
+
+
+def _failing_derive(note: object, tokens: object) -> object:
+    raise RuntimeError("a derive that fails")
+
+
+def test_a_failing_derive_loses_no_note(bundled_vault_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "vault"
+    shutil.copytree(bundled_vault_dir, folder, ignore=shutil.ignore_patterns(".kgwiki"))
+    vault = kgwiki.vault.Vault.load(folder, jobs=1, derive=_failing_derive)
+    assert len(vault.notes) == len(list(bundled_vault_dir.rglob("*.md")))
+    assert vault.derived == {}

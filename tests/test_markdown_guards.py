@@ -122,3 +122,12 @@ def test_guards_agree_on_generated_documents() -> None:
     for _ in range(3000):
         text = _random_document(rng)
         assert _tokens(MD, text) == _tokens(PLAIN, text), repr(text)
+
+
+def test_task_lists_are_left_to_the_list_rule() -> None:
+    text = "- [ ] open\n- [x] done\n- plain\n"
+    guarded, plain = create_markdown(), create_markdown(guards=False)
+    guarded.options["tasklists"] = plain.options["tasklists"] = True
+    tokens = _tokens(guarded, text)
+    assert tokens == _tokens(plain, text)
+    assert any(token["meta"] == {"checked": True} for token in tokens)

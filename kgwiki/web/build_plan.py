@@ -52,13 +52,15 @@ def _collect(value: Any, found: set[str]) -> None:
     while stack:
         item = stack.pop()
         kind = type(item)
-        if kind is list or kind is tuple:
-            stack.extend(item)
-        elif kind is dict or (kind not in _LEAVES and isinstance(item, Mapping)):
+        if kind in _LEAVES:
+            continue
+        if kind is dict or isinstance(item, Mapping):
             target = item.get("path")
             if isinstance(target, str) and "url" in item:
                 found.add(target)
             stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
 
 
 def candidates(site: Site, out: Path, old: Mapping[str, Mapping[str, Any]]) -> set[NotePath]:
