@@ -231,6 +231,8 @@ def block_id_rule(state: StateCore) -> None:
 
 def inline_text(children: Sequence[Token], brk: str = "\n") -> str:
     """The readable text of an inline token's children, without rendering HTML."""
+    if len(children) == 1 and children[0].type == "text":
+        return str(children[0].content)  # plain text: most inline content
     parts: list[str] = []
     for tok in children:
         kind = tok.type

@@ -308,12 +308,15 @@ def _walk(path: NotePath, body: str, offset: int, flat: bool, labels: Mapping[st
             continue
         if section is SectionKind.CHANGELOG and tokens[index - 1].type in ("td_open", "th_open"):
             row.append(token.content)
+        children = token.children
+        if len(children) == 1 and children[0].type == "text":
+            continue  # plain text: no link, tag or block id (most inline content)
         block_line = token.map[0] if token.map else 0
         relation = None
         if section is SectionKind.GRAPH:
             lead = token.content.split("[[", 1)[0]
             relation = relation_kind(lead, labels) if ":" in lead or "：" in lead else None
-        for child in token.children:
+        for child in children:
             ctype = child.type
             if ctype not in _COLLECTED:
                 continue  # text, breaks, emphasis: by far the most children
