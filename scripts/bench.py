@@ -19,6 +19,7 @@ import argparse
 import datetime as dt
 import json
 import shlex
+import statistics
 import sys
 import time
 import traceback
@@ -112,6 +113,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help='extra options for kgwiki serve, e.g. --serve-args="--workers 2"',
     )
     parser.add_argument("--stage-timeout", type=float, default=1800.0, metavar="S")
+    parser.add_argument("--repeat", type=int, default=1, metavar="N",
+                        help="run each stage N times and report the median, with every "
+                        "run's figures kept (this machine's speed drifts by 10%%)")  # fmt: skip
     parser.add_argument("--profile", type=Path, metavar="DIR",
                         help="profile each stage with pyinstrument into DIR (figures are then "
                         "slower and not for the table)")  # fmt: skip
@@ -260,7 +264,7 @@ def run_size(args: argparse.Namespace, notes: int, stages: list[str],
             if failed is not None:
                 record = {"status": "unavailable", "reason": failed}
             else:
-                record = run_stage(args, name, vault, notes, work)
+                record = run_repeated(args, name, vault, notes, work)
                 if record["status"] == "ok":
                     gained, lost = EFFECTS.get(name, ((), ()))
                     done.update(gained)
@@ -270,6 +274,35 @@ def run_size(args: argparse.Namespace, notes: int, stages: list[str],
         results[name] = record
         _say(notes, name, record)
     return {"vault": {**vault_info, "path": str(vault)}, "stages": results}
+
+
+def run_repeated(args: argparse.Namespace, name: str, vault: Path, notes: int, work: Path
+                 ) -> dict[str, Any]:  # fmt: skip
+    """``run_stage`` ``--repeat`` times (peers once): the median run's record, every run kept."""
+    times = 1 if name in PEERS else max(1, args.repeat)
+    records = [run_stage(args, name, vault, notes, work) for _ in range(times)]
+    return median_record(records)
+
+
+def median_record(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """One record for several runs of a stage: each figure, wall and CPU time is the median.
+
+    Any failed run makes the result that failure. ``runs`` keeps every run's figures.
+    """
+    failed = [r for r in records if r["status"] != "ok"]
+    if len(records) == 1 or failed:
+        return failed[0] if failed else records[0]
+    merged = dict(records[0])
+    merged["metrics"] = [
+        {**metric, "value": statistics.median(r["metrics"][k]["value"] for r in records),
+         "runs": [r["metrics"][k]["value"] for r in records]}
+        for k, metric in enumerate(records[0]["metrics"])
+    ]  # fmt: skip
+    for key in ("wall_s", "cpu_s", "peak_mib"):
+        merged[key] = statistics.median(r[key] for r in records)
+    merged["load"] = [records[0]["load"][0], records[-1]["load"][-1]]
+    merged["repeat"] = len(records)
+    return merged
 
 
 def run_setup(args: argparse.Namespace, name: str, vault: Path, notes: int, work: Path,
@@ -289,11 +322,19 @@ def run_setup(args: argparse.Namespace, name: str, vault: Path, notes: int, work
 
 def _say(notes: int, name: str, record: dict[str, Any]) -> None:
     if record["status"] == "ok":
-        shown = ", ".join(f"{m['name']} {m['value']:.4g} {m['unit']}" for m in record["metrics"])
+        shown = ", ".join(f"{m['name']} {m['value']:.4g} {m['unit']}" + _spread(m)
+                          for m in record["metrics"])  # fmt: skip
     else:
         shown = f"{record['status']}: {record.get('reason', '')}"[:200]
     load = f" (load {record['load'][0]:.1f})" if record.get("load") else ""
     print(f"[{notes}] {name}: {shown}{load}", file=sys.stderr, flush=True)
+
+
+def _spread(metric: dict[str, Any]) -> str:
+    runs = metric.get("runs")
+    if not runs:
+        return ""
+    return f" (median of {len(runs)}: {min(runs):.4g}–{max(runs):.4g})"
 
 
 def report(args: argparse.Namespace, results: list[dict[str, Any]]) -> None:

@@ -70,6 +70,15 @@ def _value(value: float, unit: str) -> str:
     return f"{value:,.0f} {unit}" if value >= 100 else f"{value:.1f} {unit}"
 
 
+def _runs(metric: dict[str, Any]) -> str:
+    """`` (median of 5: 9.1–10.2 s)`` for a figure measured more than once (``--repeat``)."""
+    runs = metric.get("runs")
+    if not runs:
+        return ""
+    low, high = _value(min(runs), metric["unit"]), _value(max(runs), metric["unit"])
+    return f" (median of {len(runs)}: {low.rsplit(' ', 1)[0]}–{high})"
+
+
 def verdict(stage: str, figure: str, value: float, notes: int) -> tuple[str, str]:
     """(target text, pass/MISS/—) for one figure at one vault size."""
     target = TARGETS.get((stage, figure))
@@ -95,7 +104,8 @@ def rows(result: dict[str, Any]) -> list[Row]:
             for k, metric in enumerate(record["metrics"]):
                 target, mark = verdict(stage, metric["name"], metric["value"], notes)
                 out.append((size if k == 0 else "", stage if k == 0 else "", metric["name"],
-                            _value(metric["value"], metric["unit"]), target, mark,
+                            _value(metric["value"], metric["unit"]) + _runs(metric),
+                            target, mark,
                             peak if k == 0 else "", cpu if k == 0 else "",
                             load if k == 0 else ""))  # fmt: skip
     return out

@@ -100,3 +100,28 @@ def test_quadratic_fit_recovers_the_curve() -> None:
     points = extrapolate({1000: 31.0, 2000: 105.0}, [1000, 2000, 10000])
     assert [p.measured for p in points] == [True, True, False]
     assert points[-1].seconds > 105.0 * 20  # grows faster than linearly
+
+
+def test_repeat_reports_the_median_and_keeps_every_run(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    done = _bench("--notes", str(NOTES), "--stages", "parse_cold,load_warm", "--repeat", "3",
+                  "--workdir", str(tmp_path / "w"), "--json", str(out), cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    stages = json.loads(out.read_text(encoding="utf-8"))["sizes"][str(NOTES)]["stages"]
+    for name in ("parse_cold", "load_warm"):
+        record = stages[name]
+        assert record["status"] == "ok" and record["repeat"] == 3
+        for metric in record["metrics"]:
+            assert len(metric["runs"]) == 3
+            assert metric["value"] == sorted(metric["runs"])[1]
+    assert "median of 3" in done.stderr
+
+
+def test_median_record_passes_a_failure_through() -> None:
+    ok = {"status": "ok", "metrics": [{"name": "x", "value": 1.0, "unit": "s"}],
+          "wall_s": 1.0, "cpu_s": 1.0, "peak_mib": 10.0, "load": [0.1, 0.2]}  # fmt: skip
+    failed = {"status": "unavailable", "reason": "stage process exited 1"}
+    assert bench.median_record([ok, failed, ok]) is failed
+    merged = bench.median_record([ok, {**ok, "metrics": [{**ok["metrics"][0], "value": 3.0}]},
+                                  {**ok, "metrics": [{**ok["metrics"][0], "value": 2.0}]}])
+    assert merged["metrics"][0]["value"] == 2.0 and merged["metrics"][0]["runs"] == [1.0, 3.0, 2.0]
