@@ -41,6 +41,7 @@ from kgwiki.markdown_rules import (
     tag_rule,
     wikilink_rule,
 )
+from kgwiki.markdown_tokens import install as install_token_maker
 from kgwiki.slug import slugify
 from kgwiki.wikilink import WikiTarget
 
@@ -204,6 +205,7 @@ def create_markdown(*, guards: bool = True) -> MarkdownIt:
     md.add_render_rule("block_id", _render_block_id)
     if not guards:
         return md
+    install_token_maker()  # process-wide, but the tokens are the same objects
     guarded = guard_normalize(guard_delimiter_rules(guard_block_rules(md)))
     return simple_lists(plain_inline(guarded))
 

@@ -20,7 +20,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
-from markdown_it.token import Token
+
+from kgwiki.markdown_tokens import new_token
 
 BlockRule = Callable[[StateBlock, int, int, bool], bool]
 InlinePostRule = Callable[[StateInline], None]
@@ -200,7 +201,7 @@ def plain_inline(md: MarkdownIt) -> MarkdownIt:
             content = token.content
             if stops.search(content) is None:
                 if content:
-                    text = Token("text", "", 0)
+                    text = new_token("text", "", 0)
                     text.content = content
                     token.children.append(text)
                 continue

@@ -6,10 +6,12 @@ import random
 from pathlib import Path
 
 import pytest
+from markdown_it.token import Token
 
 from kgwiki.frontmatter import split_frontmatter
 from kgwiki.markdown import MD, create_markdown
 from kgwiki.markdown_guards import DELIMITER_RULES
+from kgwiki.markdown_tokens import FIELDS, STATE_MODULES, install, new_token, token_fields
 
 PLAIN = create_markdown(guards=False)
 
@@ -131,3 +133,21 @@ def test_task_lists_are_left_to_the_list_rule() -> None:
     tokens = _tokens(guarded, text)
     assert tokens == _tokens(plain, text)
     assert any(token["meta"] == {"checked": True} for token in tokens)
+
+
+def test_new_token_is_the_constructed_token() -> None:
+    for args in (("text", "", 0), ("paragraph_open", "p", 1), ("bullet_list_close", "ul", -1)):
+        made, built = new_token(*args), Token(*args)  # type: ignore[arg-type]
+        assert type(made) is Token and made == built and made.as_dict() == built.as_dict()
+        assert made.attrs is not new_token(*args).attrs  # a fresh dict each time
+    assert install() is (token_fields() == FIELDS)
+
+
+def test_token_maker_gives_the_same_tokens(
+    bundled_vault_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bodies = [body for _, body in _bodies(bundled_vault_dir)] + list(CASES.values())
+    fast = [_tokens(MD, body) for body in bodies]
+    for module in STATE_MODULES:
+        monkeypatch.setattr(module, "Token", Token)
+    assert [_tokens(MD, body) for body in bodies] == fast
