@@ -125,3 +125,31 @@ def test_median_record_passes_a_failure_through() -> None:
     merged = bench.median_record([ok, {**ok, "metrics": [{**ok["metrics"][0], "value": 3.0}]},
                                   {**ok, "metrics": [{**ok["metrics"][0], "value": 2.0}]}])
     assert merged["metrics"][0]["value"] == 2.0 and merged["metrics"][0]["runs"] == [1.0, 3.0, 2.0]
+
+
+def test_ab_runs_both_versions_in_turn(tmp_path: Path) -> None:
+    import gen_vault
+
+    inside = subprocess.run(["git", "-C", str(SCRIPTS.parent), "rev-parse", "HEAD"],
+                            capture_output=True, text=True)  # fmt: skip
+    if inside.returncode != 0:
+        pytest.skip("not a git checkout: there is no earlier commit to compare with")
+
+    vault = tmp_path / "vault"
+    gen_vault.generate(NOTES, vault, 0)
+    out = tmp_path / "ab.json"
+    try:
+        done = subprocess.run(
+            [sys.executable, str(SCRIPTS / "bench_ab.py"), "--base", "HEAD", "--pairs", "1",
+             "--vault", str(vault), "--trees", str(tmp_path / "trees"), "--json", str(out)],
+            capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr[-3000:]
+        runs = json.loads(out.read_text(encoding="utf-8"))["runs"]
+        assert len(runs["old"]) == len(runs["new"]) == 1
+        assert all(r["wall_s"] > 0 and r["cpu_s"] >= 0 for r in runs["old"] + runs["new"])
+        assert "old (HEAD) parse" in done.stdout and "new (working tree) parse" in done.stdout
+    finally:
+        for tree in (tmp_path / "trees").glob("ab-*"):
+            subprocess.run(["git", "-C", str(SCRIPTS.parent), "worktree", "remove", "--force",
+                            str(tree)], capture_output=True)  # fmt: skip
