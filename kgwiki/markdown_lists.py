@@ -9,9 +9,9 @@ recognises that shape — every item one line, same marker, same indentation, co
 block rule could claim, items either adjacent or (a loose list) apart by blank lines, the list
 ending at the end of the text or where a line after a blank line does not go on with it — and
 pushes those tokens itself. Anything else (an item with nested blocks, lazy continuation
-lines, task boxes, a content line that opens a heading or a quote…)
-it leaves to the list rule, having pushed nothing. ``tests/test_markdown_guards.py`` checks
-that the token streams are identical with and without it over every real note.
+lines, task boxes, a content line that opens a heading or a quote…) it leaves to the list
+rule, having pushed nothing. ``tests/test_markdown_guards.py`` checks that the token streams
+are identical with and without it over every real note.
 """
 
 from __future__ import annotations

@@ -394,6 +394,8 @@ _PARSER_MODULES = (
     "markdown.py",
     "markdown_rules.py",
     "markdown_guards.py",
+    "markdown_lists.py",
+    "markdown_tokens.py",
     "note_wire.py",
     "types.py",
     "diagnostics.py",

@@ -261,3 +261,21 @@ def test_scan_names_notes_by_their_path_in_the_vault(tmp_path: Path) -> None:
     assert found.notes == sorted(["top.md", "a/b/deep.md", "한글 폴더/노트.md"])
     assert found.attachments == ["a/picture.png"]
     assert all(unicodedata.is_normalized("NFC", name) for name in found.notes)
+
+
+def test_parse_cache_fingerprint_covers_every_parser_module() -> None:
+    """A change to any module the parse imports must invalidate the parse cache."""
+    import subprocess
+    import sys
+
+    from kgwiki.vault import _PARSER_MODULES
+
+    listed = subprocess.run(
+        [sys.executable, "-c", "import sys, kgwiki.note, kgwiki.note_wire; "
+         "print(' '.join(m for m in sys.modules if m.startswith('kgwiki.')))"],
+        capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    # the version is in the fingerprint, and config's relation labels are in the cache version
+    imported = {name.removeprefix("kgwiki.") + ".py" for name in listed} - {"config.py"}
+    assert imported <= set(_PARSER_MODULES)
+    assert {"markdown_lists.py", "markdown_tokens.py"} <= imported
