@@ -108,3 +108,17 @@ def screenshot(page: Any, name: str, full_page: bool = True) -> Path:
     target = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(target), full_page=full_page)
     return target
+
+
+@contextlib.contextmanager
+def checked_page(browser: Any, width: int) -> Iterator[Any]:
+    """A Korean-locale tab in its own browser context; fails if the page threw a JS error."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="ko-KR")
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda err: errors.append(str(err)))
+    try:
+        yield tab
+    finally:
+        context.close()
+    assert not errors, f"JavaScript errors: {errors}"

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from browser_support import chromium, free_port, require_browser, screenshot
+from browser_support import checked_page, chromium, free_port, require_browser, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -78,15 +78,8 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture()
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="ko-KR")
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda err: errors.append(str(err)))
-    try:
+    with checked_page(browser, width=1200) as tab:
         yield tab
-    finally:
-        context.close()
-    assert not errors, f"JavaScript errors: {errors}"
 
 
 def _wait_js(page: Any, expression: str, tries: int = 200) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import chromium, http_server, screenshot
+from browser_support import checked_page, chromium, http_server, screenshot
 
 from kgwiki.analysis import query_terms, terms
 from kgwiki.web.build import build
@@ -51,13 +51,8 @@ def base(request: pytest.FixtureRequest, site: Path) -> Iterator[str]:
 
 @pytest.fixture()
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda err: errors.append(str(err)))
-    yield tab
-    context.close()
-    assert errors == []
+    with checked_page(browser, width=1280) as tab:
+        yield tab
 
 
 def mode(base: str) -> str:
