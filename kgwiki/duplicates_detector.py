@@ -23,7 +23,8 @@ from kgwiki.duplicates_minhash import (
     sketch_of,
     sketch_texts,
 )
-from kgwiki.duplicates_shingles import Hashes, content_text, jaccard, shingle_sets
+from kgwiki.duplicates_shingles import Hashes, jaccard, shingle_sets
+from kgwiki.duplicates_text import content_text
 from kgwiki.note import Note
 from kgwiki.progress import progress
 from kgwiki.trust import assess_all
@@ -41,6 +42,7 @@ LSH_RECALL = 0.995
 # Candidates whose MinHash estimate is this far below the threshold are not verified: with
 # 128 permutations that is over three standard deviations of the estimate.
 ESTIMATE_SLACK = 0.15
+NUM_PERM = 128  # permutations per sketch
 _ESTIMATE_CHUNK = 100_000
 
 
@@ -70,7 +72,7 @@ class DuplicateDetector:
         *,
         threshold: float | None = None,
         shingle_size: int | None = None,
-        num_perm: int = 128,
+        num_perm: int = NUM_PERM,
         jobs: int | None = None,
         use_cache: bool = True,
         show_progress: bool = False,
@@ -169,6 +171,10 @@ class DuplicateDetector:
 
     def __len__(self) -> int:
         return len(self._versions)
+
+    def unsketched(self) -> list[NotePath]:
+        """Notes too short to sketch (they can be no one's near duplicate)."""
+        return sorted(p for p in self._versions if p not in self._sketches)
 
     def __contains__(self, path: object) -> bool:
         return path in self._versions

@@ -14,15 +14,11 @@ a fraction (measured in docs/duplicates.md). Hashes are seeded constants, never 
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
-
-from kgwiki.note import Note
-from kgwiki.sections import section_kind
 
 Hashes = npt.NDArray[np.uint64]
 
@@ -78,50 +74,6 @@ def _mix(values: Hashes) -> Hashes:
     values = values ^ (values >> _U64(27))
     values = values * _U64(0x94D049BB133111EB)
     return values ^ (values >> _U64(31))
-
-
-def content_text(note: Note) -> str:
-    """The note's plain text lines without headings and without Graph/Changelog sections.
-
-    Those sections are boilerplate shared by every note in the style, so they would make
-    unrelated notes look alike; headings are skipped because a template's headings are too.
-    """
-    headings = note.headings
-    wanted = [heading.text.strip() for heading in headings]
-    index = 0
-    skipping_level = 0
-    kept: list[str] = []
-    for line in note.text.split("\n"):
-        text = line.strip()
-        # Plain text keeps heading lines in order; match them one by one (a heading whose
-        # plain text differs from its source is skipped over, not searched for).
-        for ahead in (index, index + 1):
-            if ahead < len(headings) and text and _same_heading(text, wanted[ahead]):
-                heading = headings[ahead]
-                index = ahead + 1
-                if skipping_level and heading.level <= skipping_level:
-                    skipping_level = 0
-                if section_kind(heading.text) is not None:
-                    skipping_level = heading.level
-                break
-        else:
-            if not skipping_level:
-                kept.append(line)
-    return "\n".join(kept)
-
-
-def _same_heading(line: str, heading: str) -> bool:
-    if line == heading:
-        return True
-    # Markup in a heading (``**x**``, ``[[a|b]]``) changes its plain text a little.
-    return len(line) <= len(heading) and _bare(line) == _bare(heading) != ""
-
-
-_NOT_WORD = re.compile(r"[\W_]+")
-
-
-def _bare(text: str) -> str:
-    return _NOT_WORD.sub("", unicodedata.normalize("NFC", text)).casefold()
 
 
 def shingle_sets(texts: Sequence[str], k: int) -> list[Hashes]:

@@ -432,6 +432,13 @@ def _target_key(file: str) -> NoteKey:
     return note_key(name[:-3] if name.lower().endswith(".md") else name)
 
 
+def read_note(
+    root: Path, path: NotePath, config: Config, derive: Derive | None = None
+) -> tuple[Note, object]:
+    """One note read and parsed as ``Vault.load`` would, with what ``derive`` made of it."""
+    return _read_parse_derive(root, path, dict(config.relation_labels), derive)
+
+
 def _read_and_parse(root: Path, path: NotePath, labels: dict[str, str]) -> Note:
     return _read_parse_derive(root, path, labels, None)[0]
 

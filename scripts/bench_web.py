@@ -81,6 +81,7 @@ def _build_output(name: str, ran: Ran, report: dict[str, Any]) -> StageOutput:
         "broken_links": len(report.get("broken_links") or []),
         "note_link_problems": len(report.get("problems") or []),
         "peak_mib_largest_process": round(ran.peak_mib), "cpu_s": round(ran.cpu_seconds, 1),
+        "mode": report.get("mode"), "why_full": report.get("why_full"),
     })  # fmt: skip
     out.add(name, ran.seconds, "s")
     return out
@@ -106,11 +107,22 @@ def build_nochange(ctx: StageContext) -> StageOutput:
 
 
 def build_edit(ctx: StageContext) -> StageOutput:
+    """One note gets a sentence more, at its end and then inside its first line of prose
+    (which near-duplicate detection reads); each time the site is built (timed), then put
+    back (untimed), so that every ``--repeat`` run times real edits."""
     note = sample_notes(ctx.vault, 1, ctx.seed + 1)[0]
     with edited(note, "build"):
         ran, report = _build(ctx, "build-edit")
+    _build(ctx, "build-restore", profile=False)
+    with edited(note, "build", inside=True):
+        ran_inside, report_inside = _build(ctx, "build-edit-inside")
+    _build(ctx, "build-restore", profile=False)
     out = _build_output("one-note build", ran, report)
+    out.add("one-note build, prose edit", ran_inside.seconds, "s")
     out.info["edited"] = note.relative_to(ctx.vault).as_posix()
+    out.info["prose_edit"] = {"mode": report_inside.get("mode"),
+                              "why_full": report_inside.get("why_full"),
+                              "cpu_s": round(ran_inside.cpu_seconds, 1)}  # fmt: skip
     return out
 
 

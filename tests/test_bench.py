@@ -58,6 +58,39 @@ def test_every_stage_reports_figures_or_why_not(run: tuple[dict[str, Any], str, 
         assert size["stages"][name]["status"] == "ok", size["stages"][name]
 
 
+def test_one_note_builds_are_local_edits(run: tuple[dict[str, Any], str, Path]) -> None:
+    """Both timed edits of ``build_edit`` — a sentence at the note's end, one inside its first
+    line of prose — are real edits the build patches locally (``build_local``)."""
+    result, _, _ = run
+    record = result["sizes"][str(NOTES)]["stages"]["build_edit"]
+    assert record["status"] == "ok", record
+    names = [m["name"] for m in record["metrics"]]
+    assert names == ["one-note build", "one-note build, prose edit"]
+    assert record["info"]["mode"] == "local", record["info"]
+    assert record["info"]["written"] > 0
+    assert record["info"]["prose_edit"]["mode"] == "local", record["info"]
+
+
+def test_prose_edit_keeps_every_line(tmp_path: Path) -> None:
+    from bench_common import edited
+
+    from kgwiki.note import parse_note
+    from kgwiki.types import NotePath
+
+    note = tmp_path / "n.md"
+    text = ("---\ntitle: N\n---\n# N\n\n```\ncode\n```\n- item [[A]]\n| a | b |\n"
+            "Prose with [[B]].\n> Plain prose.\n")  # fmt: skip
+    note.write_text(text, encoding="utf-8")
+    with edited(note, "t", inside=True):
+        changed = note.read_text(encoding="utf-8")
+        assert changed.count("\n") == text.count("\n")
+        assert "Plain prose. Benchmark edit t:" in changed
+        before, after = parse_note(NotePath("n.md"), text.encode()), parse_note(
+            NotePath("n.md"), changed.encode())  # fmt: skip
+        assert before.links == after.links and before.text != after.text
+    assert note.read_text(encoding="utf-8") == text
+
+
 def test_table_lists_each_stage(run: tuple[dict[str, Any], str, Path]) -> None:
     result, stdout, _ = run
     assert stdout.splitlines()[0].split()[:3] == ["notes", "stage", "figure"]

@@ -13,7 +13,8 @@ from kgwiki.note import LinkKind
 from kgwiki.types import NotePath
 from kgwiki.web.body_template import BodyTemplate, make_template
 from kgwiki.web.linkrender import SiteLinks
-from kgwiki.web.render import Renderer, sanitise
+from kgwiki.web.render import Renderer
+from kgwiki.web.sanitise import sanitise
 from kgwiki.web.site import Site
 from kgwiki.web.urls import StaticUrls, note_location
 

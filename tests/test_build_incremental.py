@@ -2,48 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from build_support import edit, files, same_as_clean_build
 
 from kgwiki.web.build import build
-from kgwiki.web.build_cache import CACHE_DIR, MANIFEST_NAME
 
 HELM = "10_Wiki/Topics/helm.md"
 HELM_PAGE = "n/10_Wiki/Topics/helm/index.html"
 REPO = Path(__file__).resolve().parent.parent
-
-
-def files(site: Path) -> dict[str, tuple[bytes, int]]:
-    """Every output file (bytes, mtime) except the build's own records."""
-    found = {}
-    for file in site.rglob("*"):
-        rel = file.relative_to(site).as_posix()
-        if file.is_file() and rel != MANIFEST_NAME and not rel.startswith(CACHE_DIR + "/"):
-            found[rel] = (file.read_bytes(), file.stat().st_mtime_ns)
-    return found
-
-
-def same_as_clean_build(vault: Path, incremental: Path, tmp_path: Path) -> None:
-    clean = tmp_path / "clean-site"
-    build(vault, clean)
-    ours = {k: v[0] for k, v in files(incremental).items()}
-    theirs = {k: v[0] for k, v in files(clean).items()}
-    assert sorted(ours) == sorted(theirs)
-    different = [name for name in ours if ours[name] != theirs[name]]
-    assert different == []
-
-
-def edit(file: Path, old: str, new: str) -> None:
-    text = file.read_text(encoding="utf-8")
-    assert old in text
-    file.write_text(text.replace(old, new, 1), encoding="utf-8")
-    stat = file.stat()  # a new mtime even on a coarse clock
-    os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
 
 
 @pytest.fixture()

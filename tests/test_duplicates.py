@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 import shutil
@@ -23,7 +24,8 @@ from kgwiki.duplicates import (
 from kgwiki.duplicates import problems as duplicate_problems
 from kgwiki.duplicates_keep import choose_keep
 from kgwiki.duplicates_minhash import SketchParams, sketch_texts
-from kgwiki.duplicates_shingles import content_text, jaccard, shingle_sets
+from kgwiki.duplicates_shingles import jaccard, shingle_sets
+from kgwiki.duplicates_text import content_text
 from kgwiki.sections import SectionKind, section_kind
 from kgwiki.types import NotePath
 from kgwiki.vault import Vault
@@ -435,3 +437,38 @@ def test_numpy_bands_propose_exactly_the_minhash_lsh_buckets(
         one = sorted(planted)[0][0]
         assert set(detector.candidates(one)) <= {b if a == one else a
                                                  for a, b in expected if one in (a, b)}
+
+
+def test_probe_names_exactly_the_pairs_find_reports(
+    planted_vault: tuple[Path, set[tuple[NotePath, NotePath]]],
+) -> None:
+    """``duplicates_probe.partners`` (one note against kept sketches) agrees with ``find``
+    for every note, at several thresholds — with low ones, many band collisions are
+    rejected by the estimate or the exact check, as in ``find``."""
+    from kgwiki.duplicates_detector import DuplicateDetector
+    from kgwiki.duplicates_probe import partners
+
+    root, _ = planted_vault
+    vault = Vault.load(root, use_cache=False)
+    for threshold in (0.5, THRESHOLD, 0.8):
+        detector = DuplicateDetector(vault, threshold=threshold, use_cache=False)
+        pairs = {(p.a, p.b): p.similarity for p in detector.find(threshold)}
+        assert pairs, "the planted copies pair up"
+        sketches = detector._sketches
+        sets = {p: shingle_sets([content_text(vault.notes[p])], detector.params.shingle_size)[0]
+                for p in sketches}  # fmt: skip
+        asked: list[NotePath] = []
+        shingles_of = functools.partial(_looked_up, sets, asked)
+        for path, sketch in sketches.items():
+            rivals = [(p, s) for p, s in sketches.items() if p != path]
+            found = dict(partners(sketch, sets[path], rivals, shingles_of, threshold))
+            expected = {b if a == path else a: sim for (a, b), sim in pairs.items()
+                        if path in (a, b)}  # fmt: skip
+            assert found == expected, path
+        assert len(asked) < len(sketches) ** 2 / 4  # the estimate spares most exact checks
+
+
+def _looked_up(sets: dict[NotePath, np.ndarray], asked: list[NotePath], path: NotePath
+               ) -> np.ndarray:  # fmt: skip
+    asked.append(path)
+    return sets[path]

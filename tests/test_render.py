@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from kgwiki.types import NotePath
-from kgwiki.web.render import Renderer, sanitise
+from kgwiki.web.render import Renderer
+from kgwiki.web.sanitise import sanitise
 from kgwiki.web.site import Site
 from kgwiki.web.urls import LiveUrls, StaticUrls
 

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from kgwiki.markdown import Token, render
 from kgwiki.note import Note
-from kgwiki.web.linkrender import SiteLinks, mark_callouts
+from kgwiki.web.linkrender import mark_callouts
 from kgwiki.wikilink import WikiTarget
 
 # markdown-it turns NUL in the source into U+FFFD, so a NUL in the drawn HTML is one of ours
@@ -97,7 +97,15 @@ def make_template(note: Note, tokens: list[Token]) -> BodyTemplate | None:
     return BodyTemplate(note.content_hash, pieces, tuple(holes.holes), tuple(holes.texts))
 
 
-def fill(template: BodyTemplate, links: SiteLinks) -> str:
+class Filler(Protocol):
+    """What fills a template's holes: ``SiteLinks``, or the fills a build kept."""
+
+    def wikilink(self, target: WikiTarget, text: str) -> str: ...
+
+    def tag(self, tag: str) -> str: ...
+
+
+def fill(template: BodyTemplate, links: Filler) -> str:
     """The body's HTML (not yet sanitised) with ``links`` drawing its wiki-links and tags."""
     out = [template.pieces[0]]
     for hole, text, piece in zip(template.holes, template.texts, template.pieces[1:], strict=True):

@@ -51,11 +51,25 @@ def build(
         broken = [line for line in head.problems if " broken-link " in line]
         return BuildResult(out, head.counts.get("notes", 0), head.counts.get("pages", 0),
                            unchanged=True, problems=[p for p in head.problems if p not in broken],
-                           broken=broken, seconds=time.perf_counter() - start)  # fmt: skip
+                           broken=broken, seconds=time.perf_counter() - start,
+                           mode="unchanged")  # fmt: skip
     manifest = Manifest.read(out)
     if manifest.fingerprint != print_fp:  # everything is rebuilt: keep only the file list
+        known = bool(manifest.fingerprint)
         manifest = _forget_records(manifest)
         shutil.rmtree(out / CACHE_DIR, ignore_errors=True)
+        why_full = ("the configuration, the templates or kgwiki changed" if known
+                    else "no earlier build of this site")  # fmt: skip
+    else:
+        from kgwiki.web.build_local import NotLocal, build_locally
+
+        try:
+            local = build_locally(root, out, config, manifest, snapshot, base_url)
+        except NotLocal as verdict:
+            why_full = str(verdict)  # and nothing was written
+        else:
+            local.seconds = time.perf_counter() - start
+            return local
     # The Site (markdown, graph, templates) is imported only now: a build with nothing to
     # do never pays for it.
     from kgwiki.collector import collector_paused
@@ -76,6 +90,7 @@ def build(
         builder = Builder(site, out, base_url, manifest, show_progress, jobs)
         builder.timings["load"] = time.perf_counter() - loading
         result = builder.run(str(snapshot["git"]))
+        result.why_full = why_full
         manifest.fingerprint, manifest.snapshot, manifest.complete = print_fp, snapshot, True
         manifest.write(out)
     finally:

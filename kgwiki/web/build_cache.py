@@ -22,11 +22,13 @@ from kgwiki import __version__
 from kgwiki.atomic import atomic_write_text
 from kgwiki.changelog_git import git_head
 from kgwiki.config import Config
+from kgwiki.note import Note
+from kgwiki.note_wire import FIELDS, to_wire
 from kgwiki.scan import scan_vault
 
 MANIFEST_NAME = ".kgwiki-build.json"
 CACHE_DIR = ".kgwiki-build"
-FORMAT = 4
+FORMAT = 5
 
 
 def digest(*parts: str | bytes) -> str:
@@ -46,6 +48,23 @@ def fingerprint(config: Config, base_url: str, templates: str, options: Mapping[
     """Everything that, when it changes, changes every page."""
     return digest(__version__, str(FORMAT), config.fingerprint(), base_url, templates,
                   json.dumps(dict(options), sort_keys=True))  # fmt: skip
+
+
+# The parts of a note that only its own page body, its search entry, its hover card and
+# near-duplicate detection read (build_local lists what reads them).
+_TEXT_FIELDS = frozenset({"body", "text", "content_hash", "size"})
+
+
+def note_shape(note: Note) -> str:
+    """A hash of everything parsed from a note but its text: names, metadata, headings,
+    links with their lines and context, tags, block ids, changelog, diagnostics.
+
+    Two versions of a note with the same shape differ, for every page but the note's own,
+    only where the build reads ``_TEXT_FIELDS``.
+    """
+    wire = to_wire(note)
+    kept = [value for name, value in zip(FIELDS, wire, strict=True) if name not in _TEXT_FIELDS]
+    return digest(repr(kept))
 
 
 def template_fingerprint() -> str:
@@ -117,6 +136,7 @@ class Manifest:
     notes: dict[str, dict[str, Any]] = field(default_factory=dict)
     search: dict[str, Any] = field(default_factory=dict)
     inputs: dict[str, str] = field(default_factory=dict)
+    local: dict[str, Any] = field(default_factory=dict)  # what build_local checks
 
     @classmethod
     def read(cls, out: Path, header_only: bool = False) -> Manifest:
@@ -135,6 +155,7 @@ class Manifest:
             manifest.pages = {k: PageRecord.from_json(v) for k, v in body["pages"].items()}
             manifest.files, manifest.notes = dict(body["files"]), dict(body["notes"])
             manifest.search, manifest.inputs = dict(body["search"]), dict(body["inputs"])
+            manifest.local = dict(body["local"])
             return manifest
         except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
             return cls()
@@ -145,7 +166,7 @@ class Manifest:
                 "complete": self.complete}  # fmt: skip
         body = {"pages": {k: v.to_json() for k, v in sorted(self.pages.items())},
                 "files": dict(sorted(self.files.items())), "notes": self.notes,
-                "search": self.search, "inputs": self.inputs}  # fmt: skip
+                "search": self.search, "inputs": self.inputs, "local": self.local}  # fmt: skip
         lines = [json.dumps(p, ensure_ascii=False, separators=(",", ":")) for p in (head, body)]
         atomic_write_text(out / MANIFEST_NAME, "\n".join(lines) + "\n")
 

@@ -3,26 +3,19 @@
 - ``data/graph.js`` sets ``window.KGWIKI_GRAPH``: every node once (id, title, where it
   links, position from ``KnowledgeGraph.layout()``, trust level, tags) and every edge as
   three integers, so a 10k-note graph stays a few megabytes;
-- ``data/preview/<n>.js`` holds the hover cards of the notes whose path hashes to ``n``
-  (256 buckets): a page loads only the buckets of the links a reader hovers.
+- the hover cards are in ``build_previews``.
 """
 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 from kgwiki.graph_records import EDGE_KINDS
 from kgwiki.types import NotePath
-from kgwiki.web.build_search import fnv1a, read_script
 from kgwiki.web.linkrender import wanted_anchor
 from kgwiki.web.site import Site
 from kgwiki.web.urls import note_location
-
-PREVIEW_BUCKETS = 256
 
 
 def graph_script(site: Site) -> bytes:
@@ -60,32 +53,3 @@ def graph_script(site: Site) -> bytes:
     payload = {"v": 1, "kinds": kinds, "tags": list(tags), "nodes": nodes, "links": links}
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     return f"window.KGWIKI_GRAPH={body};\n".encode()
-
-
-def preview_bucket(path: str) -> int:
-    return fnv1a(path) % PREVIEW_BUCKETS
-
-
-def preview_file(bucket: int) -> str:
-    return f"data/preview/{bucket}.js"
-
-
-def write_previews(out: Path, changed: Mapping[NotePath, dict[str, str]], removed: Iterable[str],
-                   live: set[NotePath]) -> dict[str, bytes]:  # fmt: skip
-    """The preview buckets that changed, as {site file: bytes} (unchanged buckets left out)."""
-    touched: dict[int, dict[str, dict[str, str] | None]] = defaultdict(dict)
-    for path, card in changed.items():
-        touched[preview_bucket(path)][path] = card
-    for gone in removed:
-        touched[preview_bucket(gone)][gone] = None
-    files: dict[str, bytes] = {}
-    for bucket, updates in sorted(touched.items()):
-        name = preview_file(bucket)
-        old = read_script(out / name)
-        cards: dict[str, Any] = {k: v for k, v in (old or {}).items() if k in live}
-        cards.update({k: [v["title"], v["url"], v["html"]] for k, v in updates.items() if v})
-        for key in [k for k, v in updates.items() if v is None]:
-            cards.pop(key, None)
-        body = json.dumps(dict(sorted(cards.items())), ensure_ascii=False, separators=(",", ":"))
-        files[name] = f'kgwikiPreviewData("p",{bucket},{body});\n'.encode()
-    return files

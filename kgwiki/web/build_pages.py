@@ -8,32 +8,30 @@ body inputs did not change takes its body from the page already on disk.
 
 from __future__ import annotations
 
-import functools
 import multiprocessing
 import os
-import posixpath
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from kgwiki.changelog import Commit
+from kgwiki.duplicates_text import content_text
 from kgwiki.note import LinkKind
 from kgwiki.progress import progress
 from kgwiki.types import NotePath
 from kgwiki.web import pages
-from kgwiki.web.build_cache import digest, json_digest, page_file, write_if_changed
+from kgwiki.web.build_cache import digest, json_digest, note_shape, page_file, write_if_changed
+from kgwiki.web.build_check import broken_targets
+from kgwiki.web.build_links import Fills, RecordingLinks
 from kgwiki.web.build_plan import page_deps
 from kgwiki.web.build_search import SearchDoc, search_doc
 from kgwiki.web.linkrender import MAX_EMBED_DEPTH, heading_anchor
-from kgwiki.web.render import Renderer
+from kgwiki.web.render import Renderer, render_body
 from kgwiki.web.site import Site
 from kgwiki.web.urls import note_location
 
 _PARALLEL_THRESHOLD = 200
-_URL_ATTR = re.compile(r'(?:href|src)="([^"]*)"')
 _HEAD = ("<!--kg:h-->", "<!--/kg:h-->")
 _BODY = ("<!--kg:body-->", "<!--/kg:body-->")
 
@@ -64,6 +62,9 @@ class NoteResult:
     preview: tuple[str, dict[str, str]] | None  # (hash, card) when the card changed
     doc: SearchDoc | None  # when the note's text changed
     deps: list[str]  # the other notes the page shows
+    shape: str  # build_cache.note_shape of the note
+    prose: str  # a hash of the prose near-duplicate detection compares
+    fills: Fills | None  # the body's wiki-links and tags as drawn, when it was drawn
 
 
 @dataclass(slots=True)
@@ -77,38 +78,6 @@ class _State:
 
 
 _STATE: _State | None = None
-
-
-def extract_links(html: str, location: str) -> list[str]:
-    """The site files a page links to (href/src resolved against its folder).
-
-    External URLs, ``mailto:`` and pure ``#fragment`` links are not site files.
-    """
-    base = posixpath.dirname(page_file(location))
-    found: set[str] = set()
-    for url in set(_URL_ATTR.findall(html)):  # navigation and repeated links: once each
-        target = _site_file(base, url)
-        if target is not None:
-            found.add(target)
-    return sorted(found)
-
-
-@functools.lru_cache(maxsize=65536)
-def _site_file(base: str, url: str) -> str | None:
-    """The site file ``url`` names from folder ``base`` (None: not a file of the site).
-
-    Cached: the navigation of every page in one folder names the same files the same way.
-    """
-    parts = urlsplit(url.replace("&amp;", "&"))
-    if parts.scheme or parts.netloc or not parts.path:
-        return None
-    target = posixpath.normpath(posixpath.join(base, unquote(parts.path)))
-    return target + "/index.html" if parts.path.endswith("/") else target
-
-
-def broken_targets(html: str, location: str, known: frozenset[str]) -> list[str]:
-    """The links of a page to files the site will not have."""
-    return [target for target in extract_links(html, location) if target not in known]
 
 
 def body_key(site: Site, path: NotePath, stack: tuple[NotePath, ...] = ()) -> str:
@@ -167,15 +136,21 @@ def _render_one(job: NoteJob) -> NoteResult:
     preview = (card_hash, card) if card_hash != job.old_preview else None
     doc = search_doc(note) if note.content_hash != job.old_doc else None
     deps = page_deps(context, site, path)
+    shape, prose = note_shape(note), digest(content_text(note))
     if key == job.old_key and (state.out / page_file(location)).is_file():
         return NoteResult(path, location, key, job.old_content, bkey, None, False, preview, doc,
-                          deps)  # fmt: skip
+                          deps, shape, prose, None)  # fmt: skip
     body = reuse_body(state.out, location) if bkey == job.old_body else None
+    fills: Fills | None = None
+    if body is None:  # drawn: keep how its links were drawn (build_local reuses them)
+        fills = {}
+        body = render_body(site, urls, path, RecordingLinks(site.vault, urls, path, fills))
     html = state.renderer.note(path, body=body, context=context)
     content, wrote = write_if_changed(state.out, page_file(location), html.encode("utf-8"),
                                       job.old_content)  # fmt: skip
     broken = broken_targets(html, location, state.known)
-    return NoteResult(path, location, key, content, bkey, broken, wrote, preview, doc, deps)
+    return NoteResult(path, location, key, content, bkey, broken, wrote, preview, doc, deps,
+                      shape, prose, fills)  # fmt: skip
 
 
 def _render_batch(jobs: list[NoteJob]) -> list[NoteResult]:

@@ -39,6 +39,8 @@ class BuildResult:
     written: int = 0
     removed: int = 0
     unchanged: bool = False
+    mode: str = "full"  # "unchanged", "local" (build_local) or "full" (build_run)
+    why_full: str = ""  # why a build was not local (``build_local.NotLocal``)
     problems: list[str] = field(default_factory=list)
     broken: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -51,6 +53,7 @@ class BuildResult:
     def to_json(self) -> dict[str, Any]:
         return {"out": str(self.out), "notes": self.notes, "pages": self.pages,
                 "written": self.written, "removed": self.removed, "unchanged": self.unchanged,
+                "mode": self.mode, "why_full": self.why_full,
                 "problems": self.problems, "broken_links": self.broken,
                 "seconds": round(self.seconds, 3),
                 "timings": {k: round(v, 3) for k, v in self.timings.items()}}  # fmt: skip

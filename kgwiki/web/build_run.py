@@ -13,7 +13,15 @@ from typing import Any
 
 from kgwiki.changelog_git import git_log_all
 from kgwiki.types import NotePath
-from kgwiki.web import build_assets, build_data, build_feed, build_plan
+from kgwiki.web import (
+    build_assets,
+    build_data,
+    build_feed,
+    build_links,
+    build_local,
+    build_plan,
+    build_previews,
+)
 from kgwiki.web.build_cache import (
     Manifest,
     PageRecord,
@@ -23,7 +31,9 @@ from kgwiki.web.build_cache import (
     remove_stale,
     write_if_changed,
 )
-from kgwiki.web.build_pages import NoteJob, broken_targets, render_notes
+from kgwiki.web.build_check import broken_targets
+from kgwiki.web.build_links import Fills
+from kgwiki.web.build_pages import NoteJob, render_notes
 from kgwiki.web.build_report import BuildResult, note_problems
 from kgwiki.web.build_search import SearchDoc
 from kgwiki.web.build_search_writer import SearchWriter
@@ -49,6 +59,7 @@ class Builder:
         self.files: dict[str, str] = {}
         self.docs: list[SearchDoc] = []
         self.cards: dict[NotePath, dict[str, str]] = {}
+        self.fills: dict[str, Fills] = {}
         self.removed_notes: list[str] = []
         self.written = 0
         self.known: frozenset[str] = frozenset()
@@ -100,6 +111,8 @@ class Builder:
         self.manifest.problems = problems
         self.manifest.search = self.search.state()
         self.manifest.counts = {"notes": len(self.site.vault.notes), "pages": len(self.pages)}
+        self.manifest.local = build_local.facts(self.site)
+        build_links.store(self.out).save(self.fills, self.removed_notes)
 
     def _write_page(self, file: str, html: str, key: str = "") -> None:
         old = self.manifest.pages.get(file)
@@ -157,7 +170,10 @@ class Builder:
             card = result.preview[0] if result.preview else old.notes[result.path]["preview"]
             notes[result.path] = {"content": vault.notes[result.path].content_hash,
                                   "trust": build_plan.trust_signature(self.site, result.path),
-                                  "preview": card, "deps": result.deps}  # fmt: skip
+                                  "preview": card, "deps": result.deps,
+                                  "shape": result.shape, "prose": result.prose}  # fmt: skip
+            if result.fills is not None:
+                self.fills[result.path] = result.fills
             if result.preview:
                 self.cards[result.path] = result.preview[1]
             if result.doc is not None:
@@ -187,7 +203,7 @@ class Builder:
         data = {"data/graph.js": build_data.graph_script(site),
                 "feed.xml": build_feed.atom_feed(site, self.base_url),
                 "sitemap.xml": build_feed.sitemap(site, self.base_url, tags)}  # fmt: skip
-        data.update(build_data.write_previews(self.out, self.cards, self.removed_notes, live))
+        data.update(build_previews.write_previews(self.out, self.cards, self.removed_notes, live))
         for name, content in data.items():
             self._write_file(name, content)
         for name, content_hash in self.manifest.files.items():

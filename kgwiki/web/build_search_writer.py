@@ -9,13 +9,13 @@ a note renumbers the documents after it, and the index is written afresh.
 
 from __future__ import annotations
 
-import pickle
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from kgwiki.types import NotePath
+from kgwiki.web.build_buckets import Buckets
 from kgwiki.web.build_cache import CACHE_DIR, digest, write_if_changed
 from kgwiki.web.build_search import (
     TEXT_BUCKET,
@@ -28,8 +28,6 @@ from kgwiki.web.build_search import (
     shard_count,
 )
 
-COUNT_BUCKETS = 64
-
 Counts = dict[str, int]
 
 
@@ -38,7 +36,7 @@ class SearchWriter:
 
     def __init__(self, out: Path, state: dict[str, Any]) -> None:
         self.base = out / "data" / "search"
-        self.cache = out / CACHE_DIR / "terms"
+        self.counts = Buckets(out / CACHE_DIR / "terms")
         self.paths: list[str] = list(state.get("paths", []))
         self.docs: dict[str, list[Any]] = dict(state.get("docs", {}))  # [content, length, terms]
         self.shards = int(state.get("shards", 0))
@@ -64,8 +62,8 @@ class SearchWriter:
         fresh: dict[str, SearchDoc] = {doc.path: doc for doc in changed if doc.path in live}
         old_paths, new_paths = self.paths, sorted(str(path) for path in live)
         removed = [p for p in old_paths if p not in live]
-        before = self._load_counts(set(fresh) | set(removed))
-        self._save_counts({p: d.counts for p, d in fresh.items()}, removed)
+        before = self.counts.load(set(fresh) | set(removed))
+        self.counts.save({p: d.counts for p, d in fresh.items()}, removed)
         for path in removed:
             self.docs.pop(path, None)
         for path, doc in fresh.items():
@@ -88,46 +86,6 @@ class SearchWriter:
             self._patch_texts(fresh, ids)
         self._write_docs(titles)
 
-    # -- per-note term counts, kept between builds ------------------------------------------
-
-    def _bucket_file(self, path: str) -> Path:
-        return self.cache / f"{fnv1a(path) % COUNT_BUCKETS}.pickle"
-
-    def _read(self, file: Path) -> dict[str, Counts]:
-        try:
-            with file.open("rb") as handle:
-                data: dict[str, Counts] = pickle.load(handle)
-            return data
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError):
-            return {}
-
-    def _load_counts(self, paths: set[str]) -> dict[str, Counts]:
-        found: dict[str, Counts] = {}
-        for file in {self._bucket_file(p) for p in paths}:
-            found.update(self._read(file))
-        return {p: found[p] for p in paths if p in found}
-
-    def _save_counts(self, counts: dict[str, Counts], removed: list[str]) -> None:
-        by_file: defaultdict[Path, list[str]] = defaultdict(list)
-        for path in [*counts, *removed]:
-            by_file[self._bucket_file(path)].append(path)
-        self.cache.mkdir(parents=True, exist_ok=True)
-        for file, members in by_file.items():
-            data = self._read(file)
-            for path in members:
-                if path in counts:
-                    data[path] = counts[path]
-                else:
-                    data.pop(path, None)
-            with file.open("wb") as handle:
-                pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
-
-    def _all_counts(self) -> dict[str, Counts]:
-        found: dict[str, Counts] = {}
-        for file in self.cache.glob("*.pickle"):
-            found.update(self._read(file))
-        return found
-
     # -- files -----------------------------------------------------------------------------
 
     def _put(self, name: str, data: bytes) -> None:
@@ -143,7 +101,7 @@ class SearchWriter:
 
     def _rewrite_shards(self, count: int, counts: dict[str, Counts] | None) -> None:
         """Every shard from every note's counts (``counts`` when the caller has them all)."""
-        counts = self._all_counts() if counts is None else counts
+        counts = self.counts.load_all() if counts is None else counts
         shards: list[defaultdict[str, dict[int, int]]] = [defaultdict(dict) for _ in range(count)]
         postings: dict[str, dict[int, int]] = {}  # each term's shard found once, not per note
         for doc_id, path in enumerate(self.paths):

@@ -15,6 +15,7 @@ from kgwiki.trust_levels import levels_best_first
 from kgwiki.types import NotePath
 from kgwiki.web.linkrender import wanted_anchor
 from kgwiki.web.pages_note import link_to, note, preview, trust_data, with_history
+from kgwiki.web.sanitise import sanitise
 from kgwiki.web.site import Site
 from kgwiki.web.urls import UrlScheme
 
@@ -73,8 +74,6 @@ def search(site: Site, urls: UrlScheme, query: str) -> dict[str, Any]:
                                "suggestion": None, "error": None}  # fmt: skip
     if urls.mode != "live" or not query.strip() or site.search is None:
         return context
-    from kgwiki.web.render import sanitise
-
     results = site.search.search(query, limit=30)
     hits = [{**link_to(site, urls, hit.path), "snippet": sanitise(hit.snippet_html),
              "score": round(hit.score, 2), "tags": list(hit.tags)}

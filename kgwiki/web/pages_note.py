@@ -10,7 +10,7 @@ import math
 import re
 from collections.abc import Iterable
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kgwiki.changelog import Commit
 from kgwiki.graph_records import is_wanted
@@ -18,8 +18,10 @@ from kgwiki.note import Note
 from kgwiki.trust import Trust
 from kgwiki.types import NotePath
 from kgwiki.web.linkrender import wanted_anchor
-from kgwiki.web.site import Site
 from kgwiki.web.urls import UrlScheme
+
+if TYPE_CHECKING:
+    from kgwiki.web.site import Site
 
 MAX_BACKLINKS = 200
 MAX_LOCAL_NODES = 48
@@ -180,7 +182,12 @@ def preview(site: Site, urls: UrlScheme, path: NotePath) -> dict[str, str]:
 
 
 def preview_html(site: Site, path: NotePath) -> str:
-    item = site.vault.notes[path]
+    badge = escape(trust_data(site.trust(path), site.config.trust.stale_days)["text"])
+    return f'<p class="preview-trust">{badge}</p>' + preview_paragraphs(site.vault.notes[path])
+
+
+def preview_paragraphs(item: Note) -> str:
+    """The opening paragraphs of a note's text (escaped, ~600 characters) for its hover card."""
     text = item.text
     if text.startswith(item.title):
         text = text[len(item.title) :]
@@ -197,5 +204,4 @@ def preview_html(site: Site, path: NotePath) -> str:
         used += len(block)
         if used >= PREVIEW_CHARS:
             break
-    badge = escape(trust_data(site.trust(path), site.config.trust.stale_days)["text"])
-    return f'<p class="preview-trust">{badge}</p>' + "".join(paragraphs)
+    return "".join(paragraphs)

@@ -9,12 +9,10 @@ one Jinja2 template. Note HTML from the vault is never trusted: whatever the Mar
 from __future__ import annotations
 
 import datetime as dt
-import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import nh3
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
@@ -23,49 +21,21 @@ from kgwiki.types import NotePath
 from kgwiki.web import pages
 from kgwiki.web.body_template import BodyTemplate, fill
 from kgwiki.web.linkrender import SiteLinks
+from kgwiki.web.sanitise import sanitise, split_heading
 from kgwiki.web.site import Site
 from kgwiki.web.urls import UrlScheme, note_location, page_location
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-_TAGS = set(nh3.ALLOWED_TAGS) | {"section", "input"}
-_ATTRIBUTES: dict[str, set[str]] = {
-    "*": {"class", "title", "lang", "dir"},
-    "a": {"href", "id", "data-path"},
-    "img": {"src", "alt", "width", "height", "loading"},
-    "div": {"data-path"},
-    "span": {"data-embed", "data-tag"},
-    "td": {"style", "colspan", "rowspan"},
-    "th": {"style", "colspan", "rowspan", "scope"},
-    "ol": {"start"},
-    "li": {"id", "value"},
-    "sup": {"id"},
-    "section": {"id"},
-    "input": {"type", "checked", "disabled"},
-    **{f"h{level}": {"id"} for level in range(1, 7)},
-}
-
-
-def sanitise(html: str) -> str:
-    """Clean note HTML: no scripts, styles or handlers; only http(s), mailto and relative URLs."""
-    return nh3.clean(
-        html,
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        filter_style_properties={"text-align"},
-        link_rel=None,
-    )
-
-
-def render_body(site: Site, urls: UrlScheme, path: NotePath) -> str:
+def render_body(site: Site, urls: UrlScheme, path: NotePath, links: SiteLinks | None = None) -> str:
     """A note's body as safe HTML for the page at ``urls`` (links relative to that page).
 
     A body drawn when it was parsed (``body_template``, in a static build) only has its
-    links filled in; any other is parsed and drawn here.
+    links filled in; any other is parsed and drawn here. ``links`` draws the wiki-links
+    (default: a ``SiteLinks`` of the note at ``urls``).
     """
     note = site.vault.notes[path]
-    links = SiteLinks(site.vault, urls, path)
+    links = SiteLinks(site.vault, urls, path) if links is None else links
     template = site.vault.derived.get(path)
     if isinstance(template, BodyTemplate) and template.content_hash == note.content_hash:
         return sanitise(fill(template, links))
@@ -97,17 +67,6 @@ def ago(date_text: str, today: dt.date | None = None) -> str:
     if days < 0:
         return f"in {-days} day" + ("" if days == -1 else "s")
     return f"{days} day" + ("" if days == 1 else "s") + " ago"
-
-
-_LEADING_H1 = re.compile(r"\s*(<h1[^>]*>.*?</h1>)\s*", re.DOTALL)
-
-
-def split_heading(body: str) -> tuple[str, str]:
-    """``("<h1…>Title</h1>", rest)`` when a body opens with its title, else ``("", body)``."""
-    match = _LEADING_H1.match(body)
-    if match is None:
-        return "", body
-    return match.group(1), body[match.end() :]
 
 
 class Renderer:

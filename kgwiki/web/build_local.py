@@ -1,0 +1,351 @@
+"""Local edits: a build that patches the pages of notes whose text alone changed.
+
+Most saves change a sentence, not a link. When every file that changed since the last build
+is a note whose *shape* (``build_cache.note_shape``: everything parsed from it but its text)
+is the one recorded, the rest of the site cannot have changed, and the build patches what
+reads a note's text instead of loading the vault:
+
+- the note's page: its body drawn again from the note's template and the wiki-links and tags
+  the last build drew for it (``build_links``), spliced into the page already written (the
+  page's context — title, trust, backlinks, relations, history — is a function of shapes);
+- its search entry (``SearchWriter``: the shards of the terms whose counts changed, its
+  text bucket, the document table);
+- its hover card (its preview bucket);
+- the feed, when it lists notes by file time (a vault without changelog rows), from the
+  vault snapshot's file times and the titles of the search table;
+- the manifest (the note's content hash and card, the page's hash, the vault snapshot).
+
+Everything else that reads a note's text is ruled out first, and any doubt means the full
+incremental build (``build_run``), which is always right:
+
+- no note embeds it (an embed draws its text into another page) and its own body has no
+  embeds and no relative Markdown links (it has a template);
+- near-duplicate detection: it had no near duplicate, and its new MinHash sketch shares no
+  LSH band with any other note's, so the detector proposes no pair with it (other pairs do not
+  depend on it);
+- nothing else changed: no file added or removed, no attachment, configuration, date, git
+  head or kgwiki version;
+- its body's links are the ones it had, and its page its markers.
+
+``tests/test_build_local.py`` checks each of these against a clean build, byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kgwiki.config import Config
+from kgwiki.duplicates_text import content_text
+from kgwiki.note import LinkKind, Note
+from kgwiki.types import NotePath
+from kgwiki.vault import read_note
+from kgwiki.web import build_links
+from kgwiki.web.body_template import BodyTemplate, fill, make_template
+from kgwiki.web.build_atom import atom, file_entries
+from kgwiki.web.build_cache import (
+    Manifest,
+    PageRecord,
+    digest,
+    json_digest,
+    note_shape,
+    page_file,
+    write_if_changed,
+)
+from kgwiki.web.build_check import extract_links
+from kgwiki.web.build_previews import preview_bucket, preview_file, write_previews
+from kgwiki.web.build_report import BuildResult
+from kgwiki.web.build_search import read_script, search_doc
+from kgwiki.web.build_search_writer import SearchWriter
+from kgwiki.web.pages_note import preview_paragraphs
+from kgwiki.web.sanitise import sanitise, split_heading
+from kgwiki.web.urls import note_location
+
+if TYPE_CHECKING:
+    from kgwiki.duplicates_minhash import Sketch, SketchCache
+    from kgwiki.web.site import Site
+
+# More edited notes than this and the full build is as quick.
+MAX_NOTES = 50
+_HEAD = ("<!--kg:h-->", "<!--/kg:h-->")
+_BODY = ("<!--kg:body-->", "<!--/kg:body-->")
+_TITLE_HEAD = '<h1 class="note-title">'
+_BADGE_END = "</p>"
+FEED = "feed.xml"
+Titles = dict[NotePath, tuple[str, str, str]]  # (title, location, trust level) by note
+
+
+def facts(site: Site) -> dict[str, Any]:
+    """What a full build records for the next one to decide whether an edit is local."""
+    from kgwiki.web.build_feed import dated_by_files
+
+    vault = site.vault
+    embedded = {item.resolution.path for path in vault.notes for item in vault.links_of(path)
+                if item.link.kind is LinkKind.EMBED and item.resolution.path is not None
+                and not item.resolution.is_attachment}  # fmt: skip
+    paired = {p for pair in site.near_duplicates() for p in (pair.a, pair.b)}
+    return {"embedded": sorted(str(p) for p in embedded), "paired": sorted(paired),
+            "near": site.dupes is not None,
+            "unsketched": site.dupes.unsketched() if site.dupes is not None else [],
+            "feed_by_files": dated_by_files(site)}  # fmt: skip
+
+
+@dataclass(slots=True)
+class _Edit:
+    """One edited note and its patched page, card and search entry."""
+
+    path: NotePath
+    note: Note
+    file: str  # its page
+    html: str  # the patched page
+    card: dict[str, str]
+
+
+class NotLocal(Exception):
+    """Why an edit is not local (the full build then runs; the reason is reported)."""
+
+
+def build_locally(root: Path, out: Path, config: Config, manifest: Manifest,
+                  snapshot: dict[str, Any], base_url: str) -> BuildResult:  # fmt: skip
+    """Bring ``out`` up to date by patching; raises ``NotLocal`` when the edit is not local."""
+    local = manifest.local
+    if not local:
+        raise NotLocal("the last build left no record for local edits")
+    changed = _changed_notes(manifest, snapshot)
+    fills = build_links.store(out).load(changed)
+    edits: list[_Edit] = []
+    for path in changed:
+        note, template = read_note(root, path, config, make_template)
+        record = manifest.notes[path]
+        if note.content_hash == record.get("content"):
+            continue  # touched, not changed
+        if note_shape(note) != record.get("shape"):
+            raise NotLocal(f"{path}: more than its text changed")
+        if path in local.get("embedded", ()):
+            raise NotLocal(f"{path}: another note embeds it")
+        if path in local.get("paired", ()):
+            raise NotLocal(f"{path}: it has a near duplicate")
+        if not isinstance(template, BodyTemplate):
+            raise NotLocal(f"{path}: its body embeds notes or links to files")
+        if path not in fills:
+            raise NotLocal(f"{path}: its links were not kept")
+        edits.append(_patched(out, manifest, note, template, fills[path]))
+    sketches: dict[NotePath, Sketch | None] = {}
+    if edits and local.get("near", True):
+        sketches = _new_sketches(root, config, manifest, edits, local)
+    titles = _titles(out, manifest)
+    feed = None
+    if local.get("feed_by_files", True):  # the edited files are the newest now
+        times = {p: int(snapshot["files"][p][0]) for p in titles if p in snapshot["files"]}
+        entries = file_entries(times, {p: t[0] for p, t in titles.items()})
+        feed = atom(entries, config.site_title, base_url)
+    return _apply(out, manifest, snapshot, edits, sketches, titles, feed)
+
+
+def _changed_notes(manifest: Manifest, snapshot: Mapping[str, Any]) -> list[NotePath]:
+    """The notes whose files changed since the last build."""
+    old = manifest.snapshot
+    if not manifest.complete:
+        raise NotLocal("the last build did not finish")
+    if old.get("today") != snapshot["today"]:
+        raise NotLocal("the date changed (trust and dates are shown relative to it)")
+    if old.get("git") != snapshot["git"]:
+        raise NotLocal("the git head moved")
+    before: Mapping[str, Any] = old.get("files", {})
+    now: Mapping[str, Any] = snapshot["files"]
+    if before.keys() != now.keys():
+        raise NotLocal("files were added, removed or renamed")
+    changed = [NotePath(name) for name, stat in now.items() if before[name] != stat]
+    if len(changed) > MAX_NOTES:
+        raise NotLocal(f"{len(changed)} files changed")
+    for path in changed:
+        if path not in manifest.notes:
+            name = path.lstrip("\x00")
+            raise NotLocal(f"{name}: not a note (an attachment or the configuration file)")
+    return changed
+
+
+def _patched(out: Path, manifest: Manifest, note: Note, template: BodyTemplate,
+             fills: build_links.Fills) -> _Edit:  # fmt: skip
+    """The note's page and hover card drawn again."""
+    try:
+        body = sanitise(fill(template, build_links.KeptLinks(fills)))
+    except KeyError:
+        raise NotLocal(f"{note.path}: a link or tag its page never drew") from None
+    location = note_location(note.path)
+    file = page_file(location)
+    try:
+        old = (out / file).read_text(encoding="utf-8") if file in manifest.pages else None
+    except OSError:
+        old = None
+    if old is None:
+        raise NotLocal(f"{file}: the page is missing")
+    heading, rest = split_heading(body)
+    html = _splice(old, heading, rest)
+    if html is None:
+        raise NotLocal(f"{file}: the page's heading or body cannot be told apart")
+    if extract_links(html, location) != extract_links(old, location):
+        raise NotLocal(f"{file}: the page links to other files now")
+    return _Edit(note.path, note, file, html, _card(out, note))
+
+
+def _splice(page: str, heading: str, body: str) -> str | None:
+    """``page`` with its heading and body replaced (None: no markers, or the heading moved)."""
+    head = _span(page, *_HEAD)
+    if head is None:
+        return None
+    if not heading:
+        if not page[head[0] : head[1]].startswith(_TITLE_HEAD):
+            return None  # the body's own heading became the page's: let the page draw it
+        heading = page[head[0] : head[1]]
+    page = page[: head[0]] + heading + page[head[1] :]
+    span = _span(page, *_BODY)
+    if span is None:
+        return None
+    return page[: span[0]] + body + page[span[1] :]
+
+
+def _span(html: str, start: str, end: str) -> tuple[int, int] | None:
+    i = html.find(start)
+    j = html.find(end, i + len(start)) if i >= 0 else -1
+    return (i + len(start), j) if j >= 0 else None
+
+
+def _card(out: Path, note: Note) -> dict[str, str]:
+    """The note's hover card with its new paragraphs (title, address and trust badge kept)."""
+    name = preview_file(preview_bucket(note.path))
+    cards = read_script(out / name)
+    old = cards.get(note.path) if isinstance(cards, dict) else None
+    if not isinstance(old, list) or len(old) != 3:
+        raise NotLocal(f"{name}: no hover card of {note.path}")
+    title, url, html = (str(part) for part in old)
+    end = html.find(_BADGE_END)
+    if not html.startswith('<p class="preview-trust">') or end < 0:
+        raise NotLocal(f"{name}: the hover card of {note.path} has no trust badge")
+    return {"title": title, "url": url,
+            "html": html[: end + len(_BADGE_END)] + preview_paragraphs(note)}  # fmt: skip
+
+
+def _new_sketches(root: Path, config: Config, manifest: Manifest, edits: Sequence[_Edit],
+                  local: Mapping[str, Any]) -> dict[NotePath, Sketch | None]:  # fmt: skip
+    """The edited notes' new sketches, if none of them has a near duplicate now.
+
+    A note whose prose (``content_text``) is unchanged keeps its sketch, and so its pairs:
+    the sketch cache learns it under the new content hash. The others are checked with
+    ``duplicates_probe.partners``, which asks what the detector would: the other notes'
+    sketches come from the vault's sketch cache (by the content hashes the manifest
+    records), and the shingles of a proposed partner from its file.
+    """
+    from kgwiki.duplicates_detector import NUM_PERM
+    from kgwiki.duplicates_minhash import SketchCache, SketchParams
+
+    params = SketchParams(config.shingle_size, NUM_PERM)
+    cache = SketchCache.open(root, config.cache_dir, params)
+    reworded: list[Note] = []
+    for edit in edits:
+        record = manifest.notes[edit.path]
+        if digest(content_text(edit.note)) != record.get("prose"):
+            reworded.append(edit.note)
+            continue
+        kept = cache.get(str(record.get("content")))
+        if kept is not None:
+            cache.put(edit.note.content_hash, kept)
+        elif edit.path not in local.get("unsketched", ()):
+            raise NotLocal(f"{edit.path}: its sketch is not in the vault's cache")
+    new = _probe(root, config, manifest, reworded, local, cache) if reworded else {}
+    for path, sketch in new.items():
+        if sketch is not None:
+            cache.put(next(e.note.content_hash for e in edits if e.path == path), sketch)
+    cache.save()
+    return new
+
+
+def _probe(
+    root: Path, config: Config, manifest: Manifest, notes: Sequence[Note],
+    local: Mapping[str, Any], cache: SketchCache,
+) -> dict[NotePath, Sketch | None]:  # fmt: skip
+    """New sketches of reworded notes, if the detector pairs none of them with another."""
+    from kgwiki.duplicates_minhash import sketch_of
+    from kgwiki.duplicates_probe import partners
+    from kgwiki.duplicates_shingles import Hashes, shingle_sets
+
+    edited = {note.path: note for note in notes}
+    size = cache.params.shingle_size
+
+    def shingles_of(path: NotePath) -> Hashes:
+        note = edited.get(path) or read_note(root, path, config)[0]
+        return shingle_sets([content_text(note)], size)[0]
+
+    shingles = {path: shingles_of(path) for path in edited}
+    new = {path: sketch_of(shingles[path], cache.params) for path in edited}
+    unsketched = set(local.get("unsketched", ()))
+    others: list[tuple[NotePath, Sketch]] = []
+    for path, info in manifest.notes.items():
+        if path in new:
+            continue
+        sketch = cache.get(str(info.get("content")))
+        if sketch is None:
+            if path in unsketched:
+                continue
+            raise NotLocal(f"{path}: its sketch is not in the vault's cache")
+        others.append((NotePath(path), sketch))
+    for path, sketch in new.items():
+        if sketch is None:
+            continue
+        rivals = [*others, *((p, s) for p, s in new.items() if p != path and s is not None)]
+        found = partners(sketch, shingles[path], rivals, shingles_of, config.duplicate_threshold)
+        if found:
+            raise NotLocal(f"{path}: a near duplicate of {found[0][0]} now")
+    return new
+
+
+def _titles(out: Path, manifest: Manifest) -> Titles:
+    """Every note's (title, location, trust level) as the search table holds them."""
+    paths = manifest.search.get("paths", [])
+    table = read_script(out / "data" / "search" / "docs.js")
+    if not isinstance(table, list) or len(table) != len(paths):
+        raise NotLocal("data/search/docs.js does not match the last build")
+    return {NotePath(p): (str(row[0]), str(row[1]), str(row[2]))
+            for p, row in zip(paths, table, strict=True)}  # fmt: skip
+
+
+def _apply(out: Path, manifest: Manifest, snapshot: dict[str, Any], edits: list[_Edit],
+           sketches: Mapping[NotePath, Sketch | None], titles: Titles,
+           feed: bytes | None) -> BuildResult:  # fmt: skip
+    written = 0
+    if feed is not None:
+        manifest.files[FEED], wrote = write_if_changed(out, FEED, feed, manifest.files.get(FEED))
+        written += wrote
+    for edit in edits:
+        old = manifest.pages[edit.file]
+        content, wrote = write_if_changed(out, edit.file, edit.html.encode("utf-8"), old.content)
+        written += wrote
+        manifest.pages[edit.file] = PageRecord("", content, old.broken, "")
+        record = manifest.notes[edit.path]
+        record["content"] = edit.note.content_hash
+        record["preview"] = json_digest(edit.card)
+    live = set(titles)
+    search = SearchWriter(out, manifest.search)
+    search.update([search_doc(e.note) for e in edits], live, titles)
+    written += len(search.written)
+    manifest.search = search.state()
+    manifest.files = {name: h for name, h in manifest.files.items()
+                      if not name.startswith("data/search/")}  # fmt: skip
+    for name in search.site_files():
+        manifest.files[name] = search.files[name.removeprefix("data/search/")]
+    cards = {e.path: e.card for e in edits}
+    for name, data in write_previews(out, cards, [], live).items():
+        manifest.files[name], wrote = write_if_changed(out, name, data, manifest.files.get(name))
+        written += wrote
+    unsketched = set(manifest.local.get("unsketched", ()))
+    for path, sketch in sketches.items():
+        (unsketched.add if sketch is None else unsketched.discard)(path)
+    manifest.local["unsketched"] = sorted(unsketched)
+    manifest.snapshot = snapshot
+    manifest.write(out)
+    broken = [line for line in manifest.problems if " broken-link " in line]
+    return BuildResult(out, len(manifest.notes), len(manifest.pages), written,
+                       problems=[p for p in manifest.problems if p not in broken],
+                       broken=broken, mode="local")  # fmt: skip

@@ -1,0 +1,232 @@
+"""Local edits: a build where only notes' text changed patches their pages without loading
+the vault (``build_local``), writes what a clean build writes, and steps aside otherwise."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from build_support import append, bump_mtime, edit, files, same_as_clean_build
+
+from kgwiki.analysis import terms
+from kgwiki.web.build import build
+from kgwiki.web.build_cache import CACHE_DIR, MANIFEST_NAME
+
+REPO = Path(__file__).resolve().parent.parent
+HELM = "10_Wiki/Topics/helm.md"
+HELM_PAGE = "n/10_Wiki/Topics/helm/index.html"
+CQRS = "10_Wiki/Patterns/cqrs.md"
+SENTENCE = "로컬 편집 문장: a sentence added by the local-edit test, 검색어 벚꽃놀이."
+
+
+@pytest.fixture()
+def vault(bundled_vault_dir: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(bundled_vault_dir, tmp_path / "vault",
+                                ignore=shutil.ignore_patterns(".kgwiki")))  # fmt: skip
+
+
+def built(vault: Path, site: Path, **options: bool) -> dict[str, tuple[bytes, int]]:
+    first = build(vault, site, **options)
+    assert first.mode == "full"
+    return files(site)
+
+
+def changed_files(before: dict[str, tuple[bytes, int]], site: Path) -> set[str]:
+    """Files written since ``before`` (a new mtime or new bytes), and files added or removed."""
+    after = files(site)
+    return {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+
+
+def test_text_edit_rewrites_only_what_reads_the_text(vault: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    before = built(vault, site)
+    append(vault / HELM, SENTENCE)
+    result = build(vault, site)
+    assert result.mode == "local"
+    changed = changed_files(before, site)
+    assert HELM_PAGE in changed
+    assert SENTENCE in (site / HELM_PAGE).read_text(encoding="utf-8")
+    others = {name for name in changed if name != HELM_PAGE}
+    # the search index (terms, text bucket, document table) and the note's hover card
+    assert others and all(n.startswith(("data/search/", "data/preview/")) for n in others), others
+    assert result.written == len(changed)
+    shards = "".join((site / n).read_text(encoding="utf-8") for n in others if "/t/" in n)
+    new_terms = terms("벚꽃놀이")  # Korean bigrams, as the client search looks them up
+    assert new_terms and all(f'"{term}":' in shards for term in new_terms)
+    same_as_clean_build(vault, site, tmp_path)
+
+
+def test_edit_inside_a_line_and_several_notes(vault: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    built(vault, site)
+    edit(vault / HELM, "Helm 3(2019)부터", "Helm 3 (2019 년)부터")
+    append(vault / CQRS, SENTENCE)
+    assert build(vault, site).mode == "local"
+    same_as_clean_build(vault, site, tmp_path)
+
+
+def test_local_edits_in_a_row_then_a_full_build(vault: Path, tmp_path: Path) -> None:
+    """What a local build records keeps the next builds, local or full, right."""
+    site = tmp_path / "site"
+    built(vault, site)
+    append(vault / HELM, SENTENCE)  # after its changelog table: prose unchanged
+    assert build(vault, site).mode == "local"
+    edit(vault / CQRS, "Greg Young 이", "Greg Young 이 2010 년에")  # the prose changes
+    assert build(vault, site).mode == "local"
+    edit(vault / HELM, "Helm 3(2019)부터", "Helm 3 (2019 년)부터")
+    assert build(vault, site).mode == "local"
+    append(vault / CQRS, "And a fourth one.")
+    assert build(vault, site).mode == "local"
+    same_as_clean_build(vault, site, tmp_path)
+    edit(vault / HELM, "title: Helm\n", "title: Helm Charts\n")  # the shape changes
+    assert build(vault, site).mode == "full"
+    same_as_clean_build(vault, site, tmp_path)
+    assert build(vault, site).mode == "unchanged"
+
+
+def test_touched_but_unchanged_note_writes_nothing(vault: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    before = built(vault, site)
+    bump_mtime(vault / HELM)
+    result = build(vault, site)
+    assert result.mode == "local" and result.written == 0
+    assert changed_files(before, site) == set()
+    assert build(vault, site).mode == "unchanged"  # the new file time was recorded
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("## 매 한 줄\n", "## 매 한 줄 (요약)\n"),  # a heading
+        ("Helm 3(2019)부터", "Helm 3(2019, [[Kubernetes]])부터"),  # a link
+        ("Helm 3(2019)부터", "Helm 3(2019) #release 부터"),  # a tag
+        ("# Helm\n", "# Helm\n\nA new first line moves every link below it.\n"),  # link lines
+        ("confidence_score: 0.83", "confidence_score: 0.5"),  # trust
+    ],
+    ids=["heading", "link", "tag", "lines", "frontmatter"],
+)
+def test_edits_that_change_the_shape_build_fully(vault: Path, tmp_path: Path, old: str,
+                                                 new: str) -> None:  # fmt: skip
+    site = tmp_path / "site"
+    built(vault, site)
+    edit(vault / HELM, old, new)
+    result = build(vault, site)
+    assert (result.mode, result.why_full) == ("full", f"{HELM}: more than its text changed")
+    same_as_clean_build(vault, site, tmp_path)
+
+
+def test_embedded_note_and_embedding_note_build_fully(vault: Path, tmp_path: Path) -> None:
+    """An embed draws another note's text into a page: neither side is local."""
+    site = tmp_path / "site"
+    append(vault / CQRS, "![[Helm#매 한 줄]]")
+    built(vault, site)
+    append(vault / HELM, SENTENCE)
+    assert build(vault, site).why_full == f"{HELM}: another note embeds it"
+    append(vault / CQRS, SENTENCE)
+    assert build(vault, site).why_full == f"{CQRS}: its body embeds notes or links to files"
+    same_as_clean_build(vault, site, tmp_path)
+
+
+def test_other_changes_build_fully(vault: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    built(vault, site)
+    append(vault / HELM, SENTENCE)
+    (vault / "30_Inbox" / "new-note.md").write_text("# New note\n\nFresh text.\n", encoding="utf-8")
+    assert build(vault, site).why_full == "files were added, removed or renamed"
+    same_as_clean_build(vault, site, tmp_path)
+    append(vault / HELM, "More text.")
+    shutil.rmtree(site / CACHE_DIR / "links")  # the kept wiki-links are gone
+    assert build(vault, site).why_full == f"{HELM}: its links were not kept"
+    same_as_clean_build(vault, site, tmp_path)
+    bump_mtime(next((vault / "assets").iterdir()))
+    why = build(vault, site).why_full
+    assert why.endswith(": not a note (an attachment or the configuration file)")
+    same_as_clean_build(vault, site, tmp_path)
+
+
+def _note(title: str, words: list[str]) -> str:
+    lines = [" ".join(words[i : i + 12]) + "." for i in range(0, len(words), 12)]
+    return f"---\ntitle: {title}\n---\n# {title}\n\n" + "\n\n".join(lines) + "\n"
+
+
+def test_edit_that_makes_a_near_duplicate_builds_fully(vault: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    words = [f"단어{i} word{i * 7 % 101}" for i in range(160)]
+    other = [f"다른{i} other{i * 13 % 97}" for i in range(160)]
+    (vault / "30_Inbox" / "twin-a.md").write_text(_note("Twin A", words), encoding="utf-8")
+    (vault / "30_Inbox" / "twin-b.md").write_text(_note("Twin B", other), encoding="utf-8")
+    built(vault, site)
+    duplicates = (site / "duplicates/index.html").read_text(encoding="utf-8")
+    assert "twin-a" not in duplicates
+    edit(vault / "30_Inbox" / "twin-b.md", _note("Twin B", other).split("\n\n", 1)[1],
+         _note("Twin B", words).split("\n\n", 1)[1])  # fmt: skip
+    why = "30_Inbox/twin-b.md: a near duplicate of 30_Inbox/twin-a.md now"
+    assert build(vault, site).why_full == why
+    duplicates = (site / "duplicates/index.html").read_text(encoding="utf-8")
+    assert "twin-a" in duplicates and "twin-b" in duplicates
+    same_as_clean_build(vault, site, tmp_path)
+    append(vault / "30_Inbox" / "twin-a.md", SENTENCE)  # a note with a near duplicate
+    assert build(vault, site).why_full == "30_Inbox/twin-a.md: it has a near duplicate"
+    same_as_clean_build(vault, site, tmp_path)
+
+
+def test_without_near_duplicate_detection(vault: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    built(vault, site, near_duplicates=False)
+    append(vault / HELM, SENTENCE)
+    assert build(vault, site, near_duplicates=False).mode == "local"
+    same_as_clean_build(vault, site, tmp_path, near_duplicates=False)
+
+
+def test_feed_dated_by_file_times(tmp_path: Path) -> None:
+    """Without changelog rows the feed lists notes by file time, which every edit changes."""
+    vault = tmp_path / "plain"
+    vault.mkdir()
+    for i in range(3):
+        (vault / f"note-{i}.md").write_text(f"# Note {i}\n\nText {i}.\n", encoding="utf-8")
+    site = tmp_path / "site"
+    built(vault, site)
+    append(vault / "note-1.md", "One more line.")
+    assert build(vault, site, base_url="https://example.org/wiki/").mode == "full"
+    append(vault / "note-2.md", SENTENCE)
+    assert build(vault, site, base_url="https://example.org/wiki/").mode == "local"
+    feed = (site / "feed.xml").read_text(encoding="utf-8")
+    assert feed.index("n/note-2/") < feed.index("n/note-1/") < feed.index("n/note-0/")
+    same_as_clean_build(vault, site, tmp_path, base_url="https://example.org/wiki/")
+
+
+@pytest.mark.parametrize("corpus", ["foam-docs", "kepano-obsidian", "silverbullet-docs"])
+def test_real_vaults_edit_equals_clean_build(shared_dir: Path, tmp_path: Path,
+                                             corpus: str) -> None:  # fmt: skip
+    vault = Path(shutil.copytree(shared_dir / "corpora" / corpus, tmp_path / corpus,
+                                 ignore=shutil.ignore_patterns(".kgwiki")))  # fmt: skip
+    site = tmp_path / "site"
+    built(vault, site)
+    notes = sorted(vault.rglob("*.md"))
+    for note in notes[:: max(1, len(notes) // 6)]:
+        append(note, SENTENCE)
+    result = build(vault, site)
+    assert result.mode in {"local", "full"}
+    same_as_clean_build(vault, site, tmp_path)
+
+
+@pytest.mark.slow
+def test_generated_vault_edit_is_local(tmp_path: Path) -> None:
+    """The edit ``scripts/bench.py`` times, on a vault from ``scripts/gen_vault.py``."""
+    vault = tmp_path / "gen"
+    subprocess.run([sys.executable, str(REPO / "scripts" / "gen_vault.py"), "300", "-o", str(vault),
+                    "--quiet"], check=True)  # fmt: skip
+    site = tmp_path / "site"
+    built(vault, site)
+    local = json.loads((site / MANIFEST_NAME).read_text(encoding="utf-8").split("\n")[1])["local"]
+    assert local["paired"]  # the generator plants near duplicates
+    notes = sorted(p for p in vault.rglob("*.md") if p.relative_to(vault).as_posix()
+                   not in set(local["paired"]) | set(local["embedded"]))  # fmt: skip
+    for note in notes[:3]:
+        append(note, "Benchmark edit: 벤치마크 편집 문장 — one more sentence.")
+    assert build(vault, site).mode == "local"
+    same_as_clean_build(vault, site, tmp_path)
