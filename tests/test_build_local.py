@@ -13,6 +13,7 @@ import pytest
 from build_support import append, bump_mtime, edit, files, same_as_clean_build
 
 from kgwiki.analysis import terms
+from kgwiki.types import NotePath
 from kgwiki.web.build import build
 from kgwiki.web.build_cache import CACHE_DIR, MANIFEST_NAME
 
@@ -81,11 +82,46 @@ def test_local_edits_in_a_row_then_a_full_build(vault: Path, tmp_path: Path) -> 
     assert build(vault, site).mode == "local"
     append(vault / CQRS, "And a fourth one.")
     assert build(vault, site).mode == "local"
+    edit(vault / HELM, "Helm 3 (2019 년)부터", "Helm 3(2019)부터")  # back as it was
+    assert build(vault, site).mode == "local"
+    sketches_are_of_the_present_prose(vault, site)
     same_as_clean_build(vault, site, tmp_path)
+    records_match_a_clean_build(site, tmp_path)
     edit(vault / HELM, "title: Helm\n", "title: Helm Charts\n")  # the shape changes
     assert build(vault, site).mode == "full"
     same_as_clean_build(vault, site, tmp_path)
     assert build(vault, site).mode == "unchanged"
+
+
+def sketches_are_of_the_present_prose(vault: Path, site: Path) -> None:
+    """The vault's sketch cache holds, under each edited note's content hash, the sketch of
+    its present prose (what the next local build compares other notes with)."""
+    from kgwiki.config import config_for_vault
+    from kgwiki.duplicates_detector import NUM_PERM
+    from kgwiki.duplicates_minhash import SketchCache, SketchParams, sketch_of
+    from kgwiki.duplicates_shingles import shingle_sets
+    from kgwiki.duplicates_text import content_text
+    from kgwiki.vault import read_note
+    from kgwiki.web.build_cache import Manifest
+
+    config = config_for_vault(vault)
+    params = SketchParams(config.shingle_size, NUM_PERM)
+    cache = SketchCache.open(vault, config.cache_dir, params)
+    records = Manifest.read(site).notes
+    for path in (HELM, CQRS):
+        note = read_note(vault, NotePath(path), config)[0]
+        assert records[path]["content"] == note.content_hash
+        expected = sketch_of(shingle_sets([content_text(note)], params.shingle_size)[0], params)
+        kept = cache.get(note.content_hash)
+        assert expected is not None and kept is not None and (kept == expected).all(), path
+
+
+def records_match_a_clean_build(site: Path, tmp_path: Path) -> None:
+    """The note records local builds leave are the ones a clean build writes."""
+    from kgwiki.web.build_cache import Manifest
+
+    ours, theirs = Manifest.read(site), Manifest.read(tmp_path / "clean-site")
+    assert ours.notes == theirs.notes
 
 
 def test_touched_but_unchanged_note_writes_nothing(vault: Path, tmp_path: Path) -> None:

@@ -88,9 +88,10 @@ def vault_snapshot(root: Path, config: Config) -> dict[str, Any]:
     """The vault's files by (mtime, size), today's date and the git head: cheap to take."""
     scan = scan_vault(root.resolve(), config.ignore)
     files: dict[str, list[int]] = {}
+    base = str(root)
     for rel in (*scan.notes, *scan.attachments):
         try:
-            info = (root / rel).stat()
+            info = os.stat(os.path.join(base, rel))  # a str path: 10,000 Paths cost 50 ms
         except OSError:
             continue
         files[rel] = [info.st_mtime_ns, info.st_size]

@@ -230,19 +230,18 @@ def _card(out: Path, note: Note) -> dict[str, str]:
 
 def _new_sketches(root: Path, config: Config, manifest: Manifest, edits: Sequence[_Edit],
                   local: Mapping[str, Any]) -> dict[NotePath, Sketch | None]:  # fmt: skip
-    """The edited notes' new sketches, if none of them has a near duplicate now.
+    """The sketches of the edited notes whose prose changed, if none has a near duplicate now.
 
-    A note whose prose (``content_text``) is unchanged keeps its sketch, and so its pairs:
-    the sketch cache learns it under the new content hash. The others are checked with
-    ``duplicates_probe.partners``, which asks what the detector would: the other notes'
-    sketches come from the vault's sketch cache (by the content hashes the manifest
-    records), and the shingles of a proposed partner from its file.
+    The vault's sketch cache holds a sketch for every note's content hash (a note too short
+    to sketch has none: ``unsketched``). A note whose prose (``content_text``) is unchanged
+    keeps its sketch, and so its pairs: the cache learns it under the new hash. The others
+    are checked with ``duplicates_probe.partners``, which asks what the detector would.
     """
     from kgwiki.duplicates_detector import NUM_PERM
     from kgwiki.duplicates_minhash import SketchCache, SketchParams
 
-    params = SketchParams(config.shingle_size, NUM_PERM)
-    cache = SketchCache.open(root, config.cache_dir, params)
+    cache = SketchCache.open(root, config.cache_dir, SketchParams(config.shingle_size, NUM_PERM))
+    unsketched = set(local.get("unsketched", ()))
     reworded: list[Note] = []
     for edit in edits:
         record = manifest.notes[edit.path]
@@ -252,19 +251,20 @@ def _new_sketches(root: Path, config: Config, manifest: Manifest, edits: Sequenc
         kept = cache.get(str(record.get("content")))
         if kept is not None:
             cache.put(edit.note.content_hash, kept)
-        elif edit.path not in local.get("unsketched", ()):
+        elif edit.path not in unsketched:
             raise NotLocal(f"{edit.path}: its sketch is not in the vault's cache")
-    new = _probe(root, config, manifest, reworded, local, cache) if reworded else {}
-    for path, sketch in new.items():
+    new = _probe(root, config, manifest, reworded, unsketched, cache) if reworded else {}
+    for note in reworded:
+        sketch = new[note.path]
         if sketch is not None:
-            cache.put(next(e.note.content_hash for e in edits if e.path == path), sketch)
+            cache.put(note.content_hash, sketch)
     cache.save()
     return new
 
 
 def _probe(
     root: Path, config: Config, manifest: Manifest, notes: Sequence[Note],
-    local: Mapping[str, Any], cache: SketchCache,
+    unsketched: set[str], cache: SketchCache,
 ) -> dict[NotePath, Sketch | None]:  # fmt: skip
     """New sketches of reworded notes, if the detector pairs none of them with another."""
     from kgwiki.duplicates_minhash import sketch_of
@@ -280,7 +280,6 @@ def _probe(
 
     shingles = {path: shingles_of(path) for path in edited}
     new = {path: sketch_of(shingles[path], cache.params) for path in edited}
-    unsketched = set(local.get("unsketched", ()))
     others: list[tuple[NotePath, Sketch]] = []
     for path, info in manifest.notes.items():
         if path in new:
@@ -326,6 +325,7 @@ def _apply(out: Path, manifest: Manifest, snapshot: dict[str, Any], edits: list[
         record = manifest.notes[edit.path]
         record["content"] = edit.note.content_hash
         record["preview"] = json_digest(edit.card)
+        record["prose"] = digest(content_text(edit.note))
     live = set(titles)
     search = SearchWriter(out, manifest.search)
     search.update([search_doc(e.note) for e in edits], live, titles)
