@@ -11,7 +11,7 @@ import functools
 import re
 from collections.abc import Sequence
 from html import escape
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 from urllib.parse import quote
 
 from markdown_it import MarkdownIt
@@ -146,6 +146,13 @@ def _render_tag(
     return f'<span class="tag" data-tag="{escape(tag)}">#{escape(tag)}</span>'
 
 
+def _render_hole(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """A token whose drawing waits for the site (``kgwiki.web.body_template``)."""
+    return str(env["links"].hole(tokens[idx].meta["hole"]))
+
+
 def _render_block_id(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
@@ -203,6 +210,7 @@ def create_markdown(*, guards: bool = True) -> MarkdownIt:
     md.add_render_rule("embed", _render_embed)
     md.add_render_rule("tag", _render_tag)
     md.add_render_rule("block_id", _render_block_id)
+    md.add_render_rule("hole", _render_hole)
     if not guards:
         return md
     install_token_maker()  # process-wide, but the tokens are the same objects
@@ -222,6 +230,20 @@ def render(tokens: list[Token], env: dict[str, object] | None = None) -> str:
     """Render tokens to HTML; ``env["links"]`` may hold the ``LinkRenderer`` to use."""
     html: str = MD.renderer.render(tokens, MD.options, {} if env is None else env)
     return html
+
+
+def render_inline(tokens: list[Token]) -> str:
+    """Render inline tokens (a link's opening tag, an image) as ``render`` draws them."""
+    renderer = cast(RendererHTML, MD.renderer)
+    html: str = renderer.renderInline(tokens, MD.options, {})
+    return html
+
+
+def inline_as_text(tokens: list[Token]) -> str:
+    """Inline tokens as the plain text markdown-it writes in an image's ``alt``."""
+    renderer = cast(RendererHTML, MD.renderer)
+    text: str = renderer.renderInlineAsText(tokens, MD.options, {})
+    return text
 
 
 _CELL_OPEN = frozenset({"th_open", "td_open"})

@@ -9,9 +9,8 @@ import pytest
 
 import kgwiki.vault
 from kgwiki.markdown import parse
-from kgwiki.note import LinkKind
 from kgwiki.types import NotePath
-from kgwiki.web.body_template import BodyTemplate, make_template
+from kgwiki.web.body_template import AddressHole, BodyTemplate, make_template
 from kgwiki.web.linkrender import SiteLinks
 from kgwiki.web.render import Renderer
 from kgwiki.web.sanitise import sanitise
@@ -49,15 +48,13 @@ def _assert_same_bodies(site: Site) -> int:
 
 def test_bundled_vault_bodies_are_the_same(bundled_vault_dir: Path, tmp_path: Path) -> None:
     site = _fresh_site(bundled_vault_dir, tmp_path)
-    templated = _assert_same_bodies(site)
-    # most notes have only wiki-links and tags: they must really take the template path
-    assert templated >= len(site.vault.notes) // 2
+    assert _assert_same_bodies(site) == len(site.vault.notes)  # every note has a template
 
 
 @pytest.mark.parametrize("corpus", CORPORA)
 def test_corpus_bodies_are_the_same(corpus: str, shared_dir: Path, tmp_path: Path) -> None:
     site = _fresh_site(shared_dir / "corpora" / corpus, tmp_path)
-    assert _assert_same_bodies(site) > 0
+    assert _assert_same_bodies(site) == len(site.vault.notes)
 
 
 def test_templates_cross_the_worker_processes(
@@ -69,15 +66,29 @@ def test_templates_cross_the_worker_processes(
     _assert_same_bodies(site)
 
 
-def test_embeds_and_relative_links_have_no_template(
-    bundled_vault_dir: Path, tmp_path: Path
-) -> None:
-    site = _fresh_site(bundled_vault_dir, tmp_path)
-    with_embeds = [path for path, note in site.vault.notes.items()
-                   if any(link.kind is LinkKind.EMBED for link in note.links)]  # fmt: skip
-    assert with_embeds, "the bundled vault has notes with embeds"
-    for path in with_embeds:
-        assert path not in site.vault.derived
+def test_embeds_and_relative_links_are_holes(bundled_vault_dir: Path, tmp_path: Path) -> None:
+    """Embeds (images and note sections) and Markdown links to relative addresses depend on
+    the site: the template leaves them as holes, filled per page like wiki-links."""
+    folder = tmp_path / "vault"
+    shutil.copytree(bundled_vault_dir, folder, ignore=shutil.ignore_patterns(".kgwiki"))
+    note = folder / "10_Wiki/Patterns/cqrs.md"
+    extra = ("\n![[Helm#매 한 줄]]\n\nSee [the saga](saga-pattern.md#補償), "
+             '![layers *diagram*](../../assets/layers.svg "Layers") and '
+             "[missing](nowhere.md) or [external](https://example.org).\n")  # fmt: skip
+    note.write_text(note.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    site = Site.load(folder, with_search=False, with_duplicates=False, jobs=1,
+                     derive=make_template)  # fmt: skip
+    template = site.vault.derived[NotePath("10_Wiki/Patterns/cqrs.md")]
+    assert isinstance(template, BodyTemplate)
+    kinds = {type(hole).__name__ for hole in template.holes}
+    assert {"EmbedHole", "AddressHole"} <= kinds
+    addresses = [h for h in template.holes if isinstance(h, AddressHole)]
+    assert [h.kind for h in addresses] == ["link_open", "image", "link_open"]
+    assert addresses[1].alt == "layers diagram"
+    assert _assert_same_bodies(site) == len(site.vault.notes)
+    body = Renderer(site, StaticUrls()).body(NotePath("10_Wiki/Patterns/cqrs.md"))
+    assert 'class="embed-note"' in body and 'data-path="10_Wiki/Patterns/saga-pattern.md"' in body
+    assert 'class="wanted"' in body and 'href="https://example.org"' in body
 
 
 def test_a_changed_note_drops_its_template(bundled_vault_dir: Path, tmp_path: Path) -> None:

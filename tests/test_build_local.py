@@ -155,15 +155,22 @@ def test_edits_that_change_the_shape_build_fully(vault: Path, tmp_path: Path, ol
     same_as_clean_build(vault, site, tmp_path)
 
 
-def test_embedded_note_and_embedding_note_build_fully(vault: Path, tmp_path: Path) -> None:
-    """An embed draws another note's text into a page: neither side is local."""
+def test_embedded_note_is_not_local_but_embedding_notes_are(vault: Path, tmp_path: Path) -> None:
+    """An embed draws another note's text into a page: editing the embedded note is not
+    local; the embedding note's own text is, with its embeds, images and relative Markdown
+    links kept as drawn."""
     site = tmp_path / "site"
-    append(vault / CQRS, "![[Helm#매 한 줄]]")
+    links = "See [the saga](saga-pattern.md), ![layers](../../assets/layers.svg), [x](nowhere.md)."
+    append(vault / CQRS, "![[Helm#매 한 줄]]\n\n" + links)
     built(vault, site)
     append(vault / HELM, SENTENCE)
     assert build(vault, site).why_full == f"{HELM}: another note embeds it"
-    append(vault / CQRS, SENTENCE)
-    assert build(vault, site).why_full == f"{CQRS}: its body embeds notes or links to files"
+    same_as_clean_build(vault, site, tmp_path)
+    edit(vault / CQRS, "Greg Young 이", "Greg Young 이 2010 년에")
+    assert build(vault, site).mode == "local"
+    page = (site / "n/10_Wiki/Patterns/cqrs/index.html").read_text(encoding="utf-8")
+    assert "2010 년에" in page and 'class="embed-note"' in page
+    assert 'src="../../../../f/assets/layers.svg"' in page  # the copied attachment
     same_as_clean_build(vault, site, tmp_path)
 
 
@@ -242,11 +249,14 @@ def test_real_vaults_edit_equals_clean_build(shared_dir: Path, tmp_path: Path,
                                  ignore=shutil.ignore_patterns(".kgwiki")))  # fmt: skip
     site = tmp_path / "site"
     built(vault, site)
-    notes = sorted(vault.rglob("*.md"))
-    for note in notes[:: max(1, len(notes) // 6)]:
-        append(note, SENTENCE)
+    local = json.loads((site / MANIFEST_NAME).read_text(encoding="utf-8").split("\n")[1])["local"]
+    apart = set(local["embedded"]) | set(local["paired"])  # not local, by design
+    notes = sorted(p for p in vault.rglob("*.md") if p.relative_to(vault).as_posix() not in apart)
+    for i, note in enumerate(notes[:: max(1, len(notes) // 6)]):
+        # words of their own: the same sentence would make short notes near duplicates
+        append(note, f"편집 {i}: " + " ".join(f"w{i}x{j}" for j in range(12)) + ".")
     result = build(vault, site)
-    assert result.mode in {"local", "full"}
+    assert (result.mode, result.why_full) == ("local", "")  # embeds, images, links: all kept
     same_as_clean_build(vault, site, tmp_path)
 
 

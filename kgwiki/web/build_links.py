@@ -16,20 +16,29 @@ from kgwiki.types import NotePath
 from kgwiki.vault import Vault
 from kgwiki.web.build_buckets import Buckets
 from kgwiki.web.build_cache import CACHE_DIR
-from kgwiki.web.linkrender import SiteLinks
+from kgwiki.web.linkrender import Attrs, SiteLinks
 from kgwiki.web.urls import UrlScheme
 from kgwiki.wikilink import WikiTarget
 
-Fills = dict[tuple[str | tuple[str, ...] | None, ...], str]
+Key = tuple[object, ...]
+Fills = dict[Key, str]
 
 
-def link_key(target: WikiTarget, text: str) -> tuple[str | tuple[str, ...] | None, ...]:
+def link_key(target: WikiTarget, text: str) -> Key:
     """What a wiki-link's HTML is a function of, on one page: its target and its text."""
     return ("link", target.file, target.headings, target.block, target.label, text)
 
 
-def tag_key(tag: str) -> tuple[str, ...]:
+def tag_key(tag: str) -> Key:
     return ("tag", tag)
+
+
+def embed_key(target: WikiTarget, raw: str) -> Key:
+    return ("embed", target.file, target.headings, target.block, target.label, raw)
+
+
+def address_key(kind: str, attrs: Attrs, alt: str) -> Key:
+    return ("address", kind, attrs, alt)
 
 
 def store(out: Path) -> Buckets:
@@ -38,7 +47,7 @@ def store(out: Path) -> Buckets:
 
 
 class RecordingLinks(SiteLinks):
-    """``SiteLinks`` that also notes down each wiki-link and tag it draws."""
+    """``SiteLinks`` that also notes down each hole of a template it draws."""
 
     def __init__(self, vault: Vault, urls: UrlScheme, source: NotePath, fills: Fills) -> None:
         super().__init__(vault, urls, source)
@@ -54,9 +63,19 @@ class RecordingLinks(SiteLinks):
         self.fills[tag_key(tag)] = html
         return html
 
+    def embed(self, target: WikiTarget, raw: str) -> str:
+        html = super().embed(target, raw)
+        self.fills[embed_key(target, raw)] = html
+        return html
+
+    def address(self, kind: str, attrs: Attrs, alt: str) -> str:
+        html = super().address(kind, attrs, alt)
+        self.fills[address_key(kind, attrs, alt)] = html
+        return html
+
 
 class KeptLinks:
-    """Fills a template from kept fills; a link or tag never drawn before raises ``KeyError``."""
+    """Fills a template from kept fills; a hole never drawn before raises ``KeyError``."""
 
     def __init__(self, fills: Fills) -> None:
         self.fills = fills
@@ -66,3 +85,9 @@ class KeptLinks:
 
     def tag(self, tag: str) -> str:
         return self.fills[tag_key(tag)]
+
+    def embed(self, target: WikiTarget, raw: str) -> str:
+        return self.fills[embed_key(target, raw)]
+
+    def address(self, kind: str, attrs: Attrs, alt: str) -> str:
+        return self.fills[address_key(kind, attrs, alt)]

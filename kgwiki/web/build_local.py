@@ -18,8 +18,7 @@ reads a note's text instead of loading the vault:
 Everything else that reads a note's text is ruled out first, and any doubt means the full
 incremental build (``build_run``), which is always right:
 
-- no note embeds it (an embed draws its text into another page) and its own body has no
-  embeds and no relative Markdown links (it has a template);
+- no note embeds it (an embed draws its text into another page);
 - near-duplicate detection: it had no near duplicate, and its new MinHash sketch shares no
   LSH band with any other note's, so the detector proposes no pair with it (other pairs do not
   depend on it);
@@ -128,7 +127,7 @@ def build_locally(root: Path, out: Path, config: Config, manifest: Manifest,
         if path in local.get("paired", ()):
             raise NotLocal(f"{path}: it has a near duplicate")
         if not isinstance(template, BodyTemplate):
-            raise NotLocal(f"{path}: its body embeds notes or links to files")
+            raise NotLocal(f"{path}: its body has no template")
         if path not in fills:
             raise NotLocal(f"{path}: its links were not kept")
         edits.append(_patched(out, manifest, note, template, fills[path]))

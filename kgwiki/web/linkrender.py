@@ -13,11 +13,10 @@ import hashlib
 import re
 from collections.abc import Sequence
 from html import escape
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from kgwiki.graph_edges import wanted_name
-from kgwiki.markdown import parse, render
+from kgwiki.markdown import Token, parse, render, render_inline
 from kgwiki.markdown_rules import is_image
 from kgwiki.note import Note
 from kgwiki.resolver import note_key
@@ -29,9 +28,8 @@ from kgwiki.wikilink import WikiTarget, parse_href
 
 MAX_EMBED_DEPTH = 3
 
-# markdown-it tokens, as ``kgwiki.markdown.parse`` returns them (markdown-it itself is imported
-# only by the markdown layer, so its Token type is not named here).
-Token = Any
+# A Markdown link's or image's attributes as written (href or src, title, alt).
+Attrs = tuple[tuple[str, str | int | float], ...]
 
 
 def wanted_anchor(name: str) -> str:
@@ -135,21 +133,28 @@ class SiteLinks:
             return "#" + (heading_anchor(note, last) if note is not None else slugify(last))
         return ""
 
+    def address(self, kind: str, attrs: Attrs, alt: str) -> str:
+        """A Markdown link's opening tag or an image (``kind``) as written (``attrs``, and
+        ``alt`` for an image), its relative address pointed at the site, drawn."""
+        is_link = kind == "link_open"
+        token = Token(kind, "a" if is_link else "img", 1 if is_link else 0, attrs=dict(attrs))
+        if not is_link:
+            token.children = [Token("text", "", 0, content=alt)]
+        self._rewrite_attr(token, "href" if is_link else "src")
+        return render_inline([token])
+
     def _rewrite(self, tokens: Sequence[Token]) -> None:
         """Point relative Markdown links at pages and copied files; unwrap lone note embeds;
         mark Obsidian callouts (``> [!warning] Title``)."""
         mark_callouts(tokens)
-        for index, token in enumerate(tokens):
+        unwrap_lone_embeds(tokens)
+        for token in tokens:
             if token.type == "inline" and token.children:
                 for child in token.children:
                     if child.type == "link_open":
                         self._rewrite_attr(child, "href")
                     elif child.type == "image":
                         self._rewrite_attr(child, "src")
-                opener = tokens[index - 1] if index else None
-                if opener and opener.type == "paragraph_open" and _only_note_embeds(token):
-                    tokens[index - 1].hidden = True
-                    tokens[index + 1].hidden = True
 
     def _rewrite_attr(self, token: Token, attr: str) -> None:
         href = str(token.attrGet(attr) or "")
@@ -200,6 +205,16 @@ def _callout(tokens: Sequence[Token], index: int) -> None:
     children[0].content = children[0].content[match.end() :]
     if len(children) > 1 and children[1].type == "softbreak":
         children[1].type = "hardbreak"  # the title keeps its own line
+
+
+def unwrap_lone_embeds(tokens: Sequence[Token]) -> None:
+    """A paragraph that holds nothing but note embeds is drawn as the embeds alone."""
+    for index, token in enumerate(tokens):
+        if token.type != "inline" or not token.children or not index:
+            continue
+        if tokens[index - 1].type == "paragraph_open" and _only_note_embeds(token):
+            tokens[index - 1].hidden = True
+            tokens[index + 1].hidden = True
 
 
 def _only_note_embeds(inline: Token) -> bool:

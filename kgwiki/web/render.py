@@ -19,7 +19,7 @@ from markupsafe import Markup
 from kgwiki.markdown import parse
 from kgwiki.types import NotePath
 from kgwiki.web import pages
-from kgwiki.web.body_template import BodyTemplate, fill
+from kgwiki.web.body_template import BodyTemplate, fill, make_template
 from kgwiki.web.linkrender import SiteLinks
 from kgwiki.web.sanitise import sanitise, split_heading
 from kgwiki.web.site import Site
@@ -37,9 +37,11 @@ def render_body(site: Site, urls: UrlScheme, path: NotePath, links: SiteLinks | 
     note = site.vault.notes[path]
     links = SiteLinks(site.vault, urls, path) if links is None else links
     template = site.vault.derived.get(path)
-    if isinstance(template, BodyTemplate) and template.content_hash == note.content_hash:
-        return sanitise(fill(template, links))
-    return sanitise(links.render_tokens(parse(note.body)))
+    if not isinstance(template, BodyTemplate) or template.content_hash != note.content_hash:
+        template = make_template(note, parse(note.body))
+    if template is None:  # pragma: no cover - a NUL the parser let through
+        return sanitise(links.render_tokens(parse(note.body)))
+    return sanitise(fill(template, links))
 
 
 @lru_cache(maxsize=1)
