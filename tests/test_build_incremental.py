@@ -116,3 +116,53 @@ def test_parallel_and_serial_builds_agree(tmp_path: Path) -> None:
     one = {k: v[0] for k, v in files(tmp_path / "serial").items()}
     two = {k: v[0] for k, v in files(tmp_path / "parallel").items()}
     assert one == two
+
+
+def _vault(root: Path, notes: dict[str, str]) -> Path:
+    root.mkdir()
+    for name, text in notes.items():
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_embedders_follow_what_their_embeds_show(tmp_path: Path) -> None:
+    """A page draws the notes it embeds, and the notes those embed: a change that reaches an
+    embedded body (a link it holds now resolving) reaches every page that embeds it."""
+    vault = _vault(tmp_path / "v", {
+        "a.md": "# A\n\nIntro of A.\n\n![[b]]\n",
+        "b.md": "# B\n\nB mentions [[x]] here.\n\n![[c]]\n",
+        "c.md": "# C\n\nC's own words, and [[y]].\n",
+    })  # fmt: skip
+    site = tmp_path / "site"
+    build(vault, site)
+    (vault / "x.md").write_text("# X\n\nNow written.\n", encoding="utf-8")
+    build(vault, site)
+    a_page = (site / "n/a/index.html").read_text(encoding="utf-8")
+    assert 'data-path="x.md"' in a_page  # not the wanted link it was
+    same_as_clean_build(vault, site, tmp_path)
+    edit(vault / "c.md", "C's own words", "C's other words")  # two embeds deep
+    build(vault, site)
+    assert "C's other words" in (site / "n/a/index.html").read_text(encoding="utf-8")
+    same_as_clean_build(vault, site, tmp_path)
+
+
+def test_deleting_a_note_removes_its_emptied_preview_bucket(tmp_path: Path) -> None:
+    vault = _vault(tmp_path / "v", {f"n{i}.md": f"# N{i}\n\nText {i}.\n" for i in range(3)})
+    site = tmp_path / "site"
+    build(vault, site)
+    (vault / "n1.md").unlink()
+    build(vault, site)
+    same_as_clean_build(vault, site, tmp_path)
+
+
+def test_a_title_that_reads_like_markup_keeps_its_heading(tmp_path: Path) -> None:
+    """A page whose body is reused tells its own heading from the drawn title exactly."""
+    vault = _vault(tmp_path / "v", {
+        "q.md": '# Use class="note-title" here\n\nText of q.\n',
+        "r.md": "# R\n\nText of r.\n",
+    })  # fmt: skip
+    site = tmp_path / "site"
+    build(vault, site)
+    edit(vault / "r.md", "Text of r.", "Text of r, see [[q]].")  # q gains a backlink
+    build(vault, site)
+    same_as_clean_build(vault, site, tmp_path)

@@ -276,3 +276,31 @@ def test_generated_vault_edit_is_local(tmp_path: Path) -> None:
         append(note, "Benchmark edit: 벤치마크 편집 문장 — one more sentence.")
     assert build(vault, site).mode == "local"
     same_as_clean_build(vault, site, tmp_path)
+
+
+def test_a_raw_title_heading_in_the_body_is_not_the_drawn_one(tmp_path: Path) -> None:
+    """A body's own ``<h1 class="note-title">`` (raw HTML) is not taken for the heading the
+    page draws when the body has none."""
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "q.md").write_text("Plain start.\n\nBody of q.\n", encoding="utf-8")
+    (vault / "r.md").write_text("# R\n\nText of r, see [[q]].\n", encoding="utf-8")
+    site = tmp_path / "site"
+    built(vault, site)
+    edit(vault / "q.md", "Plain start.", '<h1 class="note-title">Injected</h1>')
+    build(vault, site)
+    same_as_clean_build(vault, site, tmp_path)
+    edit(vault / "q.md", '<h1 class="note-title">Injected</h1>', "Plain start!")
+    build(vault, site)
+    same_as_clean_build(vault, site, tmp_path)
+
+
+def test_notes_sharing_a_page_address_are_not_local(tmp_path: Path) -> None:
+    vault = tmp_path / "v"
+    vault.mkdir()
+    (vault / "x.md").write_text("# X one\n\nFirst.\n", encoding="utf-8")
+    (vault / "x.markdown").write_text("# X two\n\nSecond.\n", encoding="utf-8")
+    site = tmp_path / "site"
+    built(vault, site)
+    append(vault / "x.markdown", SENTENCE)
+    assert build(vault, site).why_full == "x.markdown: another note has the same page address"

@@ -31,6 +31,7 @@ incremental build (``build_run``), which is always right:
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from kgwiki.config import Config
 from kgwiki.duplicates_text import content_text
-from kgwiki.note import LinkKind, Note
+from kgwiki.note import Note
 from kgwiki.types import NotePath
 from kgwiki.vault import read_note
 from kgwiki.web import build_links
@@ -58,6 +59,7 @@ from kgwiki.web.build_previews import preview_bucket, preview_file, write_previe
 from kgwiki.web.build_report import BuildResult
 from kgwiki.web.build_search import read_script, search_doc
 from kgwiki.web.build_search_writer import SearchWriter
+from kgwiki.web.build_splice import splice
 from kgwiki.web.pages_note import preview_paragraphs
 from kgwiki.web.sanitise import sanitise, split_heading
 from kgwiki.web.urls import note_location
@@ -68,9 +70,6 @@ if TYPE_CHECKING:
 
 # More edited notes than this and the full build is as quick.
 MAX_NOTES = 50
-_HEAD = ("<!--kg:h-->", "<!--/kg:h-->")
-_BODY = ("<!--kg:body-->", "<!--/kg:body-->")
-_TITLE_HEAD = '<h1 class="note-title">'
 _BADGE_END = "</p>"
 FEED = "feed.xml"
 Titles = dict[NotePath, tuple[str, str, str]]  # (title, location, trust level) by note
@@ -79,13 +78,14 @@ Titles = dict[NotePath, tuple[str, str, str]]  # (title, location, trust level) 
 def facts(site: Site) -> dict[str, Any]:
     """What a full build records for the next one to decide whether an edit is local."""
     from kgwiki.web.build_feed import dated_by_files
+    from kgwiki.web.build_plan import embedders
 
-    vault = site.vault
-    embedded = {item.resolution.path for path in vault.notes for item in vault.links_of(path)
-                if item.link.kind is LinkKind.EMBED and item.resolution.path is not None
-                and not item.resolution.is_attachment}  # fmt: skip
+    pages: defaultdict[str, list[NotePath]] = defaultdict(list)
+    for path in site.vault.notes:
+        pages[note_location(path)].append(path)
+    shared = [p for paths in pages.values() if len(paths) > 1 for p in paths]
     paired = {p for pair in site.near_duplicates() for p in (pair.a, pair.b)}
-    return {"embedded": sorted(str(p) for p in embedded), "paired": sorted(paired),
+    return {"embedded": sorted(embedders(site)), "paired": sorted(paired), "shared": sorted(shared),
             "near": site.dupes is not None,
             "unsketched": site.dupes.unsketched() if site.dupes is not None else [],
             "feed_by_files": dated_by_files(site)}  # fmt: skip
@@ -126,6 +126,8 @@ def build_locally(root: Path, out: Path, config: Config, manifest: Manifest,
             raise NotLocal(f"{path}: another note embeds it")
         if path in local.get("paired", ()):
             raise NotLocal(f"{path}: it has a near duplicate")
+        if path in local.get("shared", ()):
+            raise NotLocal(f"{path}: another note has the same page address")
         if not isinstance(template, BodyTemplate):
             raise NotLocal(f"{path}: its body has no template")
         if path not in fills:
@@ -182,34 +184,12 @@ def _patched(out: Path, manifest: Manifest, note: Note, template: BodyTemplate,
     if old is None:
         raise NotLocal(f"{file}: the page is missing")
     heading, rest = split_heading(body)
-    html = _splice(old, heading, rest)
+    html = splice(old, note.title, heading, rest)
     if html is None:
         raise NotLocal(f"{file}: the page's heading or body cannot be told apart")
     if extract_links(html, location) != extract_links(old, location):
         raise NotLocal(f"{file}: the page links to other files now")
     return _Edit(note.path, note, file, html, _card(out, note))
-
-
-def _splice(page: str, heading: str, body: str) -> str | None:
-    """``page`` with its heading and body replaced (None: no markers, or the heading moved)."""
-    head = _span(page, *_HEAD)
-    if head is None:
-        return None
-    if not heading:
-        if not page[head[0] : head[1]].startswith(_TITLE_HEAD):
-            return None  # the body's own heading became the page's: let the page draw it
-        heading = page[head[0] : head[1]]
-    page = page[: head[0]] + heading + page[head[1] :]
-    span = _span(page, *_BODY)
-    if span is None:
-        return None
-    return page[: span[0]] + body + page[span[1] :]
-
-
-def _span(html: str, start: str, end: str) -> tuple[int, int] | None:
-    i = html.find(start)
-    j = html.find(end, i + len(start)) if i >= 0 else -1
-    return (i + len(start), j) if j >= 0 else None
 
 
 def _card(out: Path, note: Note) -> dict[str, str]:
@@ -336,8 +316,10 @@ def _apply(out: Path, manifest: Manifest, snapshot: dict[str, Any], edits: list[
         manifest.files[name] = search.files[name.removeprefix("data/search/")]
     cards = {e.path: e.card for e in edits}
     for name, data in write_previews(out, cards, [], live).items():
-        manifest.files[name], wrote = write_if_changed(out, name, data, manifest.files.get(name))
-        written += wrote
+        if data is not None:  # (a bucket with an edited card is never empty)
+            manifest.files[name], wrote = write_if_changed(out, name, data,
+                                                           manifest.files.get(name))  # fmt: skip
+            written += wrote
     unsketched = set(manifest.local.get("unsketched", ()))
     for path, sketch in sketches.items():
         (unsketched.add if sketch is None else unsketched.discard)(path)

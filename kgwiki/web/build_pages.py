@@ -26,14 +26,13 @@ from kgwiki.web.build_check import broken_targets
 from kgwiki.web.build_links import Fills, RecordingLinks
 from kgwiki.web.build_plan import page_deps
 from kgwiki.web.build_search import SearchDoc, search_doc
+from kgwiki.web.build_splice import page_body
 from kgwiki.web.linkrender import MAX_EMBED_DEPTH, heading_anchor
 from kgwiki.web.render import Renderer, render_body
 from kgwiki.web.site import Site
 from kgwiki.web.urls import note_location
 
 _PARALLEL_THRESHOLD = 200
-_HEAD = ("<!--kg:h-->", "<!--/kg:h-->")
-_BODY = ("<!--kg:body-->", "<!--/kg:body-->")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,23 +100,13 @@ def body_key(site: Site, path: NotePath, stack: tuple[NotePath, ...] = ()) -> st
     return digest(*parts)
 
 
-def reuse_body(out: Path, location: str) -> str | None:
+def reuse_body(out: Path, location: str, title: str) -> str | None:
     """The body HTML of the page already written at ``location`` (None if unreadable)."""
     try:
         html = (out / page_file(location)).read_text(encoding="utf-8")
     except OSError:
         return None
-    head = _between(html, *_HEAD)
-    body = _between(html, *_BODY)
-    if head is None or body is None:
-        return None
-    return head + body if head.startswith("<h1") and 'class="note-title"' not in head else body
-
-
-def _between(html: str, start: str, end: str) -> str | None:
-    i = html.find(start)
-    j = html.find(end, i + len(start)) if i >= 0 else -1
-    return html[i + len(start) : j] if j >= 0 else None
+    return page_body(html, title)
 
 
 def _render_one(job: NoteJob) -> NoteResult:
@@ -140,7 +129,7 @@ def _render_one(job: NoteJob) -> NoteResult:
     if key == job.old_key and (state.out / page_file(location)).is_file():
         return NoteResult(path, location, key, job.old_content, bkey, None, False, preview, doc,
                           deps, shape, prose, None)  # fmt: skip
-    body = reuse_body(state.out, location) if bkey == job.old_body else None
+    body = reuse_body(state.out, location, note.title) if bkey == job.old_body else None
     fills: Fills | None = None
     if body is None:  # drawn: keep how its links were drawn (build_local reuses them)
         fills = {}

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kgwiki.graph_records import is_wanted
+from kgwiki.note import LinkKind
 from kgwiki.types import NotePath
 from kgwiki.web.build_cache import page_file
 from kgwiki.web.site import Site
@@ -82,7 +83,28 @@ def candidates(site: Site, out: Path, old: Mapping[str, Mapping[str, Any]]) -> s
         found |= {b.source for b in graph.backlinks(path)}
         found |= vault.sources_linking_to_names(vault.notes[path])
     found |= {p for p in vault.notes if not (out / page_file(note_location(p))).is_file()}
+    # A page draws the notes it embeds: whatever may change a body changes its embedders',
+    # and theirs in turn.
+    by_embedded = embedders(site)
+    queue = [p for p in found if p in by_embedded]
+    while queue:
+        for source in by_embedded.get(queue.pop(), ()):
+            if source not in found:
+                found.add(source)
+                queue.append(source)
     return {p for p in found if p in vault.notes}
+
+
+def embedders(site: Site) -> dict[NotePath, set[NotePath]]:
+    """The notes that embed each note (a note section drawn into their pages)."""
+    vault = site.vault
+    found: defaultdict[NotePath, set[NotePath]] = defaultdict(set)
+    for path in vault.notes:
+        for item in vault.links_of(path):
+            target, note = item.resolution.path, not item.resolution.is_attachment
+            if item.link.kind is LinkKind.EMBED and target is not None and note:
+                found[NotePath(target)].add(path)
+    return found
 
 
 def _reverse(old: Mapping[str, Mapping[str, Any]]) -> dict[str, set[NotePath]]:

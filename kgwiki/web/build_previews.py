@@ -26,14 +26,15 @@ def preview_file(bucket: int) -> str:
 
 
 def write_previews(out: Path, changed: Mapping[NotePath, dict[str, str]], removed: Iterable[str],
-                   live: set[NotePath]) -> dict[str, bytes]:  # fmt: skip
-    """The preview buckets that changed, as {site file: bytes} (unchanged buckets left out)."""
+                   live: set[NotePath]) -> dict[str, bytes | None]:  # fmt: skip
+    """The preview buckets that changed, as {site file: bytes}; None for a bucket left empty
+    (a clean build writes no file for it). Unchanged buckets are left out."""
     touched: dict[int, dict[str, dict[str, str] | None]] = defaultdict(dict)
     for path, card in changed.items():
         touched[preview_bucket(path)][path] = card
     for gone in removed:
         touched[preview_bucket(gone)][gone] = None
-    files: dict[str, bytes] = {}
+    files: dict[str, bytes | None] = {}
     for bucket, updates in sorted(touched.items()):
         name = preview_file(bucket)
         old = read_script(out / name)
@@ -41,6 +42,9 @@ def write_previews(out: Path, changed: Mapping[NotePath, dict[str, str]], remove
         cards.update({k: [v["title"], v["url"], v["html"]] for k, v in updates.items() if v})
         for key in [k for k, v in updates.items() if v is None]:
             cards.pop(key, None)
+        if not cards:
+            files[name] = None
+            continue
         body = json.dumps(dict(sorted(cards.items())), ensure_ascii=False, separators=(",", ":"))
         files[name] = f'kgwikiPreviewData("p",{bucket},{body});\n'.encode()
     return files

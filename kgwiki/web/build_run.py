@@ -203,11 +203,12 @@ class Builder:
         data = {"data/graph.js": build_data.graph_script(site),
                 "feed.xml": build_feed.atom_feed(site, self.base_url),
                 "sitemap.xml": build_feed.sitemap(site, self.base_url, tags)}  # fmt: skip
-        data.update(build_previews.write_previews(self.out, self.cards, self.removed_notes, live))
-        for name, content in data.items():
-            self._write_file(name, content)
+        previews = build_previews.write_previews(self.out, self.cards, self.removed_notes, live)
+        for name, content in [*data.items(), *previews.items()]:
+            if content is not None:  # None: a preview bucket left empty (removed as stale)
+                self._write_file(name, content)
         for name, content_hash in self.manifest.files.items():
-            if name.startswith("data/preview/") and name not in self.files:
+            if name.startswith("data/preview/") and name not in self.files and name not in previews:
                 self.files[name] = content_hash
         for file, html in build_feed.alias_redirects(site, self.base_url).items():
             self._write_page(file, html.decode("utf-8"))
