@@ -42,7 +42,7 @@ from kgwiki.authoring_reinforce import reinforce
 from kgwiki.authoring_template import load_template, render_template
 from kgwiki.lookup import NoteLookupError, find_note
 from kgwiki.note import parse_note
-from kgwiki.scan import is_note_file
+from kgwiki.scan import disk_path, is_note_file
 from kgwiki.schema import normalise_tag
 from kgwiki.textio import looks_binary
 from kgwiki.trust_levels import canonical_level, level_value, levels_best_first
@@ -142,7 +142,7 @@ def add_note(
         check_meta(before, file, additions, rel)
         new_data = file.encode(rel)
         if own is not None:
-            replace_if_unchanged(vault.root / rel, data, new_data)
+            replace_if_unchanged(disk_path(vault.root, rel), data, new_data)
         else:
             _create(vault, rel, new_data)
     except EditRefused as err:

@@ -20,6 +20,7 @@ from kgwiki.authoring_edit import (
 from kgwiki.authoring_names import NoteRefused
 from kgwiki.lookup import NoteLookupError, find_note
 from kgwiki.note import Note, parse_note
+from kgwiki.scan import disk_path
 from kgwiki.sections import SectionKind, section_kind
 from kgwiki.types import NotePath
 from kgwiki.vault import Vault
@@ -40,7 +41,7 @@ def reinforce(
         path = find_note(vault, note)
     except NoteLookupError as err:
         raise NoteRefused(str(err)) from err
-    target = vault.root / path
+    target = disk_path(vault.root, path)
     try:
         data = target.read_bytes()
     except OSError as err:

@@ -20,6 +20,7 @@ from kgwiki.diagnostics import Diagnostic, Severity
 from kgwiki.note import Note, content_hash, parse_note
 from kgwiki.repair_flat import repair_flattened
 from kgwiki.repair_meta import META_CODES, fix_meta, meta_problems, uses_ids
+from kgwiki.scan import disk_path
 from kgwiki.types import NotePath
 from kgwiki.vault import Vault
 
@@ -66,7 +67,7 @@ def plan_fixes(vault: Vault, today: dt.date | None = None) -> tuple[list[Fix], l
         if not note.flattened and not meta_problems(vault, note, with_ids):
             continue
         try:
-            data = (vault.root / path).read_bytes()
+            data = disk_path(vault.root, path).read_bytes()
             if content_hash(data) != note.content_hash:
                 raise EditRefused(f"{path} changed since the vault was read; run lint again")
             after, codes = _fix_one(vault, note, data, with_ids, reserved, day)
@@ -99,7 +100,7 @@ def apply_fixes(vault: Vault, fixes: list[Fix], now: dt.datetime | None = None) 
     written: list[NotePath] = []
     failed: list[Diagnostic] = []
     for fix in fixes:
-        target = vault.root / fix.path
+        target = disk_path(vault.root, fix.path)
         try:
             atomic_write_bytes(backup / fix.path, fix.before)
             replace_if_unchanged(target, fix.before, fix.after)

@@ -25,6 +25,34 @@ def relative_note_path(root: Path, file: Path) -> NotePath:
     return NotePath(unicodedata.normalize("NFC", rel))
 
 
+def disk_path(root: Path, rel: str) -> Path:
+    """Where vault path ``rel`` lives on disk.
+
+    Vault paths are NFC (``relative_note_path``), but a file made on macOS is usually named
+    in NFD, and Linux keeps names as they were written: ``root / rel`` then names no file.
+    This finds the file whatever form each part of its name is in; with no such file it is
+    ``root / rel`` (so a new file gets the NFC name).
+    """
+    direct = root / rel
+    if rel.isascii() or os.path.lexists(direct):
+        return direct
+    folder = root
+    for part in rel.split("/"):
+        candidate = folder / part
+        if not os.path.lexists(candidate):
+            wanted = unicodedata.normalize("NFC", part)
+            try:
+                names = os.listdir(folder)
+            except OSError:
+                return direct
+            match = next((n for n in names if unicodedata.normalize("NFC", n) == wanted), None)
+            if match is None:
+                return direct
+            candidate = folder / match
+        folder = candidate
+    return folder
+
+
 def is_note_file(name: str) -> bool:
     return name.lower().endswith(NOTE_SUFFIXES)
 

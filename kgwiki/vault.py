@@ -24,7 +24,7 @@ from kgwiki.note import Link, LinkKind, Note, parse_note, parse_note_tokens
 from kgwiki.note_wire import Wire, from_wire, to_wire
 from kgwiki.progress import progress
 from kgwiki.resolver import LinkIndex, Resolution, normalise_path, note_key
-from kgwiki.scan import is_note_file, scan_vault
+from kgwiki.scan import disk_path, is_note_file, scan_vault
 from kgwiki.slug import slugify
 from kgwiki.types import NoteKey, NotePath
 
@@ -156,7 +156,10 @@ class Vault:
         try:
             info = (self.root / path).stat()
         except OSError:
-            return None
+            try:
+                info = disk_path(self.root, path).stat()  # a name in another Unicode form
+            except OSError:
+                return None
         return (info.st_mtime_ns, info.st_size)
 
     def _cache_folder(self) -> Path:
@@ -226,7 +229,7 @@ class Vault:
     def refresh_file(self, path: NotePath | str) -> Note | None:
         """Re-read one file after it was added or changed; None if it is gone."""
         rel = self.relative(path)
-        if not (self.root / rel).is_file():
+        if not disk_path(self.root, rel).is_file():
             self.remove_note(rel)
             return None
         if not is_note_file(rel):
@@ -447,7 +450,7 @@ def _read_parse_derive(
     root: Path, path: NotePath, labels: dict[str, str], derive: Derive | None
 ) -> tuple[Note, object]:
     try:
-        data = (root / path).read_bytes()
+        data = _read_bytes(root, path)
     except OSError as err:
         note = parse_note(path, b"", labels)
         problem = Diagnostic(path, 1, "unreadable", f"cannot read file: {err}", Severity.ERROR)
@@ -459,6 +462,13 @@ def _read_parse_derive(
         return note, derive(note, tokens)
     except Exception:  # what is derived is an extra: the note itself must load
         return note, None
+
+
+def _read_bytes(root: Path, path: NotePath) -> bytes:
+    try:
+        return (root / path).read_bytes()
+    except FileNotFoundError:
+        return disk_path(root, path).read_bytes()  # a name in another Unicode form
 
 
 def _with_diagnostic(note: Note, diagnostic: Diagnostic) -> Note:

@@ -304,3 +304,25 @@ def test_notes_sharing_a_page_address_are_not_local(tmp_path: Path) -> None:
     built(vault, site)
     append(vault / "x.markdown", SENTENCE)
     assert build(vault, site).why_full == "x.markdown: another note has the same page address"
+
+
+def test_notes_named_in_nfd_build_and_edit(tmp_path: Path) -> None:
+    """A note and an attachment named in NFD (as macOS names files) are read, copied, and
+    edited locally like any other."""
+    import unicodedata
+
+    vault = tmp_path / "v"
+    (vault / unicodedata.normalize("NFD", "그림")).mkdir(parents=True)
+    (vault / unicodedata.normalize("NFD", "그림/도표.svg")).write_text("<svg/>", encoding="utf-8")
+    note = vault / unicodedata.normalize("NFD", "분산 시스템.md")
+    note.write_text("# 분산 시스템\n\n합의 알고리즘 본문. ![[도표.svg]]\n", encoding="utf-8")
+    (vault / "a.md").write_text("# A\n\nSee [[분산 시스템]].\n", encoding="utf-8")
+    site = tmp_path / "site"
+    built(vault, site)
+    page = (site / "n/분산 시스템/index.html").read_text(encoding="utf-8")
+    assert "합의 알고리즘 본문" in page and (site / "f/그림/도표.svg").is_file()
+    append(note, SENTENCE)
+    result = build(vault, site)
+    assert (result.mode, result.why_full) == ("local", "")
+    assert SENTENCE in (site / "n/분산 시스템/index.html").read_text(encoding="utf-8")
+    same_as_clean_build(vault, site, tmp_path)

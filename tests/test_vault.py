@@ -279,3 +279,35 @@ def test_parse_cache_fingerprint_covers_every_parser_module() -> None:
     imported = {name.removeprefix("kgwiki.") + ".py" for name in listed} - {"config.py"}
     assert imported <= set(_PARSER_MODULES)
     assert {"markdown_lists.py", "markdown_tokens.py"} <= imported
+
+
+def _nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
+def test_notes_named_in_nfd_are_read(tmp_path: Path) -> None:
+    """Files made on macOS are often named in NFD; the vault names notes in NFC and must
+    still read, stat and re-read the file (whatever form each part of its path is in)."""
+    from kgwiki.scan import disk_path
+    from kgwiki.types import NotePath
+
+    _write(tmp_path, _nfd("분산 시스템.md"), "# 분산 시스템\n\n합의 알고리즘 본문.\n")
+    _write(tmp_path, "폴더/" + _nfd("노트.md"), "# 노트\n\n섞인 형태의 경로.\n")  # NFC folder
+    vault = Vault.load(tmp_path)
+    for path, words in (("분산 시스템.md", "합의 알고리즘"), ("폴더/노트.md", "섞인 형태")):
+        note = vault.notes[NotePath(path)]
+        assert words in note.text and not note.diagnostics, path
+        assert disk_path(tmp_path, path).is_file()
+    again = Vault.load(tmp_path)
+    for path in ("분산 시스템.md", "폴더/노트.md"):  # their stats let the parse cache serve them
+        assert again._stat(NotePath(path)) is not None, path
+    _write(tmp_path, _nfd("분산 시스템.md"), "# 분산 시스템\n\n새 본문.\n")
+    refreshed = again.refresh_file("분산 시스템.md")
+    assert refreshed is not None and "새 본문" in refreshed.text
+    assert disk_path(tmp_path, "없는/파일.md") == tmp_path / "없는/파일.md"
+    from kgwiki.authoring_reinforce import reinforce
+
+    reinforce(again, "분산 시스템", message="다시 확인")  # writes into the NFD-named file
+    names = [p.name for p in tmp_path.glob("*.md")]
+    assert names == [_nfd("분산 시스템.md")]
+    assert "다시 확인" in (tmp_path / _nfd("분산 시스템.md")).read_text(encoding="utf-8")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kgwiki.cli import common
+from kgwiki.scan import disk_path
 
 if TYPE_CHECKING:
     from kgwiki.types import NotePath
@@ -71,7 +72,7 @@ def _new(args: argparse.Namespace, vault: Vault) -> int:
                         aliases=args.alias, parent=args.parent, template=args.template)  # fmt: skip
     except NoteRefused as err:
         raise common.CommandError(err.message) from err
-    edited = _edit(vault.root / path) if args.edit else True
+    edited = _edit(disk_path(vault.root, path)) if args.edit else True
     vault.refresh_file(path)
     _report(args, vault, path, "created")
     return 0 if edited else 1
@@ -111,8 +112,8 @@ def _reinforce(args: argparse.Namespace, vault: Vault) -> int:
 
 def _describe(vault: Vault, path: NotePath) -> dict[str, Any]:
     note = vault.notes[path]
-    return {"path": path, "file": str(vault.root / path), "title": note.title, "id": note.id,
-            "last_reinforced": note.meta.last_reinforced}  # fmt: skip
+    return {"path": path, "file": str(disk_path(vault.root, path)), "title": note.title,
+            "id": note.id, "last_reinforced": note.meta.last_reinforced}  # fmt: skip
 
 
 def _report(args: argparse.Namespace, vault: Vault, path: NotePath, verb: str) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from pygments.formatters import HtmlFormatter
 
+from kgwiki.scan import disk_path
 from kgwiki.types import NotePath
 from kgwiki.web.urls import attachment_location
 
@@ -63,7 +64,7 @@ def copy_attachments(vault_root: Path, attachments: set[NotePath], out: Path) ->
     """Copy every attachment the vault holds to ``out/f/<path>`` (only when it changed)."""
     written: list[str] = []
     for path in sorted(attachments):
-        source = vault_root / path
+        source = disk_path(vault_root, path)
         location = attachment_location(path)
         target = out / location
         if not source.is_file():

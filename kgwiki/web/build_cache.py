@@ -24,7 +24,7 @@ from kgwiki.changelog_git import git_head
 from kgwiki.config import Config
 from kgwiki.note import Note
 from kgwiki.note_wire import FIELDS, to_wire
-from kgwiki.scan import scan_vault
+from kgwiki.scan import disk_path, scan_vault
 
 MANIFEST_NAME = ".kgwiki-build.json"
 CACHE_DIR = ".kgwiki-build"
@@ -93,7 +93,10 @@ def vault_snapshot(root: Path, config: Config) -> dict[str, Any]:
         try:
             info = os.stat(os.path.join(base, rel))  # a str path: 10,000 Paths cost 50 ms
         except OSError:
-            continue
+            try:
+                info = disk_path(root, rel).stat()  # a name in another Unicode form
+            except OSError:
+                continue
         files[rel] = [info.st_mtime_ns, info.st_size]
     config_file = config.source
     if config_file is not None and config_file.is_file():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from kgwiki.scan import disk_path
 from kgwiki.types import NotePath
 from kgwiki.web.build_atom import FEED_ENTRIES, FeedEntry, atom, file_entries, site_url
 from kgwiki.web.build_cache import page_file
@@ -33,7 +34,7 @@ def feed_entries(site: Site, limit: int = FEED_ENTRIES) -> list[FeedEntry]:
     times: dict[NotePath, int] = {}
     for path in site.vault.notes:
         try:
-            times[path] = (site.vault.root / path).stat().st_mtime_ns
+            times[path] = disk_path(site.vault.root, path).stat().st_mtime_ns
         except OSError:
             continue
     return file_entries(times, {p: n.title for p, n in site.vault.notes.items()}, limit)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from kgwiki.scan import disk_path
 from kgwiki.types import NotePath
 from kgwiki.vault import VaultPathError
 
@@ -99,7 +100,7 @@ def changed_since(site: Site, since: float) -> list[NotePath]:
     found = on_disk ^ known
     # An attachment's page is its URL: only its coming and going matters here.
     for path in on_disk & set(vault.notes):
-        full = vault.root / path
+        full = disk_path(vault.root, path)
         try:
             if full.stat().st_mtime < since:
                 continue
