@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 from kgwiki.web.build import build
 from kgwiki.web.build_cache import CACHE_DIR, MANIFEST_NAME
+
+REPO = Path(__file__).resolve().parent.parent
+# A note of the bundled vault the build tests edit, and its page.
+HELM = "10_Wiki/Topics/helm.md"
+HELM_PAGE = "n/10_Wiki/Topics/helm/index.html"
+
+
+def copy_of(vault: Path, into: Path) -> Path:
+    """A copy of ``vault`` without its caches, to edit."""
+    return Path(shutil.copytree(vault, into / vault.name, ignore=shutil.ignore_patterns(".kgwiki")))
 
 
 def files(site: Path) -> dict[str, tuple[bytes, int]]:
@@ -49,3 +62,18 @@ def append(file: Path, text: str) -> None:
     data = file.read_bytes().rstrip(b"\n") + b"\n\n" + text.encode("utf-8") + b"\n"
     file.write_bytes(data)
     bump_mtime(file)
+
+
+def small_vault(root: Path, notes: dict[str, str]) -> Path:
+    """A vault of the given notes (name → text)."""
+    root.mkdir(parents=True)
+    for name, text in notes.items():
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def generated_vault(root: Path, notes: int) -> Path:
+    """A vault from ``scripts/gen_vault.py`` (what ``scripts/bench.py`` builds)."""
+    subprocess.run([sys.executable, str(REPO / "scripts" / "gen_vault.py"), str(notes), "-o",
+                    str(root), "--quiet"], check=True)  # fmt: skip
+    return root

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from build_support import edit, files, same_as_clean_build
+from build_support import (
+    HELM,
+    HELM_PAGE,
+    copy_of,
+    edit,
+    files,
+    generated_vault,
+    same_as_clean_build,
+    small_vault,
+)
 
 from kgwiki.web.build import build
-
-HELM = "10_Wiki/Topics/helm.md"
-HELM_PAGE = "n/10_Wiki/Topics/helm/index.html"
-REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture()
 def vault(bundled_vault_dir: Path, tmp_path: Path) -> Path:
-    return Path(shutil.copytree(bundled_vault_dir, tmp_path / "vault",
-                                ignore=shutil.ignore_patterns(".kgwiki")))  # fmt: skip
+    return copy_of(bundled_vault_dir, tmp_path)
 
 
 def test_unchanged_vault_writes_nothing(vault: Path, tmp_path: Path) -> None:
@@ -107,9 +108,7 @@ def test_config_change_rebuilds_every_page(vault: Path, tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_parallel_and_serial_builds_agree(tmp_path: Path) -> None:
-    vault = tmp_path / "gen"
-    subprocess.run([sys.executable, str(REPO / "scripts" / "gen_vault.py"), "260", "-o", str(vault),
-                    "--quiet"], check=True)  # fmt: skip
+    vault = generated_vault(tmp_path / "gen", 260)
     serial = build(vault, tmp_path / "serial", jobs=1, near_duplicates=False)
     parallel = build(vault, tmp_path / "parallel", jobs=2, near_duplicates=False)
     assert serial.notes == parallel.notes == 260
@@ -118,17 +117,10 @@ def test_parallel_and_serial_builds_agree(tmp_path: Path) -> None:
     assert one == two
 
 
-def _vault(root: Path, notes: dict[str, str]) -> Path:
-    root.mkdir()
-    for name, text in notes.items():
-        (root / name).write_text(text, encoding="utf-8")
-    return root
-
-
 def test_embedders_follow_what_their_embeds_show(tmp_path: Path) -> None:
     """A page draws the notes it embeds, and the notes those embed: a change that reaches an
     embedded body (a link it holds now resolving) reaches every page that embeds it."""
-    vault = _vault(tmp_path / "v", {
+    vault = small_vault(tmp_path / "v", {
         "a.md": "# A\n\nIntro of A.\n\n![[b]]\n",
         "b.md": "# B\n\nB mentions [[x]] here.\n\n![[c]]\n",
         "c.md": "# C\n\nC's own words, and [[y]].\n",
@@ -147,7 +139,7 @@ def test_embedders_follow_what_their_embeds_show(tmp_path: Path) -> None:
 
 
 def test_deleting_a_note_removes_its_emptied_preview_bucket(tmp_path: Path) -> None:
-    vault = _vault(tmp_path / "v", {f"n{i}.md": f"# N{i}\n\nText {i}.\n" for i in range(3)})
+    vault = small_vault(tmp_path / "v", {f"n{i}.md": f"# N{i}\n\nText {i}.\n" for i in range(3)})
     site = tmp_path / "site"
     build(vault, site)
     (vault / "n1.md").unlink()
@@ -157,7 +149,7 @@ def test_deleting_a_note_removes_its_emptied_preview_bucket(tmp_path: Path) -> N
 
 def test_a_title_that_reads_like_markup_keeps_its_heading(tmp_path: Path) -> None:
     """A page whose body is reused tells its own heading from the drawn title exactly."""
-    vault = _vault(tmp_path / "v", {
+    vault = small_vault(tmp_path / "v", {
         "q.md": '# Use class="note-title" here\n\nText of q.\n',
         "r.md": "# R\n\nText of r.\n",
     })  # fmt: skip

@@ -5,29 +5,34 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from build_support import append, bump_mtime, edit, files, same_as_clean_build
+from build_support import (
+    HELM,
+    HELM_PAGE,
+    append,
+    bump_mtime,
+    copy_of,
+    edit,
+    files,
+    generated_vault,
+    same_as_clean_build,
+    small_vault,
+)
 
 from kgwiki.analysis import terms
 from kgwiki.types import NotePath
 from kgwiki.web.build import build
 from kgwiki.web.build_cache import CACHE_DIR, MANIFEST_NAME
 
-REPO = Path(__file__).resolve().parent.parent
-HELM = "10_Wiki/Topics/helm.md"
-HELM_PAGE = "n/10_Wiki/Topics/helm/index.html"
 CQRS = "10_Wiki/Patterns/cqrs.md"
 SENTENCE = "로컬 편집 문장: a sentence added by the local-edit test, 검색어 벚꽃놀이."
 
 
 @pytest.fixture()
 def vault(bundled_vault_dir: Path, tmp_path: Path) -> Path:
-    return Path(shutil.copytree(bundled_vault_dir, tmp_path / "vault",
-                                ignore=shutil.ignore_patterns(".kgwiki")))  # fmt: skip
+    return copy_of(bundled_vault_dir, tmp_path)
 
 
 def built(vault: Path, site: Path, **options: bool) -> dict[str, tuple[bytes, int]]:
@@ -227,10 +232,8 @@ def test_without_near_duplicate_detection(vault: Path, tmp_path: Path) -> None:
 
 def test_feed_dated_by_file_times(tmp_path: Path) -> None:
     """Without changelog rows the feed lists notes by file time, which every edit changes."""
-    vault = tmp_path / "plain"
-    vault.mkdir()
-    for i in range(3):
-        (vault / f"note-{i}.md").write_text(f"# Note {i}\n\nText {i}.\n", encoding="utf-8")
+    vault = small_vault(tmp_path / "plain",
+                        {f"note-{i}.md": f"# Note {i}\n\nText {i}.\n" for i in range(3)})
     site = tmp_path / "site"
     built(vault, site)
     append(vault / "note-1.md", "One more line.")
@@ -245,8 +248,7 @@ def test_feed_dated_by_file_times(tmp_path: Path) -> None:
 @pytest.mark.parametrize("corpus", ["foam-docs", "kepano-obsidian", "silverbullet-docs"])
 def test_real_vaults_edit_equals_clean_build(shared_dir: Path, tmp_path: Path,
                                              corpus: str) -> None:  # fmt: skip
-    vault = Path(shutil.copytree(shared_dir / "corpora" / corpus, tmp_path / corpus,
-                                 ignore=shutil.ignore_patterns(".kgwiki")))  # fmt: skip
+    vault = copy_of(shared_dir / "corpora" / corpus, tmp_path)
     site = tmp_path / "site"
     built(vault, site)
     local = json.loads((site / MANIFEST_NAME).read_text(encoding="utf-8").split("\n")[1])["local"]
@@ -263,9 +265,7 @@ def test_real_vaults_edit_equals_clean_build(shared_dir: Path, tmp_path: Path,
 @pytest.mark.slow
 def test_generated_vault_edit_is_local(tmp_path: Path) -> None:
     """The edit ``scripts/bench.py`` times, on a vault from ``scripts/gen_vault.py``."""
-    vault = tmp_path / "gen"
-    subprocess.run([sys.executable, str(REPO / "scripts" / "gen_vault.py"), "300", "-o", str(vault),
-                    "--quiet"], check=True)  # fmt: skip
+    vault = generated_vault(tmp_path / "gen", 300)
     site = tmp_path / "site"
     built(vault, site)
     local = json.loads((site / MANIFEST_NAME).read_text(encoding="utf-8").split("\n")[1])["local"]
@@ -281,10 +281,8 @@ def test_generated_vault_edit_is_local(tmp_path: Path) -> None:
 def test_a_raw_title_heading_in_the_body_is_not_the_drawn_one(tmp_path: Path) -> None:
     """A body's own ``<h1 class="note-title">`` (raw HTML) is not taken for the heading the
     page draws when the body has none."""
-    vault = tmp_path / "v"
-    vault.mkdir()
-    (vault / "q.md").write_text("Plain start.\n\nBody of q.\n", encoding="utf-8")
-    (vault / "r.md").write_text("# R\n\nText of r, see [[q]].\n", encoding="utf-8")
+    vault = small_vault(tmp_path / "v", {"q.md": "Plain start.\n\nBody of q.\n",
+                                         "r.md": "# R\n\nText of r, see [[q]].\n"})  # fmt: skip
     site = tmp_path / "site"
     built(vault, site)
     edit(vault / "q.md", "Plain start.", '<h1 class="note-title">Injected</h1>')
@@ -296,10 +294,8 @@ def test_a_raw_title_heading_in_the_body_is_not_the_drawn_one(tmp_path: Path) ->
 
 
 def test_notes_sharing_a_page_address_are_not_local(tmp_path: Path) -> None:
-    vault = tmp_path / "v"
-    vault.mkdir()
-    (vault / "x.md").write_text("# X one\n\nFirst.\n", encoding="utf-8")
-    (vault / "x.markdown").write_text("# X two\n\nSecond.\n", encoding="utf-8")
+    vault = small_vault(tmp_path / "v", {"x.md": "# X one\n\nFirst.\n",
+                                         "x.markdown": "# X two\n\nSecond.\n"})  # fmt: skip
     site = tmp_path / "site"
     built(vault, site)
     append(vault / "x.markdown", SENTENCE)
