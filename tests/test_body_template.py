@@ -15,7 +15,7 @@ from kgwiki.web.linkrender import SiteLinks
 from kgwiki.web.render import Renderer
 from kgwiki.web.sanitise import sanitise
 from kgwiki.web.site import Site
-from kgwiki.web.urls import StaticUrls, note_location
+from kgwiki.web.urls import LiveUrls, StaticUrls, UrlScheme, note_location
 
 CORPORA = ("foam-docs", "kepano-obsidian", "silverbullet-docs")
 
@@ -29,7 +29,7 @@ def _fresh_site(source: Path, into: Path, jobs: int | None = 1) -> Site:
                      derive=make_template)  # fmt: skip
 
 
-def _direct_body(site: Site, urls: StaticUrls, path: NotePath) -> str:
+def _direct_body(site: Site, urls: UrlScheme, path: NotePath) -> str:
     """The body drawn the way pages without a template are: parse, draw, sanitise."""
     links = SiteLinks(site.vault, urls.at(note_location(path)), path)
     return sanitise(links.render_tokens(parse(site.vault.notes[path].body)))
@@ -38,12 +38,14 @@ def _direct_body(site: Site, urls: StaticUrls, path: NotePath) -> str:
 def _assert_same_bodies(site: Site) -> int:
     """Every body, templated or not, equals the direct drawing; returns how many had one."""
     templated = 0
-    for urls in (StaticUrls(), StaticUrls("https://example.org/wiki/")):
+    schemes: tuple[UrlScheme, ...] = (StaticUrls(), StaticUrls("https://example.org/wiki/"),
+                                      LiveUrls("/wiki/"))  # fmt: skip
+    for urls in schemes:
         renderer = Renderer(site, urls)
         for path in sorted(site.vault.notes):
             templated += isinstance(site.vault.derived.get(path), BodyTemplate)
             assert renderer.body(path) == _direct_body(site, urls, path), path
-    return templated // 2
+    return templated // len(schemes)
 
 
 def test_bundled_vault_bodies_are_the_same(bundled_vault_dir: Path, tmp_path: Path) -> None:

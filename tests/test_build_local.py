@@ -129,6 +129,20 @@ def records_match_a_clean_build(site: Path, tmp_path: Path) -> None:
     assert ours.notes == theirs.notes
 
 
+def test_a_fresh_checkout_with_one_edit_is_local(vault: Path, tmp_path: Path) -> None:
+    """A checkout gives every file a new time; only the bytes that changed are edits."""
+    site = tmp_path / "site"
+    built(vault, site)
+    for file in vault.rglob("*"):
+        if file.is_file():
+            bump_mtime(file)
+    edit(vault / CQRS, "Greg Young 이", "Greg Young 이 2010 년에")
+    result = build(vault, site)
+    assert (result.mode, result.why_full) == ("local", "")
+    assert result.written > 0
+    same_as_clean_build(vault, site, tmp_path)
+
+
 def test_touched_but_unchanged_note_writes_nothing(vault: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     before = built(vault, site)
@@ -190,9 +204,12 @@ def test_other_changes_build_fully(vault: Path, tmp_path: Path) -> None:
     shutil.rmtree(site / CACHE_DIR / "links")  # the kept wiki-links are gone
     assert build(vault, site).why_full == f"{HELM}: its links were not kept"
     same_as_clean_build(vault, site, tmp_path)
-    bump_mtime(next((vault / "assets").iterdir()))
-    why = build(vault, site).why_full
-    assert why.endswith(": not a note (an attachment or the configuration file)")
+    picture = sorted((vault / "assets").iterdir())[0]
+    bump_mtime(picture)  # touched: the same bytes
+    assert build(vault, site).mode == "local"
+    picture.write_bytes(picture.read_bytes() + b"\n")
+    assert build(vault, site).why_full == f"assets/{picture.name}: an attachment changed"
+    same_as_clean_build(vault, site, tmp_path)
     same_as_clean_build(vault, site, tmp_path)
 
 

@@ -29,6 +29,7 @@ from kgwiki.scan import disk_path, scan_vault
 MANIFEST_NAME = ".kgwiki-build.json"
 CACHE_DIR = ".kgwiki-build"
 FORMAT = 5
+CONFIG_ENTRY = "\x00config"  # the configuration file's entry in a vault snapshot
 
 
 def digest(*parts: str | bytes) -> str:
@@ -101,7 +102,7 @@ def vault_snapshot(root: Path, config: Config) -> dict[str, Any]:
     config_file = config.source
     if config_file is not None and config_file.is_file():
         info = config_file.stat()
-        files["\x00config"] = [info.st_mtime_ns, info.st_size]
+        files[CONFIG_ENTRY] = [info.st_mtime_ns, info.st_size]
     return {"files": files, "today": dt.date.today().isoformat(), "git": git_head(root)}
 
 

@@ -22,8 +22,9 @@ incremental build (``build_run``), which is always right:
 - near-duplicate detection: it had no near duplicate, and its new MinHash sketch shares no
   LSH band with any other note's, so the detector proposes no pair with it (other pairs do not
   depend on it);
-- nothing else changed: no file added or removed, no attachment, configuration, date, git
-  head or kgwiki version;
+- nothing else changed: no file added or removed, no attachment's bytes, no configuration
+  the fingerprint sees, no date, git head or kgwiki version (a file whose time changed but
+  whose bytes did not is no edit);
 - its body's links are the ones it had, and its page its markers.
 
 ``tests/test_build_local.py`` checks each of these against a clean build, byte for byte.
@@ -39,13 +40,15 @@ from typing import TYPE_CHECKING, Any
 
 from kgwiki.config import Config
 from kgwiki.duplicates_text import content_text
-from kgwiki.note import Note
+from kgwiki.note import Note, content_hash
+from kgwiki.scan import disk_path
 from kgwiki.types import NotePath
 from kgwiki.vault import read_note
 from kgwiki.web import build_links
 from kgwiki.web.body_template import BodyTemplate, fill, make_template
 from kgwiki.web.build_atom import atom, file_entries
 from kgwiki.web.build_cache import (
+    CONFIG_ENTRY,
     Manifest,
     PageRecord,
     digest,
@@ -62,7 +65,7 @@ from kgwiki.web.build_search_writer import SearchWriter
 from kgwiki.web.build_splice import splice
 from kgwiki.web.pages_note import preview_paragraphs
 from kgwiki.web.sanitise import sanitise, split_heading
-from kgwiki.web.urls import note_location
+from kgwiki.web.urls import attachment_location, note_location
 
 if TYPE_CHECKING:
     from kgwiki.duplicates_minhash import Sketch, SketchCache
@@ -112,15 +115,14 @@ def build_locally(root: Path, out: Path, config: Config, manifest: Manifest,
     local = manifest.local
     if not local:
         raise NotLocal("the last build left no record for local edits")
-    changed = _changed_notes(manifest, snapshot)
-    fills = build_links.store(out).load(changed)
+    changed = _changed_notes(root, out, manifest, snapshot)
+    fills = build_links.store(out).load(changed) if changed else {}
     edits: list[_Edit] = []
     for path in changed:
         note, template = read_note(root, path, config, make_template)
-        record = manifest.notes[path]
-        if note.content_hash == record.get("content"):
-            continue  # touched, not changed
-        if note_shape(note) != record.get("shape"):
+        if note.content_hash == manifest.notes[path].get("content"):
+            continue  # changed back meanwhile
+        if note_shape(note) != manifest.notes[path].get("shape"):
             raise NotLocal(f"{path}: more than its text changed")
         if path in local.get("embedded", ()):
             raise NotLocal(f"{path}: another note embeds it")
@@ -145,8 +147,14 @@ def build_locally(root: Path, out: Path, config: Config, manifest: Manifest,
     return _apply(out, manifest, snapshot, edits, sketches, titles, feed)
 
 
-def _changed_notes(manifest: Manifest, snapshot: Mapping[str, Any]) -> list[NotePath]:
-    """The notes whose files changed since the last build."""
+def _changed_notes(root: Path, out: Path, manifest: Manifest,
+                   snapshot: Mapping[str, Any]) -> list[NotePath]:  # fmt: skip
+    """The notes whose contents changed since the last build.
+
+    A file whose time changed but whose bytes did not (a sync tool, a checkout, an editor
+    that saves unchanged files) is not an edit: notes are compared by content hash, an
+    attachment with the copy the last build made of it.
+    """
     old = manifest.snapshot
     if not manifest.complete:
         raise NotLocal("the last build did not finish")
@@ -158,14 +166,27 @@ def _changed_notes(manifest: Manifest, snapshot: Mapping[str, Any]) -> list[Note
     now: Mapping[str, Any] = snapshot["files"]
     if before.keys() != now.keys():
         raise NotLocal("files were added, removed or renamed")
-    changed = [NotePath(name) for name, stat in now.items() if before[name] != stat]
-    if len(changed) > MAX_NOTES:
-        raise NotLocal(f"{len(changed)} files changed")
-    for path in changed:
-        if path not in manifest.notes:
-            name = path.lstrip("\x00")
-            raise NotLocal(f"{name}: not a note (an attachment or the configuration file)")
+    changed: list[NotePath] = []
+    for name, stat in now.items():
+        if before[name] == stat or name == CONFIG_ENTRY:  # the fingerprint covers the config
+            continue
+        path = NotePath(name)
+        record = manifest.notes.get(path)
+        if record is None:
+            if not _same_bytes(disk_path(root, name), out / attachment_location(path)):
+                raise NotLocal(f"{name}: an attachment changed")
+        elif content_hash(disk_path(root, name).read_bytes()) != record.get("content"):
+            changed.append(path)
+            if len(changed) > MAX_NOTES:
+                raise NotLocal(f"more than {MAX_NOTES} notes changed")
     return changed
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    try:
+        return a.stat().st_size == b.stat().st_size and a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
 
 
 def _patched(out: Path, manifest: Manifest, note: Note, template: BodyTemplate,
