@@ -339,3 +339,34 @@ def test_notes_named_in_nfd_build_and_edit(tmp_path: Path) -> None:
     assert (result.mode, result.why_full) == ("local", "")
     assert SENTENCE in (site / "n/분산 시스템/index.html").read_text(encoding="utf-8")
     same_as_clean_build(vault, site, tmp_path)
+
+
+@pytest.mark.parametrize("path", ["local", "full"])
+def test_an_interrupted_build_is_followed_by_a_whole_one(vault: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         path: str) -> None:  # fmt: skip
+    """A build killed while writing leaves pages, shards and records out of step; the next
+    build trusts none of them and writes the site afresh."""
+    from kgwiki.web.build_search import SearchDoc
+    from kgwiki.web.build_search_writer import SearchWriter
+
+    site = tmp_path / "site"
+    built(vault, site)
+    if path == "local":
+        edit(vault / CQRS, "Greg Young 이", "Greg Young 이 2010 년에")
+    else:
+        edit(vault / HELM, "title: Helm\n", "title: Helm Charts\n")
+
+    def killed(self: SearchWriter, changed: list[SearchDoc], *args: object) -> None:
+        self.counts.save({d.path: d.counts for d in changed})  # kept, but no shard patched
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(SearchWriter, "update", killed)
+        with pytest.raises(KeyboardInterrupt):
+            build(vault, site)
+    result = build(vault, site)
+    assert result.mode == "full"
+    assert result.why_full == "the last build was interrupted while writing"
+    same_as_clean_build(vault, site, tmp_path)
+    assert build(vault, site).mode == "unchanged"

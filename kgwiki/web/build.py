@@ -22,6 +22,7 @@ from kgwiki.web.build_cache import (
     fingerprint,
     template_fingerprint,
     vault_snapshot,
+    writing_marker,
 )
 from kgwiki.web.build_report import BuildError, BuildResult
 
@@ -46,28 +47,37 @@ def build(
     config = config or config_for_vault(root)
     print_fp = fingerprint(config, base_url, template_fingerprint(), {"near": near_duplicates})
     snapshot = vault_snapshot(root, config)
+    marker = writing_marker(out)
+    interrupted = marker.exists()
     head = Manifest.read(out, header_only=True)
-    if head.complete and head.fingerprint == print_fp and head.snapshot == snapshot:
+    if (not interrupted and head.complete and head.fingerprint == print_fp
+            and head.snapshot == snapshot):  # fmt: skip
         broken = [line for line in head.problems if " broken-link " in line]
         return BuildResult(out, head.counts.get("notes", 0), head.counts.get("pages", 0),
                            unchanged=True, problems=[p for p in head.problems if p not in broken],
                            broken=broken, seconds=time.perf_counter() - start,
                            mode="unchanged")  # fmt: skip
     manifest = Manifest.read(out)
-    if manifest.fingerprint != print_fp:  # everything is rebuilt: keep only the file list
-        known = bool(manifest.fingerprint)
-        manifest = _forget_records(manifest)
+    if manifest.fingerprint != print_fp or interrupted:  # everything is rebuilt
+        if interrupted:
+            why_full = "the last build was interrupted while writing"
+        elif manifest.fingerprint:
+            why_full = "the configuration, the templates or kgwiki changed"
+        else:
+            why_full = "no earlier build of this site"
+        manifest = _forget_records(manifest)  # keep only the file list (to remove stale files)
         shutil.rmtree(out / CACHE_DIR, ignore_errors=True)
-        why_full = ("the configuration, the templates or kgwiki changed" if known
-                    else "no earlier build of this site")  # fmt: skip
+        _mark(marker)
     else:
         from kgwiki.web.build_local import NotLocal, build_locally
 
+        _mark(marker)
         try:
             local = build_locally(root, out, config, manifest, snapshot, base_url)
         except NotLocal as verdict:
             why_full = str(verdict)  # and nothing was written
         else:
+            marker.unlink()
             local.seconds = time.perf_counter() - start
             return local
     # The Site (markdown, graph, templates) is imported only now: a build with nothing to
@@ -93,10 +103,16 @@ def build(
         result.why_full = why_full
         manifest.fingerprint, manifest.snapshot, manifest.complete = print_fp, snapshot, True
         manifest.write(out)
+        marker.unlink()
     finally:
         gc.unfreeze()
     result.seconds = time.perf_counter() - start
     return result
+
+
+def _mark(marker: Path) -> None:
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.touch()
 
 
 def _forget_records(manifest: Manifest) -> Manifest:

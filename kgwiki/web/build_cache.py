@@ -176,6 +176,12 @@ class Manifest:
         atomic_write_text(out / MANIFEST_NAME, "\n".join(lines) + "\n")
 
 
+def writing_marker(out: Path) -> Path:
+    """A file that exists while a build writes into ``out``: found by the next build, it
+    means the last one was interrupted, and its records cannot be trusted."""
+    return out / CACHE_DIR / "writing"
+
+
 def write_if_changed(
     out: Path, location: str, data: bytes, old_hash: str | None
 ) -> tuple[str, bool]:
