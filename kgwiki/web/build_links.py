@@ -1,8 +1,10 @@
-"""The wiki-links and tags of each note page as drawn, kept between builds.
+"""The holes of each note page as drawn (wiki-links, tags, embeds, relative addresses), kept
+between builds.
 
-A note body is its template (``body_template``: the HTML with a hole for each wiki-link and
-tag) filled in by ``SiteLinks``. The template depends on the note alone; the fills depend on
-the rest of the vault (which note a link names, whether it is wanted, a heading's anchor).
+A note body is its template (``body_template``: the HTML with a hole for each wiki-link, tag,
+embed and relative address) filled in by ``SiteLinks``. The template depends on the note
+alone; the fills depend on the rest of the vault (which note a link names, whether it is
+wanted, a heading's anchor, an embedded section).
 A build records the fills of every body it draws, in ``.kgwiki-build/links/``, so that a
 later build which sees only a note's text change can draw that body again from the note and
 its kept fills, without loading the vault (``build_local``).

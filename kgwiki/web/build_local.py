@@ -5,8 +5,8 @@ is a note whose *shape* (``build_cache.note_shape``: everything parsed from it b
 is the one recorded, the rest of the site cannot have changed, and the build patches what
 reads a note's text instead of loading the vault:
 
-- the note's page: its body drawn again from the note's template and the wiki-links and tags
-  the last build drew for it (``build_links``), spliced into the page already written (the
+- the note's page: its body drawn again from the note's template and the HTML the last
+  build drew for its holes (``build_links``), spliced into the page already written (the
   page's context — title, trust, backlinks, relations, history — is a function of shapes);
 - its search entry (``SearchWriter``: the shards of the terms whose counts changed, its
   text bucket, the document table);

@@ -63,7 +63,7 @@ class NoteResult:
     deps: list[str]  # the other notes the page shows
     shape: str  # build_cache.note_shape of the note
     prose: str  # a hash of the prose near-duplicate detection compares
-    fills: Fills | None  # the body's wiki-links and tags as drawn, when it was drawn
+    fills: Fills | None  # the body's holes (links, tags, embeds) as drawn, when it was drawn
 
 
 @dataclass(slots=True)
