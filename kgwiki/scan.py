@@ -30,27 +30,30 @@ def disk_path(root: Path, rel: str) -> Path:
 
     Vault paths are NFC (``relative_note_path``), but a file made on macOS is usually named
     in NFD, and Linux keeps names as they were written: ``root / rel`` then names no file.
-    This finds the file whatever form each part of its name is in; with no such file it is
-    ``root / rel`` (so a new file gets the NFC name).
+    This finds the file whatever form each part of its name is in (a folder may even exist
+    in both forms); with no such file it is ``root / rel`` (so a new file gets the NFC name).
     """
     direct = root / rel
     if rel.isascii() or os.path.lexists(direct):
         return direct
-    folder = root
-    for part in rel.split("/"):
-        candidate = folder / part
-        if not os.path.lexists(candidate):
-            wanted = unicodedata.normalize("NFC", part)
-            try:
-                names = os.listdir(folder)
-            except OSError:
-                return direct
-            match = next((n for n in names if unicodedata.normalize("NFC", n) == wanted), None)
-            if match is None:
-                return direct
-            candidate = folder / match
-        folder = candidate
-    return folder
+    return _find(root, rel.split("/")) or direct
+
+
+def _find(folder: Path, parts: list[str]) -> Path | None:
+    """The entry under ``folder`` whose parts equal ``parts`` in NFC, if there is one."""
+    if not parts:
+        return folder
+    wanted = unicodedata.normalize("NFC", parts[0])
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return None
+    for name in names:
+        if unicodedata.normalize("NFC", name) == wanted:
+            found = _find(folder / name, parts[1:])
+            if found is not None and os.path.lexists(found):
+                return found
+    return None
 
 
 def is_note_file(name: str) -> bool:

@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import time
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -31,6 +32,9 @@ def vault(tmp_path_factory: pytest.TempPathFactory, bundled_vault_dir: Path) -> 
     root = tmp_path_factory.mktemp("served") / "vault"
     shutil.copytree(bundled_vault_dir, root, ignore=shutil.ignore_patterns(".kgwiki"))
     shutil.copy(DATA / "hostile-note.md", root / "hostile-note.md")
+    # An attachment named in NFD, as macOS names files (the vault calls it by its NFC name).
+    (root / unicodedata.normalize("NFD", "그림")).mkdir()
+    (root / unicodedata.normalize("NFD", "그림/도표.svg")).write_text("<svg/>", encoding="utf-8")
     # A file beside the vault that no request may ever return.
     (root.parent / "outside.txt").write_text(SECRET, encoding="utf-8")
     return root
@@ -119,6 +123,13 @@ def test_static_assets_and_attachments(client: TestClient) -> None:
         assert svg.status_code == 200, url
         assert svg.headers["content-type"].startswith("image/svg+xml")
         assert "sandbox" in svg.headers["content-security-policy"]
+
+
+def test_attachments_named_in_nfd_are_served(client: TestClient) -> None:
+    for name in ("그림/도표.svg", unicodedata.normalize("NFD", "그림/도표.svg")):
+        response = client.get("/f/" + name)
+        assert response.status_code == 200, name
+        assert response.text == "<svg/>"
 
 
 def test_note_sources_and_hidden_files_are_not_attachments(client: TestClient) -> None:

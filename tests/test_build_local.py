@@ -370,3 +370,77 @@ def test_an_interrupted_build_is_followed_by_a_whole_one(vault: Path, tmp_path: 
     assert result.why_full == "the last build was interrupted while writing"
     same_as_clean_build(vault, site, tmp_path)
     assert build(vault, site).mode == "unchanged"
+
+
+def test_files_an_interrupted_build_wrote_are_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The recovery build removes what the interrupted one wrote and no build would now,
+    and leaves a file of the user's at the site's root alone."""
+    from kgwiki.web.build_run import Builder
+
+    vault = small_vault(tmp_path / "v", {"a.md": "# A\n\nText.\n", "b.md": "# B\n\nMore.\n"})
+    site = tmp_path / "site"
+    built(vault, site)
+    (site / "CNAME").write_text("wiki.example.org\n", encoding="utf-8")
+    (vault / "new.md").write_text("# New\n\nA #newtag here.\n", encoding="utf-8")
+    (vault / "pic.png").write_bytes(b"\x89PNG")
+
+    def killed(self: Builder) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Builder, "_data_files", killed)
+        with pytest.raises(KeyboardInterrupt):
+            build(vault, site)
+    assert (site / "n/new/index.html").is_file() and (site / "f/pic.png").is_file()
+    (vault / "new.md").unlink()
+    (vault / "pic.png").unlink()
+    assert build(vault, site).why_full == "the last build was interrupted while writing"
+    assert (site / "CNAME").read_text(encoding="utf-8") == "wiki.example.org\n"
+    (site / "CNAME").unlink()
+    same_as_clean_build(vault, site, tmp_path)
+
+
+def test_the_marker_outlives_a_recovery_that_is_interrupted(
+    vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kgwiki.web.build as build_module
+    from kgwiki.web.build_search_writer import SearchWriter
+
+    site = tmp_path / "site"
+    built(vault, site)
+    edit(vault / CQRS, "Greg Young 이", "Greg Young 이 2010 년에")
+
+    def killed(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(SearchWriter, "update", killed)  # the local build dies writing
+        with pytest.raises(KeyboardInterrupt):
+            build(vault, site)
+    with monkeypatch.context() as patched:
+        patched.setattr(build_module, "_clear_cache", killed)  # and so does the recovery
+        with pytest.raises(KeyboardInterrupt):
+            build(vault, site)
+    edit(vault / CQRS, "Greg Young 이 2010 년에", "Greg Young 이")  # back as it was
+    assert build(vault, site).why_full == "the last build was interrupted while writing"
+    same_as_clean_build(vault, site, tmp_path)
+
+
+def test_every_module_and_asset_is_in_the_fingerprint(tmp_path: Path) -> None:
+    """Editing any module (the sanitiser, the body templates, the parser …) or asset of a
+    working copy rebuilds every page."""
+    from kgwiki.web.build_cache import template_fingerprint
+
+    package = Path(shutil.copytree(Path(template_fingerprint.__code__.co_filename).parent.parent,
+                                   tmp_path / "kgwiki",
+                                   ignore=shutil.ignore_patterns("__pycache__")))  # fmt: skip
+    before = template_fingerprint(package)
+    for name in ("web/sanitise.py", "web/body_template.py", "note.py", "web/static/app.js"):
+        file = package / name
+        original = file.read_bytes()
+        file.write_bytes(original + b"\n")
+        assert template_fingerprint(package) != before, name
+        file.write_bytes(original)
+    assert template_fingerprint(package) == before

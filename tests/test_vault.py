@@ -305,6 +305,10 @@ def test_notes_named_in_nfd_are_read(tmp_path: Path) -> None:
     refreshed = again.refresh_file("분산 시스템.md")
     assert refreshed is not None and "새 본문" in refreshed.text
     assert disk_path(tmp_path, "없는/파일.md") == tmp_path / "없는/파일.md"
+    _write(tmp_path, "둘/a.md", "# A\n")  # a folder in both forms: each holds its own file
+    _write(tmp_path, _nfd("둘") + "/b.md", "# B\n\n다른 형태의 폴더.\n")
+    assert disk_path(tmp_path, "둘/b.md").read_text(encoding="utf-8").endswith("폴더.\n")
+    assert disk_path(tmp_path, "둘/a.md") == tmp_path / "둘/a.md"
     from kgwiki.authoring_reinforce import reinforce
 
     reinforce(again, "분산 시스템", message="다시 확인")  # writes into the NFD-named file

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gzip
 import unicodedata
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 from starlette.concurrency import run_in_threadpool
@@ -20,6 +20,7 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from kgwiki.scan import disk_path
 from kgwiki.types import NotePath
 from kgwiki.web.app_state import ServerState, state_of
 from kgwiki.web.render import Renderer
@@ -188,7 +189,9 @@ async def attachment(request: Request) -> Response:
         path = NotePath(unicodedata.normalize("NFC", rel.as_posix()))
         if path not in state.site.vault.attachments:
             raise UnsafePath(path)
-        full = contained(state.site.vault.root, rel)
+        root = state.site.vault.root
+        on_disk = disk_path(root, path).relative_to(root)  # the name may be NFD on disk
+        full = contained(root, PurePosixPath(on_disk.as_posix()))
     except UnsafePath:
         raise HTTPException(404, "No such file in the vault.") from None
     if not full.is_file():

@@ -25,6 +25,7 @@ from kgwiki.web.build_cache import (
     writing_marker,
 )
 from kgwiki.web.build_report import BuildError, BuildResult
+from kgwiki.web.urls import OUTPUT_AREAS
 
 __all__ = ["BuildError", "BuildResult", "build"]
 
@@ -65,9 +66,9 @@ def build(
             why_full = "the configuration, the templates or kgwiki changed"
         else:
             why_full = "no earlier build of this site"
-        manifest = _forget_records(manifest)  # keep only the file list (to remove stale files)
-        shutil.rmtree(out / CACHE_DIR, ignore_errors=True)
-        _mark(marker)
+        _mark(marker)  # first: until this build's manifest is written, trust no record
+        manifest = _forget_records(manifest, out if interrupted else None)
+        _clear_cache(out / CACHE_DIR, keep=marker)
     else:
         from kgwiki.web.build_local import NotLocal, build_locally
 
@@ -115,10 +116,37 @@ def _mark(marker: Path) -> None:
     marker.touch()
 
 
-def _forget_records(manifest: Manifest) -> Manifest:
-    """A manifest that still lists the previous files (to remove stale ones) but no hashes."""
+def _forget_records(manifest: Manifest, interrupted: Path | None = None) -> Manifest:
+    """A manifest that still lists the previous files (to remove stale ones) but no hashes.
+
+    After an interrupted build (``interrupted``: its output folder) the files it wrote are
+    on no list: every file where a build writes is listed, so the next build removes those
+    it does not write. Files elsewhere in the folder (a ``CNAME``, say) are left alone.
+    """
     pages = {name: PageRecord("", "") for name in manifest.pages}
-    return Manifest(pages=pages, files=dict.fromkeys(manifest.files, ""))
+    files = dict.fromkeys(manifest.files, "")
+    if interrupted is not None:
+        for area in OUTPUT_AREAS:
+            where = interrupted / area
+            found = [where] if where.is_file() else where.rglob("*") if where.is_dir() else []
+            for file in found:
+                name = file.relative_to(interrupted).as_posix()
+                if file.is_file() and name not in pages:
+                    files.setdefault(name, "")
+    return Manifest(pages=pages, files=files)
+
+
+def _clear_cache(folder: Path, keep: Path) -> None:
+    """Empty the build's cache folder but for ``keep``."""
+    if not folder.is_dir():
+        return
+    for child in folder.iterdir():
+        if child == keep:
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
 
 
 def _prepare(root: Path, out: Path, clean: bool) -> Path:

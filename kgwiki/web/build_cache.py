@@ -68,19 +68,18 @@ def note_shape(note: Note) -> str:
     return digest(repr(kept))
 
 
-def template_fingerprint() -> str:
-    """Changes whenever the renderer does: templates, assets, the web and markdown code.
+def template_fingerprint(package: Path = Path(__file__).parent.parent) -> str:
+    """Changes whenever the code or the assets that draw the site do: every module of kgwiki
+    (the parser, the graph, trust, duplicates and the web layer all shape pages), the
+    templates and the static files.
 
     A release changes ``__version__`` too; this also catches a working copy being edited.
     """
-    web = Path(__file__).parent
-    code = ("site.py", "urls.py", "render.py", "pages*.py", "linkrender.py", "build*.py")
-    files = [*web.glob("templates/**/*"), *web.glob("static/**/*"),
-             *(f for pattern in code for f in web.glob(pattern)),
-             *web.parent.glob("markdown*.py"), web.parent / "slug.py"]  # fmt: skip
+    files = [*package.rglob("*.py"), *package.glob("web/templates/**/*"),
+             *package.glob("web/static/**/*")]  # fmt: skip
     h = hashlib.blake2b(digest_size=12)
     for file in sorted(f for f in files if f.is_file()):
-        h.update(file.relative_to(web.parent).as_posix().encode())
+        h.update(file.relative_to(package).as_posix().encode())
         h.update(file.read_bytes())
     return h.hexdigest()
 

@@ -175,11 +175,18 @@ def _changed_notes(root: Path, out: Path, manifest: Manifest,
         if record is None:
             if not _same_bytes(disk_path(root, name), out / attachment_location(path)):
                 raise NotLocal(f"{name}: an attachment changed")
-        elif content_hash(disk_path(root, name).read_bytes()) != record.get("content"):
+        elif _content_hash(disk_path(root, name)) != record.get("content"):
             changed.append(path)
             if len(changed) > MAX_NOTES:
                 raise NotLocal(f"more than {MAX_NOTES} notes changed")
     return changed
+
+
+def _content_hash(file: Path) -> str:
+    try:
+        return content_hash(file.read_bytes())
+    except OSError as err:  # gone or unreadable since the snapshot
+        raise NotLocal(f"{file.name}: cannot be read ({err.strerror or err})") from None
 
 
 def _same_bytes(a: Path, b: Path) -> bool:

@@ -207,8 +207,9 @@ class Builder:
         for name, content in [*data.items(), *previews.items()]:
             if content is not None:  # None: a preview bucket left empty (removed as stale)
                 self._write_file(name, content)
-        for name, content_hash in self.manifest.files.items():
-            if name.startswith("data/preview/") and name not in self.files and name not in previews:
+        for name, content_hash in self.manifest.files.items():  # buckets left as they were
+            if (name.startswith("data/preview/") and content_hash and name not in self.files
+                    and name not in previews):  # fmt: skip
                 self.files[name] = content_hash
         for file, html in build_feed.alias_redirects(site, self.base_url).items():
             self._write_page(file, html.decode("utf-8"))

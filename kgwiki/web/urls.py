@@ -59,6 +59,11 @@ _PAGE_LOCATIONS = {
 }  # fmt: skip
 
 
+# Where a built site's files go (the folders, and the files at its root): a build owns these.
+_FOLDERS = {"n", "f", "data", "static", *(p.rstrip("/") for p in _PAGE_LOCATIONS.values() if p)}
+OUTPUT_AREAS = (*sorted(_FOLDERS), "index.html", "404.html", "feed.xml", "sitemap.xml")
+
+
 def page_location(name: str, arg: str | None = None) -> str:
     """The folder of a site-wide page (``tag`` takes the tag as ``arg``)."""
     if name == "tag":
