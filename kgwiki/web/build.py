@@ -2,8 +2,11 @@
 host needs (client search index, graph data, feed, sitemap, alias redirects, 404 page).
 
 The flow: compare the vault with the last build and stop when nothing changed (reading only
-the manifest's header); otherwise load the Site and let ``build_run.Builder`` bring the
+the manifest's header); when only notes' text changed, patch their pages without loading the
+vault (``build_local``); otherwise load the Site and let ``build_run.Builder`` bring the
 output up to date — only pages whose inputs changed are rendered — then record the build.
+A marker file lives in the build's cache folder while a build writes: the next build that
+finds it knows the last one was interrupted and writes the site afresh.
 """
 
 from __future__ import annotations
