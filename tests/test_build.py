@@ -184,3 +184,17 @@ def test_refuses_to_clean_a_foreign_folder(tmp_path: Path) -> None:
     assert (foreign / "keep.txt").is_file()
     with pytest.raises(BuildError, match="inside the vault"):
         build(vault, vault / "site")
+
+
+def test_a_text_edit_is_patched_and_strict_still_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A local edit (build_local) says so, and reports the problems the site still has."""
+    vault = copy_vault(DATA / "strict-broken", tmp_path / "vault")
+    site = str(tmp_path / "site")
+    assert run_cli(capsys, str(vault), "-o", site, "-q")[0] == 0
+    note = vault / "a.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    status, out, err = run_cli(capsys, str(vault), "-o", site, "--strict")
+    assert status == 1 and "a.md:3: unresolved-link [[Missing Note]]" in err
+    assert "(text edits patched in)" in out

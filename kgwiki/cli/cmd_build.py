@@ -58,8 +58,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet:
         state = "up to date" if result.unchanged else f"{result.written} files written"
         extra = f", {result.removed} removed" if result.removed else ""
+        how = " (text edits patched in)" if result.mode == "local" else ""
         print(f"{result.out}: {result.pages} pages for {result.notes} notes, {state}{extra} "
-              f"in {result.seconds:.1f} s")  # fmt: skip
+              f"in {result.seconds:.1f} s{how}")  # fmt: skip
         if result.problems and not args.strict:
             print(f"{len(result.problems)} link problems in the notes (see --strict)")
     if failed:
