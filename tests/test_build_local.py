@@ -444,3 +444,63 @@ def test_every_module_and_asset_is_in_the_fingerprint(tmp_path: Path) -> None:
         assert template_fingerprint(package) != before, name
         file.write_bytes(original)
     assert template_fingerprint(package) == before
+
+
+def _prose_lines(text: str) -> list[int]:
+    """Lines of a note's body that are plain prose: no link, tag, table, heading or code."""
+    lines = text.split("\n")
+    start = lines.index("---", 1) + 1 if lines[0] == "---" else 0
+    fenced, found = False, []
+    for i in range(start, len(lines)):
+        line = lines[i]
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        elif (not fenced and line[:1].isalnum() and not any(c in line for c in "[]|#<>`*_")
+                and len(line) > 20):  # fmt: skip
+            found.append(i)
+    return found
+
+
+@pytest.mark.slow
+def test_random_edits_in_a_row_equal_clean_builds(vault: Path, tmp_path: Path) -> None:
+    """A seeded run of mixed edits — text, links, titles, new and deleted notes, touches —
+    each built incrementally (locally when it can be) and compared with a clean build."""
+    import random
+
+    rng = random.Random("kgwiki-local-edits")
+    site = tmp_path / "site"
+    built(vault, site)
+    modes = []
+    for step in range(12):
+        notes = sorted(vault.rglob("*.md"))
+        note = rng.choice(notes)
+        text = note.read_text(encoding="utf-8")
+        kind = rng.choice(["append", "inside", "inside", "link", "title", "touch", "new", "delete"])
+        prose = _prose_lines(text)
+        if kind == "inside" and prose:
+            lines = text.split("\n")
+            i = rng.choice(prose)
+            lines[i] = lines[i] + f" 단계 {step} 문장 word{step}."
+            note.write_text("\n".join(lines), encoding="utf-8")
+            bump_mtime(note)
+        elif kind == "link":
+            other = rng.choice(notes).stem
+            append(note, f"See [[{other}]] (step {step}).")
+        elif kind == "title" and text.startswith("---\n") and "\ntitle: " in text:
+            edit(note, "\ntitle: ", f"\ntitle: S{step} ")
+        elif kind == "touch":
+            bump_mtime(note)
+        elif kind == "new":
+            (vault / "30_Inbox" / f"step-{step}.md").write_text(
+                f"# Step {step}\n\nA new note, 새 노트 {step}, about [[{note.stem}]].\n",
+                encoding="utf-8")  # fmt: skip
+        elif kind == "delete" and len(notes) > 30:
+            note.unlink()
+        else:
+            append(note, f"단계 {step}: another sentence of its own, words{step} here.")
+        result = build(vault, site)
+        modes.append(result.mode)
+        if step % 3 == 2:
+            same_as_clean_build(vault, site, tmp_path)
+    same_as_clean_build(vault, site, tmp_path)
+    assert "local" in modes and "full" in modes, modes  # both paths were exercised
