@@ -81,15 +81,14 @@ Titles = dict[NotePath, tuple[str, str, str]]  # (title, location, trust level) 
 def facts(site: Site) -> dict[str, Any]:
     """What a full build records for the next one to decide whether an edit is local."""
     from kgwiki.web.build_feed import dated_by_files
-    from kgwiki.web.build_plan import embedders
 
     pages: defaultdict[str, list[NotePath]] = defaultdict(list)
     for path in site.vault.notes:
         pages[note_location(path)].append(path)
     shared = [p for paths in pages.values() if len(paths) > 1 for p in paths]
     paired = {p for pair in site.near_duplicates() for p in (pair.a, pair.b)}
-    return {"embedded": sorted(embedders(site)), "paired": sorted(paired), "shared": sorted(shared),
-            "near": site.dupes is not None,
+    return {"embedded": sorted(site.embedders()), "paired": sorted(paired),
+            "shared": sorted(shared), "near": site.dupes is not None,
             "unsketched": site.dupes.unsketched() if site.dupes is not None else [],
             "feed_by_files": dated_by_files(site)}  # fmt: skip
 
@@ -103,6 +102,7 @@ class _Edit:
     file: str  # its page
     html: str  # the patched page
     card: dict[str, str]
+    prose: str  # the hash of its prose (duplicates_text.content_text)
 
 
 class NotLocal(Exception):
@@ -217,7 +217,7 @@ def _patched(out: Path, manifest: Manifest, note: Note, template: BodyTemplate,
         raise NotLocal(f"{file}: the page's heading or body cannot be told apart")
     if extract_links(html, location) != extract_links(old, location):
         raise NotLocal(f"{file}: the page links to other files now")
-    return _Edit(note.path, note, file, html, _card(out, note))
+    return _Edit(note.path, note, file, html, _card(out, note), digest(content_text(note)))
 
 
 def _card(out: Path, note: Note) -> dict[str, str]:
@@ -252,7 +252,7 @@ def _new_sketches(root: Path, config: Config, manifest: Manifest, edits: Sequenc
     reworded: list[Note] = []
     for edit in edits:
         record = manifest.notes[edit.path]
-        if digest(content_text(edit.note)) != record.get("prose"):
+        if edit.prose != record.get("prose"):
             reworded.append(edit.note)
             continue
         kept = cache.get(str(record.get("content")))
@@ -332,7 +332,7 @@ def _apply(out: Path, manifest: Manifest, snapshot: dict[str, Any], edits: list[
         record = manifest.notes[edit.path]
         record["content"] = edit.note.content_hash
         record["preview"] = json_digest(edit.card)
-        record["prose"] = digest(content_text(edit.note))
+        record["prose"] = edit.prose
     live = set(titles)
     search = SearchWriter(out, manifest.search)
     search.update([search_doc(e.note) for e in edits], live, titles)

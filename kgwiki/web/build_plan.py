@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from kgwiki.graph_records import is_wanted
-from kgwiki.note import LinkKind
 from kgwiki.types import NotePath
 from kgwiki.web.build_cache import page_file
 from kgwiki.web.site import Site
@@ -85,7 +84,7 @@ def candidates(site: Site, out: Path, old: Mapping[str, Mapping[str, Any]]) -> s
     found |= {p for p in vault.notes if not (out / page_file(note_location(p))).is_file()}
     # A page draws the notes it embeds: whatever may change a body changes its embedders',
     # and theirs in turn.
-    by_embedded = embedders(site)
+    by_embedded = site.embedders()
     queue = [p for p in found if p in by_embedded]
     while queue:
         for source in by_embedded.get(queue.pop(), ()):
@@ -94,17 +93,6 @@ def candidates(site: Site, out: Path, old: Mapping[str, Mapping[str, Any]]) -> s
                 queue.append(source)
     return {p for p in found if p in vault.notes}
 
-
-def embedders(site: Site) -> dict[NotePath, set[NotePath]]:
-    """The notes that embed each note (a note section drawn into their pages)."""
-    vault = site.vault
-    found: defaultdict[NotePath, set[NotePath]] = defaultdict(set)
-    for path in vault.notes:
-        for item in vault.links_of(path):
-            target, note = item.resolution.path, not item.resolution.is_attachment
-            if item.link.kind is LinkKind.EMBED and target is not None and note:
-                found[NotePath(target)].add(path)
-    return found
 
 
 def _reverse(old: Mapping[str, Mapping[str, Any]]) -> dict[str, set[NotePath]]:

@@ -23,6 +23,7 @@ from kgwiki.diagnostics import Diagnostic
 from kgwiki.graph import KnowledgeGraph
 from kgwiki.graph_records import is_wanted
 from kgwiki.lint import lint_vault
+from kgwiki.note import LinkKind
 from kgwiki.trust import Trust, TrustOverview
 from kgwiki.types import NotePath
 from kgwiki.vault import Derive, Vault
@@ -151,6 +152,20 @@ class Site:
 
     def tags(self) -> dict[str, list[NotePath]]:
         return self._view("tags", self.graph.tags)
+
+    def embedders(self) -> dict[NotePath, set[NotePath]]:
+        """The notes that embed each note (its section is drawn into their pages)."""
+
+        def compute() -> dict[NotePath, set[NotePath]]:
+            found: dict[NotePath, set[NotePath]] = {}
+            for path in self.vault.notes:
+                for item in self.vault.links_of(path):
+                    target, note = item.resolution.path, not item.resolution.is_attachment
+                    if item.link.kind is LinkKind.EMBED and target is not None and note:
+                        found.setdefault(NotePath(target), set()).add(path)
+            return found
+
+        return self._view("embedders", compute)
 
     def changes(self, limit: int | None = 50) -> list[Change]:
         day = self.today()
