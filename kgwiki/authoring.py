@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from kgwiki import flattened
+from kgwiki import clock, flattened
 from kgwiki.authoring_edit import (
     EditRefused,
     TextFile,
@@ -66,7 +66,7 @@ def new_note(
     today: dt.date | None = None,
 ) -> NotePath:
     """Write a new note from a template and return its path; NoteRefused says why not."""
-    day = today or dt.date.today()
+    day = today or clock.today()
     clean_title = check_title(title)
     clean_aliases = list(dict.fromkeys(check_alias(a) for a in aliases if a.strip()))
     refuse_taken(vault, [clean_title, *clean_aliases])
@@ -81,7 +81,7 @@ def new_note(
         "title": clean_title, "id": new_id(vault, stem, day), "category": folder,
         "aliases": clean_aliases, "tags": check_tags(tags), "trust": level,
         "confidence": confidence, "status": "draft", "today": day.isoformat(),
-        "date": day.isoformat(), "time": dt.datetime.now().strftime("%H:%M"),
+        "date": day.isoformat(), "time": clock.now().strftime("%H:%M"),
         "parent": vault.notes[parent_path].title if parent_path else "", "parent_link": link,
         "graph": f"- 부모: {link}" if link else "",
         "body": (body or "").replace("\r\n", "\n").strip("\n"),
@@ -102,7 +102,7 @@ def add_note(
     The body and every existing key stay byte for byte. A file already inside the vault is
     completed in place instead of copied.
     """
-    day = today or dt.date.today()
+    day = today or clock.today()
     source = Path(source)
     if not is_note_file(source.name):
         raise NoteRefused(f"{source}: not a Markdown file (.md)")

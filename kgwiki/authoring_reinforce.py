@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from kgwiki import flattened
+from kgwiki import clock, flattened
 from kgwiki.authoring_edit import (
     EditRefused,
     TextFile,
@@ -36,7 +36,7 @@ def reinforce(
     vault: Vault, note: str, *, message: str | None = None, today: dt.date | None = None
 ) -> NotePath:
     """Set ``last_reinforced`` to today and add a changelog row; return the note's path."""
-    day = today or dt.date.today()
+    day = today or clock.today()
     try:
         path = find_note(vault, note)
     except NoteLookupError as err:

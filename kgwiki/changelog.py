@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from kgwiki import clock
 from kgwiki.changelog_git import Commit, git_log
 from kgwiki.diagnostics import Diagnostic, Severity
 from kgwiki.note import Note
@@ -100,7 +101,7 @@ def recent_changes(
     Rows dated after tomorrow are left out: a typo such as 2062 must not pin itself to the
     top of the feed (``problems`` reports it instead).
     """
-    latest = (today or dt.date.today()) + dt.timedelta(days=FUTURE_GRACE_DAYS)
+    latest = (today or clock.today()) + dt.timedelta(days=FUTURE_GRACE_DAYS)
     notes = [vault.notes[note]] if note is not None else list(vault.notes.values())
     found = [
         change
@@ -121,7 +122,7 @@ def note_history(vault: Vault, path: NotePath, *, git: bool = True) -> NoteHisto
 
 def problems(vault: Vault, today: dt.date | None = None) -> list[Diagnostic]:
     """Rows out of order and rows dated in the future (both notices, not errors)."""
-    latest = (today or dt.date.today()) + dt.timedelta(days=FUTURE_GRACE_DAYS)
+    latest = (today or clock.today()) + dt.timedelta(days=FUTURE_GRACE_DAYS)
     found: list[Diagnostic] = []
     for note in vault.notes.values():
         found.extend(_order_problems(note))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from kgwiki import clock
 from kgwiki.diagnostics import Diagnostic, Severity
 from kgwiki.duplicates_declared import (
     DeclaredDuplicate,
@@ -52,7 +53,7 @@ def find_duplicates(
     A pair found several ways is listed once, under the strongest kind (declared, then
     content, then name), with every piece of evidence.
     """
-    day = today or dt.date.today()
+    day = today or clock.today()
     found: dict[tuple[NotePath, NotePath], tuple[str, list[str], float | None]] = {}
 
     def note_pair(a: NotePath, b: NotePath, kind: str, evidence: str, sim: float | None) -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from kgwiki import clock
 from kgwiki.duplicates_keep import DuplicatePair, choose_keep
 from kgwiki.duplicates_minhash import (
     Sketch,
@@ -218,7 +219,7 @@ class DuplicateDetector:
         ask for it).
         """
         limit = self.threshold if threshold is None else threshold
-        key = (limit, today or dt.date.today(), self._changes, self.vault.version)
+        key = (limit, today or clock.today(), self._changes, self.vault.version)
         if self._found is not None and self._found[0] == key:
             return list(self._found[1])
         pairs = self._find(limit, today)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kgwiki import clock
 from kgwiki.duplicates_declared import canonical_of
 from kgwiki.trust import Trust, assess
 from kgwiki.types import NotePath
@@ -68,7 +69,7 @@ def choose_keep(
         return b, f"declared canonical ({a} says it duplicates {b})"
     if canonical_of(vault, b) == a:
         return a, f"declared canonical ({b} says it duplicates {a})"
-    day = today or dt.date.today()
+    day = today or clock.today()
     ta = trusts[a] if trusts and a in trusts else assess(vault.notes[a], vault.config, day)
     tb = trusts[b] if trusts and b in trusts else assess(vault.notes[b], vault.config, day)
     if abs(ta.score - tb.score) >= TRUST_MARGIN:

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from kgwiki import changelog, duplicates, trust
+from kgwiki import changelog, clock, duplicates, trust
 from kgwiki.diagnostics import Diagnostic, Severity
 from kgwiki.graph import KnowledgeGraph
 from kgwiki.note import Note
@@ -40,7 +40,7 @@ def lint_vault(
     Pass the ``graph`` and duplicate ``detector`` you already hold (the site does) to save
     building them; ``near_duplicates=False`` skips the text comparison.
     """
-    day = today or dt.date.today()
+    day = today or clock.today()
     found: list[Diagnostic] = list(vault.diagnostics())
     found += trust.problems(vault, today=day)
     found += changelog.problems(vault, today=day)

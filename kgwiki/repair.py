@@ -13,6 +13,7 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
+from kgwiki import clock
 from kgwiki.atomic import atomic_write_bytes
 from kgwiki.authoring_edit import EditRefused, TextFile, replace_if_unchanged, split_lines
 from kgwiki.authoring_names import NoteRefused
@@ -57,7 +58,7 @@ class Applied:
 
 def plan_fixes(vault: Vault, today: dt.date | None = None) -> tuple[list[Fix], list[Diagnostic]]:
     """Every safe repair for the vault, and a ``fix-skipped`` warning for each unsafe one."""
-    day = today or dt.date.today()
+    day = today or clock.today()
     with_ids = uses_ids(vault)
     reserved: set[str] = set()
     fixes: list[Fix] = []
@@ -96,7 +97,7 @@ def apply_fixes(vault: Vault, fixes: list[Fix], now: dt.datetime | None = None) 
     """Back up each file, then write its repair atomically and refresh it in the vault."""
     if not fixes:
         return Applied((), None, ())
-    backup = _backup_folder(vault, now or dt.datetime.now())
+    backup = _backup_folder(vault, now or clock.now())
     written: list[NotePath] = []
     failed: list[Diagnostic] = []
     for fix in fixes:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kgwiki import clock
 from kgwiki.config import Config, TrustConfig
 from kgwiki.note import Note
 from kgwiki.trust_levels import (
@@ -111,7 +112,7 @@ def assess(note: Note, config: Config | TrustConfig, today: dt.date | None = Non
     """Read a note's trust fields and combine them into a score in 0..1 (docs/trust.md)."""
     cfg = trust_config(config)
     meta = note.meta
-    today = today or dt.date.today()
+    today = today or clock.today()
     rated = any(meta.raw.get(key) not in (None, "", []) for key in TRUST_KEYS)
     flags: list[str] = []
     level = canonical_level(meta.source_trust_level, cfg)
@@ -182,7 +183,7 @@ def assess_all(
     site's pages all ask for it, and a 10,000-note vault takes 0.2 s to assess.
     """
     cfg = config if config is not None else vault.config
-    day = today or dt.date.today()
+    day = today or clock.today()
     version = vault.version  # read first: a change made meanwhile must not be stored under it
     hit = _ASSESSED.get(vault)
     if hit is not None and hit[0] == version and hit[1] is cfg and hit[2] == day:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 
+from kgwiki import clock
 from kgwiki.diagnostics import Diagnostic, Severity
 from kgwiki.note import LinkKind, Note
 from kgwiki.trust import Trust, assess_all, key_line
@@ -19,7 +20,7 @@ _LEANING = {None: "trust-weak-citation", "parent": "trust-weak-parent"}
 
 def trust_problems(vault: Vault, today: dt.date | None = None) -> list[Diagnostic]:
     """Every trust diagnostic of the vault, sorted by file and line."""
-    day = today or dt.date.today()
+    day = today or clock.today()
     trusts = assess_all(vault, vault.config, day)
     top = levels_best_first(vault.config)[:1]
     found: list[Diagnostic] = []

@@ -27,6 +27,7 @@ from kgwiki.resolver import LinkIndex, Resolution, normalise_path, note_key
 from kgwiki.scan import disk_path, is_note_file, scan_vault
 from kgwiki.slug import slugify
 from kgwiki.types import NoteKey, NotePath
+from kgwiki.versions import toolchain
 
 _CACHE_FOLDER = "notes"  # inside the config's cache_dir: one pickle per bucket of notes
 _CACHE_BUCKETS = 64
@@ -167,7 +168,7 @@ class Vault:
 
     def _cache_version(self) -> str:
         return (
-            f"{__version__}|{_parser_fingerprint()}|{sorted(self.config.relation_labels.items())}"
+            f"{__version__}|{toolchain()}|{_parser_fingerprint()}|{sorted(self.config.relation_labels.items())}"
         )
 
     def _read_cache(self) -> dict[NotePath, tuple[tuple[int, int], Note]]:

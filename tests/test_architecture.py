@@ -12,6 +12,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "kgwiki"
 # Lower number = lower layer. A module may import modules of its own layer or lower.
 LAYERS: dict[str, int] = {
     "types": 0,
+    "clock": 0,
+    "versions": 0,
     "diagnostics": 0,
     "wikilink": 0,
     "slug": 0,

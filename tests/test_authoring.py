@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from kgwiki import clock
 from kgwiki.authoring import NoteRefused, add_note, new_note, reinforce
 from kgwiki.authoring_template import PLACEHOLDERS
 from kgwiki.cli.main import main
@@ -440,8 +441,8 @@ def test_reinforce_command(vault_dir: Path, capsys: pytest.CaptureFixture[str]) 
     assert main(["reinforce", "Helm", "--vault", str(vault_dir), "-m", "Checked"]) == 0
     assert "reinforced 10_Wiki/Topics/helm.md" in capsys.readouterr().out
     text = (vault_dir / "10_Wiki/Topics/helm.md").read_text(encoding="utf-8")
-    assert f"last_reinforced: {dt.date.today().isoformat()}\n" in text
-    assert text.endswith(f"| {dt.date.today().isoformat()} | Checked |\n")
+    assert f"last_reinforced: {clock.today().isoformat()}\n" in text
+    assert text.endswith(f"| {clock.today().isoformat()} | Checked |\n")
 
 
 def test_a_new_note_shows_in_search_and_backlinks(

@@ -66,7 +66,7 @@ def build(
         if interrupted:
             why_full = "the last build was interrupted while writing"
         elif manifest.fingerprint:
-            why_full = "the configuration, the templates or kgwiki changed"
+            why_full = "the configuration, the templates, kgwiki or a library it uses changed"
         else:
             why_full = "no earlier build of this site"
         _mark(marker)  # first: until this build's manifest is written, trust no record

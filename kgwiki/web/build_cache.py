@@ -9,7 +9,6 @@ and its bytes differ, and files the new build does not write are removed.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -18,13 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kgwiki import __version__
+from kgwiki import __version__, clock
 from kgwiki.atomic import atomic_write_text
 from kgwiki.changelog_git import git_head
 from kgwiki.config import Config
 from kgwiki.note import Note
 from kgwiki.note_wire import FIELDS, to_wire
 from kgwiki.scan import disk_path, scan_vault
+from kgwiki.versions import toolchain
 
 MANIFEST_NAME = ".kgwiki-build.json"
 CACHE_DIR = ".kgwiki-build"
@@ -47,7 +47,7 @@ def json_digest(data: Any) -> str:
 
 def fingerprint(config: Config, base_url: str, templates: str, options: Mapping[str, Any]) -> str:
     """Everything that, when it changes, changes every page."""
-    return digest(__version__, str(FORMAT), config.fingerprint(), base_url, templates,
+    return digest(__version__, toolchain(), str(FORMAT), config.fingerprint(), base_url, templates,
                   json.dumps(dict(options), sort_keys=True))  # fmt: skip
 
 
@@ -102,7 +102,7 @@ def vault_snapshot(root: Path, config: Config) -> dict[str, Any]:
     if config_file is not None and config_file.is_file():
         info = config_file.stat()
         files[CONFIG_ENTRY] = [info.st_mtime_ns, info.st_size]
-    return {"files": files, "today": dt.date.today().isoformat(), "git": git_head(root)}
+    return {"files": files, "today": clock.today().isoformat(), "git": git_head(root)}
 
 
 @dataclass(slots=True)

@@ -34,6 +34,17 @@ RELATION_LABELS = {
 _WIKI = re.compile(r"!?\[\[([^\]|]*)(?:\\?\|([^\]]*))?\]\]")
 
 
+def ago(days: int | None) -> str:
+    """``12 days ago`` for an age in days (live pages; the static site counts in the browser)."""
+    if days is None:
+        return ""
+    if days == 0:
+        return "today"
+    if days < 0:
+        return f"in {-days} day" + ("" if days == -1 else "s")
+    return f"{days} day" + ("" if days == 1 else "s") + " ago"
+
+
 def trust_data(trust: Trust, stale_days: int) -> dict[str, Any]:
     """The badge: ``A · 0.90 · applied`` plus the reinforcement date (its age is shown beside)."""
     parts = [trust.level or "?"]
@@ -45,6 +56,7 @@ def trust_data(trust: Trust, stale_days: int) -> dict[str, Any]:
         "level": trust.level or "",
         "text": " · ".join(parts) if trust.rated else "unrated",
         "date": trust.last_reinforced.isoformat() if trust.last_reinforced else "",
+        "ago": ago(trust.age_days),
         "stale": trust.stale,
         "low": trust.low,
         "score": round(trust.score, 2),

@@ -8,7 +8,6 @@ one Jinja2 template. Note HTML from the vault is never trusted: whatever the Mar
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -54,21 +53,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["plural"] = lambda n, word: f"{n} {word}" + ("" if n == 1 else "s")
-    env.globals["ago"] = ago
     return env
-
-
-def ago(date_text: str, today: dt.date | None = None) -> str:
-    """``12 days ago`` for an ISO date (live pages; the static site computes it in the browser)."""
-    try:
-        days = ((today or dt.date.today()) - dt.date.fromisoformat(date_text)).days
-    except ValueError:
-        return date_text
-    if days == 0:
-        return "today"
-    if days < 0:
-        return f"in {-days} day" + ("" if days == -1 else "s")
-    return f"{days} day" + ("" if days == 1 else "s") + " ago"
 
 
 class Renderer:

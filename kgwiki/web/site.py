@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from kgwiki import changelog, trust
+from kgwiki import changelog, clock, trust
 from kgwiki.changelog import Change, Commit, NoteHistory
 from kgwiki.changelog_git import head_commit, read_git_log_all
 from kgwiki.config import Config, config_for_vault
@@ -106,7 +106,7 @@ class Site:
         return value
 
     def today(self) -> dt.date:
-        return self.fixed_today or dt.date.today()
+        return self.fixed_today or clock.today()
 
     def trusts(self) -> dict[NotePath, Trust]:
         day = self.today()
