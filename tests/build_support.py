@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kgwiki.web.build import build
-from kgwiki.web.build_cache import CACHE_DIR, MANIFEST_NAME
+from kgwiki.web.build.cache import CACHE_DIR, MANIFEST_NAME
 
 REPO = Path(__file__).resolve().parent.parent
 # A note of the bundled vault the build tests edit, and its page.

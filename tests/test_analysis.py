@@ -12,7 +12,7 @@ import pytest
 from whoosh import fields
 from whoosh.filedb.filestore import RamStorage
 
-from kgwiki.analysis import (
+from kgwiki.search.analysis import (
     KoreanAnalyzer,
     is_cjk,
     korean_analyzer,

@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from kgwiki.site import Site
 from kgwiki.types import NotePath
-from kgwiki.web.app import create_app
-from kgwiki.web.app_state import ServeSettings
-from kgwiki.web.site import Site
-from kgwiki.web.urls import LiveUrls
+from kgwiki.web.render import LiveUrls
+from kgwiki.web.serve import ServeSettings, create_app
 
 SERVER_ARCH = NotePath("10_Wiki/Topics/server-architecture.md")
 KUBERNETES = NotePath("10_Wiki/Topics/kubernetes.md")

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from kgwiki.site import Site
 from kgwiki.types import NotePath
-from kgwiki.web.app import create_app
-from kgwiki.web.app_state import PageCache, ServerState, ServeSettings, note_page_key
-from kgwiki.web.app_warm import Warmer
-from kgwiki.web.site import Site
-from kgwiki.web.urls import LiveUrls
-from kgwiki.web.watch import VaultWatcher
+from kgwiki.web.render import LiveUrls
+from kgwiki.web.serve import create_app
+from kgwiki.web.serve.state import PageCache, ServerState, ServeSettings, note_page_key
+from kgwiki.web.serve.warm import Warmer
+from kgwiki.web.serve.watch import VaultWatcher
 
 KUBERNETES = NotePath("10_Wiki/Topics/kubernetes.md")
 SAGA = NotePath("10_Wiki/Patterns/saga-pattern.md")

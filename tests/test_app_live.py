@@ -13,13 +13,12 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from kgwiki.site import Site
 from kgwiki.types import NotePath
-from kgwiki.web.app import create_app
-from kgwiki.web.app_events import Broadcaster
-from kgwiki.web.app_state import ServeSettings
-from kgwiki.web.site import Site
-from kgwiki.web.urls import LiveUrls
-from kgwiki.web.watch import VaultWatcher, apply_changes, changed_since, is_watched
+from kgwiki.web.render import LiveUrls
+from kgwiki.web.serve import ServeSettings, create_app
+from kgwiki.web.serve.events import Broadcaster
+from kgwiki.web.serve.watch import VaultWatcher, apply_changes, changed_since, is_watched
 
 KUBERNETES = NotePath("10_Wiki/Topics/kubernetes.md")
 NEW_NOTE = """---

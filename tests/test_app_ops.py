@@ -13,8 +13,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from kgwiki.web.app_metrics import Metrics
-from kgwiki.web.app_ops import GuardMiddleware, OpsMiddleware
+from kgwiki.web.serve.metrics import Metrics
+from kgwiki.web.serve.ops import GuardMiddleware, OpsMiddleware
 
 LIMIT = 4
 

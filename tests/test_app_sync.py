@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kgwiki.web.app_sync import ReaderSync, WriterLock, load_site, refresh_files, writer_lock
-from kgwiki.web.site import Site
+from kgwiki.site import Site
+from kgwiki.web.serve.sync import ReaderSync, WriterLock, load_site, refresh_files, writer_lock
 
 NOTE = "---\ntitle: Sync Note\n---\n# Sync Note\n\nAardvark 개미핥기 notes.\n"
 

@@ -1,115 +1,194 @@
-"""Imports flow one way: a lower layer never imports a higher one (checked with ``ast``)."""
+"""The folder tree is the architecture, checked with ``ast``.
+
+- Between units (a subpackage, or a kernel module at the top): imports flow down the layers.
+- A subpackage's ``__init__`` is its only door: code outside it imports names from
+  ``kgwiki.<package>``, never a module inside it, and only names the door lists in ``__all__``.
+- Inside a subpackage, modules are layered too: a module imports only from earlier groups.
+- Each third-party library lives in the units that own it.
+"""
 
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
 
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "kgwiki"
 
-# Lower number = lower layer. A module may import modules of its own layer or lower.
+# Lower number = lower layer. A unit may import units of a lower layer (or itself).
 LAYERS: dict[str, int] = {
-    "types": 0,
-    "clock": 0,
-    "versions": 0,
-    "diagnostics": 0,
-    "wikilink": 0,
-    "slug": 0,
-    "atomic": 0,
-    "progress": 0,
-    "collector": 0,
-    "textio": 1,
-    "schema": 1,
-    "markdown": 1,
-    "markdown_rules": 1,
-    "config": 1,
-    "frontmatter": 2,
-    "flattened": 2,
-    "sections": 2,
-    "note": 3,
-    "resolver": 3,
-    "scan": 3,
-    "vault": 4,
-    "lookup": 5,
-    "stats": 5,
-    "graph": 6,
-    "analysis": 6,
-    "search": 6,
-    "trust": 6,
-    "changelog": 6,
-    "duplicates": 6,
-    "lint": 7,
-    "authoring": 7,
-    "repair": 7,
-    "web": 8,
-    "cli": 9,
-}
+    "types": 0, "util": 0,
+    "clock": 1, "versions": 1, "diagnostics": 1, "wikilink": 1, "slug": 1,
+    "config": 2,
+    "markdown": 3,
+    "note": 4,
+    "vault": 5,
+    "graph": 6, "search": 6, "trust": 6, "changelog": 6,
+    "duplicates": 7, "authoring": 7,
+    "lint": 8,
+    "site": 9,
+    "web": 10, "web.assets": 10,
+    "web.render": 11,
+    "web.build": 12, "web.serve": 12,
+    "cli": 13,
+}  # fmt: skip
+# "web" is only the folder of the three web packages and their assets.
+SUBPACKAGES = {n for n in LAYERS if (PACKAGE / n.replace(".", "/")).is_dir()} - {"web"}
+
+# Inside each subpackage: groups of modules, lowest first. A module imports only modules of
+# earlier groups (so no two modules import each other, and nothing low reaches the top).
+INSIDE: dict[str, list[str]] = {
+    "util": ["atomic collector progress_bar"],
+    "markdown": ["guards lists rules", "fastpath", "parser"],
+    "note": ["frontmatter records schema textio", "collect flattened sections", "changelog_table",
+             "parse", "wire"],
+    "vault": ["parse_cache resolver scan", "link_problems reading", "model", "lookup stats"],
+    "graph": ["forces records tags", "edge_index edges", "export layout rank walk",
+              "paths queries", "knowledge"],
+    # the writer side never reaches the reader (index) or the query runner
+    "search": ["analysis merge parallel query rank results", "columns phrase schema",
+               "compile store", "snippet spell writer", "run", "index"],
+    "trust": ["levels", "assessment", "lint"],
+    "changelog": ["git", "history"],
+    "duplicates": ["declared shingles text", "keep minhash", "detector", "find probe"],
+    "authoring": ["edit", "names", "reinforcement template", "create"],
+    "lint": ["repair_flattened repair_meta", "repair report"],
+    "web.render": ["sanitiser urls", "links", "body_template note_page", "pages", "renderer"],
+    "web.serve": ["events metrics security watch", "ops state sync", "pages server",
+                  "api notes warm", "app"],
+    "web.build": ["assets atom cache data report search_docs splice",
+                  "buckets check feed local_sketches plan previews", "links search_writer",
+                  "local pages", "run",
+                  "flow"],
+    "cli": ["common", "cmd_author cmd_build cmd_graph cmd_info cmd_lint cmd_search cmd_serve "
+            "cmd_trust", "main"],
+}  # fmt: skip
+
 THIRD_PARTY_HOME = {
-    "markdown_it": {"markdown", "markdown_rules"},
-    "mdit_py_plugins": {"markdown", "markdown_rules"},
+    "markdown_it": {"markdown"},
+    "mdit_py_plugins": {"markdown"},
+    "yaml": {"note"},
+    "frontmatter": {"note"},
     "networkx": {"graph"},
+    "scipy": {"graph"},
     "datasketch": {"duplicates"},
-    "whoosh": {"search", "analysis"},
-    "starlette": {"web"},
-    "jinja2": {"web"},
-    "uvicorn": {"web", "cli"},
+    "whoosh": {"search"},
+    "jinja2": {"web.render"},
+    "nh3": {"web.render"},
+    "starlette": {"web.serve"},
+    "watchfiles": {"web.serve"},
+    "uvicorn": {"web.serve", "cli"},
+    "tqdm": {"util"},
 }
 
 
-def _layer(module: str) -> str:
-    """``kgwiki.web.app`` → ``web``; ``kgwiki.search_index`` → ``search``."""
-    parts = module.split(".")
-    head = parts[1] if len(parts) > 1 else parts[0]
-    if head in LAYERS:
-        return head
-    prefix = next((name for name in LAYERS if head.startswith(name + "_")), None)
-    return prefix or head
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _unit(module: str) -> str:
+    """``kgwiki.web.build.flow`` → ``web.build``; ``kgwiki.clock`` → ``clock``."""
+    rest = module.removeprefix("kgwiki.")
+    best = ""
+    for name in LAYERS:
+        if (rest == name or rest.startswith(name + ".")) and len(name) > len(best):
+            best = name
+    return best or rest
 
 
 def _modules() -> list[Path]:
     return sorted(p for p in PACKAGE.rglob("*.py") if p != PACKAGE / "__init__.py")
 
 
-def _imports(path: Path) -> list[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    found: list[str] = []
-    for node in ast.walk(tree):
+def _imports(path: Path) -> list[tuple[int, str, list[str]]]:
+    """``(line, module, names)`` for every absolute import (``import x`` gives no names)."""
+    found: list[tuple[int, str, list[str]]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            found += [alias.name for alias in node.names]
+            found += [(node.lineno, alias.name, []) for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.append(node.module)
+            found.append((node.lineno, node.module, [alias.name for alias in node.names]))
     return found
 
 
-def _module_name(path: Path) -> str:
-    rel = path.relative_to(PACKAGE.parent).with_suffix("")
-    return ".".join(rel.parts)
+def _targets(module: str, names: list[str]) -> list[str]:
+    """What an import reaches: ``from kgwiki import trust`` reaches ``kgwiki.trust``."""
+    if module == "kgwiki":
+        return [f"kgwiki.{name}" for name in names if name != "__version__"]
+    return [module]
 
 
-@pytest.mark.parametrize("path", _modules(), ids=lambda p: _module_name(p))
+@pytest.mark.parametrize("path", _modules(), ids=_module_name)
 def test_imports_flow_downwards(path: Path) -> None:
-    me = _layer(_module_name(path))
-    for imported in _imports(path):
-        if not imported.startswith("kgwiki."):
-            continue
-        other = _layer(imported)
-        assert other in LAYERS, f"{imported} has no layer in tests/test_architecture.py"
-        assert LAYERS[other] <= LAYERS[me], f"{_module_name(path)} (layer {me}) imports {imported}"
+    me = _unit(_module_name(path))
+    assert me in LAYERS, f"{_module_name(path)} has no layer in tests/test_architecture.py"
+    for line, module, names in _imports(path):
+        for target in _targets(module, names):
+            if not target.startswith("kgwiki."):
+                continue
+            other = _unit(target)
+            assert other in LAYERS, f"{target} has no layer in tests/test_architecture.py"
+            assert other == me or LAYERS[other] < LAYERS[me], (
+                f"{_module_name(path)}:{line} (layer {me}) imports {target} (layer {other})")
 
 
-@pytest.mark.parametrize("path", _modules(), ids=lambda p: _module_name(p))
+@pytest.mark.parametrize("path", _modules(), ids=_module_name)
+def test_packages_are_entered_by_their_door(path: Path) -> None:
+    me = _unit(_module_name(path))
+    for line, module, names in _imports(path):
+        for target in _targets(module, names):
+            other = _unit(target)
+            if other == me or other not in SUBPACKAGES:
+                continue
+            door = f"kgwiki.{other}"
+            where = f"{_module_name(path)}:{line}"
+            assert target == door, f"{where} reaches inside {door}: import from {door} instead"
+            if module == door:
+                public = set(importlib.import_module(door).__all__)
+                hidden = sorted(set(names) - public)
+                assert not hidden, f"{where} imports {hidden}, which {door}.__all__ does not list"
+
+
+@pytest.mark.parametrize("package", sorted(INSIDE))
+def test_modules_inside_a_package_are_layered(package: str) -> None:
+    folder = PACKAGE / package.replace(".", "/")
+    group_of = {name: n for n, group in enumerate(INSIDE[package]) for name in group.split()}
+    present = {p.stem for p in folder.glob("*.py")} - {"__init__"}
+    assert present == set(group_of), f"list every module of {package} in INSIDE, and only those"
+    prefix = f"kgwiki.{package}."
+    for name in sorted(present):
+        for line, module, names in _imports(folder / f"{name}.py"):
+            reached = [module] if module != f"kgwiki.{package}" else [prefix + n for n in names]
+            for target in reached:
+                sibling = target.removeprefix(prefix).split(".")[0]
+                if target.startswith(prefix) and sibling in group_of:
+                    assert group_of[sibling] < group_of[name], (
+                        f"{package}.{name}:{line} imports {package}.{sibling}, "
+                        "which is not below it")
+
+
+def test_doors_list_only_what_they_import() -> None:
+    for package in sorted(SUBPACKAGES - {"cli"}):
+        door = importlib.import_module(f"kgwiki.{package}")
+        listed = getattr(door, "__all__", [])
+        assert listed, f"kgwiki.{package} has no __all__"
+        assert all(hasattr(door, name) for name in listed), f"kgwiki.{package}.__all__"
+
+
+@pytest.mark.parametrize("path", _modules(), ids=_module_name)
 def test_third_party_libraries_stay_in_their_layer(path: Path) -> None:
-    me = _layer(_module_name(path))
-    for imported in _imports(path):
-        root = imported.split(".")[0]
-        homes = THIRD_PARTY_HOME.get(root)
+    me = _unit(_module_name(path))
+    for _, module, _ in _imports(path):
+        homes = THIRD_PARTY_HOME.get(module.split(".")[0])
         if homes is not None:
-            assert me in homes, f"{_module_name(path)} imports {root}, which belongs to {homes}"
+            assert me in homes, f"{_module_name(path)} imports {module}, which belongs to {homes}"
 
 
-def test_every_module_has_a_layer() -> None:
-    names = {_layer(_module_name(p)) for p in _modules()} - {"__init__", "kgwiki"}
-    missing = sorted(n for n in names if n not in LAYERS)
-    assert not missing, f"add these modules to LAYERS: {missing}"
+def test_no_module_outgrows_one_idea() -> None:
+    """Split a module before it passes ~350 lines (STYLE.md)."""
+    long = {_module_name(p): n for p in _modules()
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 350}  # fmt: skip
+    assert long == {}

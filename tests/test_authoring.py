@@ -16,9 +16,9 @@ import pytest
 
 from kgwiki import clock
 from kgwiki.authoring import NoteRefused, add_note, new_note, reinforce
-from kgwiki.authoring_template import PLACEHOLDERS
+from kgwiki.authoring.template import PLACEHOLDERS
 from kgwiki.cli.main import main
-from kgwiki.frontmatter import load_frontmatter, split_frontmatter
+from kgwiki.note import load_frontmatter, split_frontmatter
 from kgwiki.types import NotePath
 from kgwiki.vault import Vault
 
@@ -474,7 +474,7 @@ def test_a_new_note_shows_in_kgwiki_search(vault_dir: Path,
 
 
 def test_the_live_site_shows_a_new_note_after_refresh_file(vault_dir: Path) -> None:
-    from kgwiki.web.site import Site
+    from kgwiki.site import Site
 
     site = Site.load(vault_dir, with_duplicates=False)
     path = new_note(site.vault, "Hinted Handoff", parent="Database Replication",

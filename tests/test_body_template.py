@@ -7,15 +7,21 @@ from pathlib import Path
 
 import pytest
 
-import kgwiki.vault
+import kgwiki.vault.model
+import kgwiki.vault.reading
 from kgwiki.markdown import parse
+from kgwiki.site import Site
 from kgwiki.types import NotePath
-from kgwiki.web.body_template import AddressHole, BodyTemplate, make_template
-from kgwiki.web.linkrender import SiteLinks
-from kgwiki.web.render import Renderer
-from kgwiki.web.sanitise import sanitise
-from kgwiki.web.site import Site
-from kgwiki.web.urls import LiveUrls, StaticUrls, UrlScheme, note_location
+from kgwiki.web.render import (
+    LiveUrls,
+    Renderer,
+    SiteLinks,
+    StaticUrls,
+    UrlScheme,
+    note_location,
+    sanitise,
+)
+from kgwiki.web.render.body_template import AddressHole, BodyTemplate, make_template
 
 CORPORA = ("foam-docs", "kepano-obsidian", "silverbullet-docs")
 
@@ -62,7 +68,7 @@ def test_corpus_bodies_are_the_same(corpus: str, shared_dir: Path, tmp_path: Pat
 def test_templates_cross_the_worker_processes(
     bundled_vault_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(kgwiki.vault, "_PARALLEL_THRESHOLD", 0)
+    monkeypatch.setattr(kgwiki.vault.reading, "PARALLEL_THRESHOLD", 0)
     site = _fresh_site(bundled_vault_dir, tmp_path, jobs=2)
     assert sum(isinstance(t, BodyTemplate) for t in site.vault.derived.values()) > 10
     _assert_same_bodies(site)
@@ -121,6 +127,6 @@ def _failing_derive(note: object, tokens: object) -> object:
 def test_a_failing_derive_loses_no_note(bundled_vault_dir: Path, tmp_path: Path) -> None:
     folder = tmp_path / "vault"
     shutil.copytree(bundled_vault_dir, folder, ignore=shutil.ignore_patterns(".kgwiki"))
-    vault = kgwiki.vault.Vault.load(folder, jobs=1, derive=_failing_derive)
+    vault = kgwiki.vault.model.Vault.load(folder, jobs=1, derive=_failing_derive)
     assert len(vault.notes) == len(list(bundled_vault_dir.rglob("*.md")))
     assert vault.derived == {}

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from browser_support import checked_page, chromium, http_server, screenshot
 
-from kgwiki.analysis import query_terms, terms
+from kgwiki.search.analysis import query_terms, terms
 from kgwiki.web.build import build
 
 pytestmark = pytest.mark.browser
@@ -144,7 +144,7 @@ def test_local_graph_on_a_note_page(page: Any, base: str) -> None:
 def test_terms_js_matches_the_python_analyzer(
     page: Any, base: str, bundled_vault_dir: Path
 ) -> None:
-    """The client tokenizes exactly as kgwiki.analysis does (bigrams, Porter2, NFKC)."""
+    """The client tokenizes exactly as kgwiki.search.analysis does (bigrams, Porter2, NFKC)."""
     texts = [p.read_text(encoding="utf-8") for p in sorted(bundled_vault_dir.rglob("*.md"))]
     texts.append("ﬁne Straße ΣΊΣΥΦΟΣ 東京タワー ｶﾀｶﾅ 2026年 x_y 아키텍처는 가 generalizations")
     page.goto(base + "search/index.html")

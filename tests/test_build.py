@@ -15,7 +15,7 @@ from dates import BUNDLED_VAULT_DAY
 
 from kgwiki import clock
 from kgwiki.cli.main import main
-from kgwiki.web.build import BuildError, BuildResult, build
+from kgwiki.web.build.flow import BuildError, BuildResult, build
 
 DATA = Path(__file__).parent / "data" / "web"
 BASE = "https://example.org/wiki/"
@@ -128,7 +128,7 @@ def test_sitemap_lists_every_page_absolutely(built: tuple[Path, BuildResult]) ->
 
 
 def test_search_index_holds_korean_bigrams(built: tuple[Path, BuildResult]) -> None:
-    from kgwiki.web.build_search import fnv1a, read_script
+    from kgwiki.web.build.search_docs import fnv1a, read_script
 
     site, _ = built
     meta = read_script(site / "data/search/meta.js")

@@ -21,10 +21,10 @@ from build_support import (
     small_vault,
 )
 
-from kgwiki.analysis import terms
+from kgwiki.search import terms
 from kgwiki.types import NotePath
 from kgwiki.web.build import build
-from kgwiki.web.build_cache import CACHE_DIR, MANIFEST_NAME
+from kgwiki.web.build.cache import CACHE_DIR, MANIFEST_NAME
 
 CQRS = "10_Wiki/Patterns/cqrs.md"
 SENTENCE = "로컬 편집 문장: a sentence added by the local-edit test, 검색어 벚꽃놀이."
@@ -102,12 +102,16 @@ def sketches_are_of_the_present_prose(vault: Path, site: Path) -> None:
     """The vault's sketch cache holds, under each edited note's content hash, the sketch of
     its present prose (what the next local build compares other notes with)."""
     from kgwiki.config import config_for_vault
-    from kgwiki.duplicates_detector import NUM_PERM
-    from kgwiki.duplicates_minhash import SketchCache, SketchParams, sketch_of
-    from kgwiki.duplicates_shingles import shingle_sets
-    from kgwiki.duplicates_text import content_text
+    from kgwiki.duplicates import (
+        NUM_PERM,
+        SketchCache,
+        SketchParams,
+        content_text,
+        shingle_sets,
+        sketch_of,
+    )
     from kgwiki.vault import read_note
-    from kgwiki.web.build_cache import Manifest
+    from kgwiki.web.build.cache import Manifest
 
     config = config_for_vault(vault)
     params = SketchParams(config.shingle_size, NUM_PERM)
@@ -123,7 +127,7 @@ def sketches_are_of_the_present_prose(vault: Path, site: Path) -> None:
 
 def records_match_a_clean_build(site: Path, tmp_path: Path) -> None:
     """The note records local builds leave are the ones a clean build writes."""
-    from kgwiki.web.build_cache import Manifest
+    from kgwiki.web.build.cache import Manifest
 
     ours, theirs = Manifest.read(site), Manifest.read(tmp_path / "clean-site")
     assert ours.notes == theirs.notes
@@ -347,8 +351,8 @@ def test_an_interrupted_build_is_followed_by_a_whole_one(vault: Path, tmp_path: 
                                                          path: str) -> None:  # fmt: skip
     """A build killed while writing leaves pages, shards and records out of step; the next
     build trusts none of them and writes the site afresh."""
-    from kgwiki.web.build_search import SearchDoc
-    from kgwiki.web.build_search_writer import SearchWriter
+    from kgwiki.web.build.search_docs import SearchDoc
+    from kgwiki.web.build.search_writer import SearchWriter
 
     site = tmp_path / "site"
     built(vault, site)
@@ -377,7 +381,7 @@ def test_files_an_interrupted_build_wrote_are_removed(
 ) -> None:
     """The recovery build removes what the interrupted one wrote and no build would now,
     and leaves a file of the user's at the site's root alone."""
-    from kgwiki.web.build_run import Builder
+    from kgwiki.web.build.run import Builder
 
     vault = small_vault(tmp_path / "v", {"a.md": "# A\n\nText.\n", "b.md": "# B\n\nMore.\n"})
     site = tmp_path / "site"
@@ -405,8 +409,8 @@ def test_files_an_interrupted_build_wrote_are_removed(
 def test_the_marker_outlives_a_recovery_that_is_interrupted(
     vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kgwiki.web.build as build_module
-    from kgwiki.web.build_search_writer import SearchWriter
+    import kgwiki.web.build.flow as build_module
+    from kgwiki.web.build.search_writer import SearchWriter
 
     site = tmp_path / "site"
     built(vault, site)
@@ -431,13 +435,14 @@ def test_the_marker_outlives_a_recovery_that_is_interrupted(
 def test_every_module_and_asset_is_in_the_fingerprint(tmp_path: Path) -> None:
     """Editing any module (the sanitiser, the body templates, the parser …) or asset of a
     working copy rebuilds every page."""
-    from kgwiki.web.build_cache import template_fingerprint
+    from kgwiki.web.build.cache import template_fingerprint
 
-    package = Path(shutil.copytree(Path(template_fingerprint.__code__.co_filename).parent.parent,
+    package = Path(shutil.copytree(Path(template_fingerprint.__code__.co_filename).parents[2],
                                    tmp_path / "kgwiki",
                                    ignore=shutil.ignore_patterns("__pycache__")))  # fmt: skip
     before = template_fingerprint(package)
-    for name in ("web/sanitise.py", "web/body_template.py", "note.py", "web/static/app.js"):
+    for name in ("web/render/sanitiser.py", "web/render/body_template.py", "note/parse.py",
+                 "web/static/app.js"):
         file = package / name
         original = file.read_bytes()
         file.write_bytes(original + b"\n")

@@ -14,7 +14,7 @@ from dates import BUNDLED_VAULT_DAY
 
 from kgwiki import clock
 from kgwiki.changelog import note_history, problems, recent_changes
-from kgwiki.changelog_git import git_log, git_log_all
+from kgwiki.changelog.git import git_log, git_log_all
 from kgwiki.cli.main import main
 from kgwiki.types import NotePath
 from kgwiki.vault import Vault
@@ -149,8 +149,8 @@ def test_site_history_asks_git_once_per_head(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Note pages read one vault-wide log, asked again only when HEAD moves."""
-    from kgwiki.web import site as site_module
-    from kgwiki.web.site import Site
+    from kgwiki import site as site_module
+    from kgwiki.site import Site
 
     root = _repo_with_notes(tmp_path / "vault", "A", "B")
     monkeypatch.setattr(site_module, "HEAD_CHECK_SECONDS", 3600.0)
@@ -173,9 +173,9 @@ def test_site_history_follows_commits_in_a_linked_worktree(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """In a `git worktree`, branches live in the main repository's folder: HEAD still moves."""
-    from kgwiki.changelog_git import git_head, head_commit
-    from kgwiki.web import site as site_module
-    from kgwiki.web.site import Site
+    from kgwiki import site as site_module
+    from kgwiki.changelog import git_head, head_commit
+    from kgwiki.site import Site
 
     main_repo = _repo_with_notes(tmp_path / "main", "A")
     worktree = tmp_path / "wt"

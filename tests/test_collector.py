@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from kgwiki.collector import collector_paused
+from kgwiki.util import collector_paused
 
 
 @pytest.fixture

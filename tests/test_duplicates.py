@@ -11,22 +11,22 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kgwiki import duplicates_minhash
 from kgwiki.cli.main import main
 from kgwiki.diagnostics import Diagnostic
-from kgwiki.duplicates import (
+from kgwiki.duplicates import content_text
+from kgwiki.duplicates import minhash as duplicates_minhash
+from kgwiki.duplicates import problems as duplicate_problems
+from kgwiki.duplicates.find import (
     DuplicateDetector,
     band_params,
     canonical_of,
     declared,
     find_duplicates,
 )
-from kgwiki.duplicates import problems as duplicate_problems
-from kgwiki.duplicates_keep import choose_keep
-from kgwiki.duplicates_minhash import SketchParams, sketch_texts
-from kgwiki.duplicates_shingles import jaccard, shingle_sets
-from kgwiki.duplicates_text import content_text
-from kgwiki.sections import SectionKind, section_kind
+from kgwiki.duplicates.keep import choose_keep
+from kgwiki.duplicates.minhash import SketchParams, sketch_texts
+from kgwiki.duplicates.shingles import jaccard, shingle_sets
+from kgwiki.note import SectionKind, section_kind
 from kgwiki.types import NotePath
 from kgwiki.vault import Vault
 
@@ -414,8 +414,8 @@ def test_numpy_bands_propose_exactly_the_minhash_lsh_buckets(
     bands must put exactly the same pairs in shared buckets."""
     from datasketch import MinHashLSH
 
-    from kgwiki.duplicates_detector import DuplicateDetector, band_params
-    from kgwiki.duplicates_minhash import lean
+    from kgwiki.duplicates.detector import DuplicateDetector, band_params
+    from kgwiki.duplicates.minhash import lean
 
     root, planted = planted_vault
     vault = Vault.load(root, use_cache=False)
@@ -445,8 +445,7 @@ def test_probe_names_exactly_the_pairs_find_reports(
     """``duplicates_probe.partners`` (one note against kept sketches) agrees with ``find``
     for every note, at several thresholds — with low ones, many band collisions are
     rejected by the estimate or the exact check, as in ``find``."""
-    from kgwiki.duplicates_detector import DuplicateDetector
-    from kgwiki.duplicates_probe import partners
+    from kgwiki.duplicates import DuplicateDetector, partners
 
     root, _ = planted_vault
     vault = Vault.load(root, use_cache=False)

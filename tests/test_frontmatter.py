@@ -6,8 +6,8 @@ import datetime as dt
 
 import frontmatter as pyfrontmatter
 
-from kgwiki.frontmatter import HANDLER, load_frontmatter, split_frontmatter
-from kgwiki.schema import normalise_meta
+from kgwiki.note.frontmatter import HANDLER, load_frontmatter, split_frontmatter
+from kgwiki.note.schema import normalise_meta
 
 
 def test_ids_and_dates_stay_as_written() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kgwiki.graph import KnowledgeGraph
-from kgwiki.graph_records import EDGE_KINDS, Backlink, Edge, Hop, Wanted
+from kgwiki.graph.records import EDGE_KINDS, Backlink, Edge, Hop, Wanted
 from kgwiki.vault import Vault
 
 DATA = Path(__file__).parent / "data" / "graph"

@@ -19,7 +19,7 @@ import pytest
 
 from kgwiki.cli.main import main
 from kgwiki.graph import KnowledgeGraph
-from kgwiki.graph_records import Backlink, Hop
+from kgwiki.graph.records import Backlink, Hop
 from kgwiki.vault import Vault
 
 TOPICS = "10_Wiki/Topics"

@@ -8,8 +8,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kgwiki.graph import KnowledgeGraph
-from kgwiki.graph_records import is_wanted
+from kgwiki.graph import KnowledgeGraph, is_wanted
 from kgwiki.note import LinkKind
 from kgwiki.vault import Vault
 

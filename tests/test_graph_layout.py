@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kgwiki import graph_layout
 from kgwiki.graph import KnowledgeGraph
+from kgwiki.graph import layout as graph_layout
 from kgwiki.vault import Vault
 
 DATA = Path(__file__).parent / "data" / "graph"

@@ -11,7 +11,14 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.utils import read_fixture_file
 
-from kgwiki.markdown import MD, DefaultLinkRenderer, create_markdown, parse, plain_text, render
+from kgwiki.markdown.parser import (
+    MD,
+    DefaultLinkRenderer,
+    create_markdown,
+    parse,
+    plain_text,
+    render,
+)
 from kgwiki.slug import slugify, unique_slug
 from kgwiki.wikilink import WikiTarget, parse_inner
 

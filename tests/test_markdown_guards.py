@@ -6,14 +6,14 @@ import random
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from kgwiki.frontmatter import split_frontmatter
-from kgwiki.markdown import MD, create_markdown
-from kgwiki.markdown_guards import DELIMITER_RULES
-from kgwiki.markdown_tokens import FIELDS, STATE_MODULES, install, new_token, token_fields
+from kgwiki.markdown.guards import DELIMITER_RULES
+from kgwiki.markdown.parser import MD, create_markdown
+from kgwiki.note import split_frontmatter
 
-PLAIN = create_markdown(guards=False)
+PLAIN = create_markdown(fastpath=False)
 
 # The constructs each guard decides on, and their near misses.
 CASES = {
@@ -128,26 +128,32 @@ def test_guards_agree_on_generated_documents() -> None:
 
 def test_task_lists_are_left_to_the_list_rule() -> None:
     text = "- [ ] open\n- [x] done\n- plain\n"
-    guarded, plain = create_markdown(), create_markdown(guards=False)
+    guarded, plain = create_markdown(), create_markdown(fastpath=False)
     guarded.options["tasklists"] = plain.options["tasklists"] = True
     tokens = _tokens(guarded, text)
     assert tokens == _tokens(plain, text)
     assert any(token["meta"] == {"checked": True} for token in tokens)
 
 
-def test_new_token_is_the_constructed_token() -> None:
-    for args in (("text", "", 0), ("paragraph_open", "p", 1), ("bullet_list_close", "ul", -1)):
-        made, built = new_token(*args), Token(*args)  # type: ignore[arg-type]
-        assert type(made) is Token and made == built and made.as_dict() == built.as_dict()
-        assert made.attrs is not new_token(*args).attrs  # a fresh dict each time
-    assert install() is (token_fields() == FIELDS)
+def test_the_switch_turns_the_fast_paths_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``KGWIKI_FASTPATH=0`` gives markdown-it's own rules; the default gives the guarded ones."""
+
+    def rule_names(md: MarkdownIt) -> list[str]:
+        return [getattr(rule.fn, "__name__", "") for rule in md.block.ruler.__rules__]
+
+    monkeypatch.setenv("KGWIKI_FASTPATH", "0")
+    plain = create_markdown()
+    monkeypatch.delenv("KGWIKI_FASTPATH")
+    fast = create_markdown()
+    assert rule_names(plain) == rule_names(PLAIN)
+    assert rule_names(fast) != rule_names(plain)
+    assert any(name.startswith("guarded_") for name in rule_names(fast))
 
 
-def test_token_maker_gives_the_same_tokens(
-    bundled_vault_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    bodies = [body for _, body in _bodies(bundled_vault_dir)] + list(CASES.values())
-    fast = [_tokens(MD, body) for body in bodies]
-    for module in STATE_MODULES:
-        monkeypatch.setattr(module, "Token", Token)
-    assert [_tokens(MD, body) for body in bodies] == fast
+def test_markdown_it_modules_are_left_alone() -> None:
+    """Building kgwiki's parser rebinds nothing inside markdown-it."""
+    from markdown_it.rules_block import state_block
+    from markdown_it.rules_inline import state_inline
+
+    create_markdown()
+    assert state_block.Token is Token and state_inline.Token is Token

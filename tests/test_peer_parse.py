@@ -17,7 +17,7 @@ import pytest
 from markdown_it.token import Token
 
 from kgwiki.markdown import parse
-from kgwiki.markdown_rules import inline_text
+from kgwiki.markdown.rules import inline_text
 from kgwiki.slug import slugify
 from kgwiki.wikilink import WikiTarget, parse_href, parse_inner
 

@@ -10,11 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from kgwiki.site import Site
 from kgwiki.types import NotePath
-from kgwiki.web.render import Renderer
-from kgwiki.web.sanitise import sanitise
-from kgwiki.web.site import Site
-from kgwiki.web.urls import LiveUrls, StaticUrls
+from kgwiki.web.render import LiveUrls, Renderer, StaticUrls, sanitise
 
 DATA = Path(__file__).parent / "data" / "web"
 TODAY = dt.date(2026, 11, 23)

@@ -8,8 +8,8 @@ from urllib.parse import unquote
 import pytest
 
 from kgwiki.types import NotePath
-from kgwiki.web.build_assets import STATIC, pygments_css
-from kgwiki.web.urls import (
+from kgwiki.web.build.assets import STATIC, pygments_css
+from kgwiki.web.render import (
     LiveUrls,
     StaticUrls,
     attachment_location,
@@ -71,7 +71,7 @@ def test_static_urls_lead_back_to_the_root(location: str) -> None:
 
 def test_shipped_pygments_stylesheet_is_current() -> None:
     """static/pygments.css is generated; after a Pygments upgrade regenerate it with
-    ``python -m kgwiki.web.build_assets``."""
+    ``python -m kgwiki.web.build.assets``."""
     shipped = (STATIC / "pygments.css").read_text(encoding="utf-8")
     assert shipped == pygments_css()
     assert "pre code .k {" in shipped and ':root[data-theme="dark"] pre code .k {' in shipped

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from markdown_it.token import Token
 
-from kgwiki.flattened import recover_frontmatter
+from kgwiki.lint import apply_fixes, plan_fixes
+from kgwiki.lint.repair_flattened import unflatten_text
 from kgwiki.markdown import parse
-from kgwiki.repair import apply_fixes, plan_fixes
-from kgwiki.repair_flat import unflatten_text
+from kgwiki.note import recover_frontmatter
 from kgwiki.types import NotePath
 from kgwiki.vault import Vault
 

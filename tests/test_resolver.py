@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from kgwiki.resolver import LinkIndex, normalise_path
-from kgwiki.scan import is_note_file
 from kgwiki.types import NotePath
+from kgwiki.vault import is_note_file
+from kgwiki.vault.resolver import LinkIndex, normalise_path
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kgwiki.search import IndexLockedError, SearchIndex, default_index_dir
-from kgwiki.search_store import acquire_writer
+from kgwiki.search.index import IndexLockedError, SearchIndex, default_index_dir
+from kgwiki.search.store import acquire_writer
 from kgwiki.vault import Vault
 
 MINI = Path(__file__).parent / "data" / "search" / "mini"
@@ -307,8 +307,8 @@ def test_phrase_matcher_agrees_with_whoosh_phrase(bundled_vault_dir: Path, tmp_p
     """The offset matcher (fewer terms, own position check) finds what whoosh's Phrase finds."""
     from whoosh import query as wq
 
-    from kgwiki.analysis import query_terms
-    from kgwiki.search_phrase import OffsetPhrase, phrase_terms
+    from kgwiki.search.analysis import query_terms
+    from kgwiki.search.phrase import OffsetPhrase, phrase_terms
 
     vault = _load(bundled_vault_dir)
     with SearchIndex.open(vault, tmp_path / "index") as index:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from kgwiki.search import SearchIndex
-from kgwiki.search_index import PARALLEL_THRESHOLD
+from kgwiki.search.writer import PARALLEL_THRESHOLD
 from kgwiki.vault import Vault
 
 # The indexer, run in a child process; the hooks only slow it down or stall it, so the test
@@ -24,7 +24,7 @@ _INDEXER = r"""
 import sys, time
 from pathlib import Path
 import whoosh.index
-from kgwiki import search_index
+from kgwiki.search import writer as search_index
 from kgwiki.search import SearchIndex
 from kgwiki.vault import Vault
 

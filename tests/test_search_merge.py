@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from kgwiki.search import SearchIndex
-from kgwiki.search_merge import BIG, FOLD_FACTOR, SegmentInfo, tier, to_fold
+from kgwiki.search.merge import BIG, FOLD_FACTOR, SegmentInfo, tier, to_fold
 from kgwiki.types import NotePath
 from kgwiki.vault import Vault
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kgwiki.search_compile import compile_query, strip_particle
-from kgwiki.search_query import (
+from kgwiki.search.compile import compile_query, strip_particle
+from kgwiki.search.query import (
     AllOf,
     AnyOf,
     Filter,

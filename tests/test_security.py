@@ -1,4 +1,4 @@
-"""kgwiki.web.security: tokens, sessions, CSRF, origins, request paths and titles."""
+"""kgwiki.web.serve.security: tokens, sessions, CSRF, origins, request paths and titles."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from kgwiki.web import security
+from kgwiki.web.serve import security
 
 TOKEN = "s3cret-token"
 

@@ -188,7 +188,9 @@ def test_assessments_follow_edits_even_one_made_while_assessing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """assess_all is kept per vault version; an edit landing mid-assessment is not hidden."""
-    from kgwiki import trust as trust_module
+    import importlib
+
+    trust_module = importlib.import_module("kgwiki.trust.assessment")
 
     _write(tmp_path, "a.md", "source_trust_level: A\nconfidence_score: 0.9")
     _write(tmp_path, "b.md", "source_trust_level: B")

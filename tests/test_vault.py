@@ -219,7 +219,7 @@ def test_cached_and_parallel_loads_equal_a_fresh_serial_parse(
 
 def test_parallel_parse_equals_serial(shared_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Worker processes parse a corpus exactly as a serial parse does."""
-    monkeypatch.setattr("kgwiki.vault._PARALLEL_THRESHOLD", 50)
+    monkeypatch.setattr("kgwiki.vault.reading.PARALLEL_THRESHOLD", 50)
     root = shared_dir / "corpora" / "silverbullet-docs"
     serial = Vault.load(root, use_cache=False, jobs=1)
     parallel = Vault.load(root, use_cache=False, jobs=2)
@@ -233,8 +233,7 @@ def test_notes_cross_processes_as_tuples_unchanged(bundled_vault_dir: Path,
     import dataclasses
     import pickle
 
-    from kgwiki.note import Note
-    from kgwiki.note_wire import FIELDS, from_wire, to_wire
+    from kgwiki.note import FIELDS, Note, from_wire, to_wire
 
     assert tuple(f.name for f in dataclasses.fields(Note)) == FIELDS
     notes = [*Vault.load(bundled_vault_dir, use_cache=False).notes.values(),
@@ -249,7 +248,7 @@ def test_notes_cross_processes_as_tuples_unchanged(bundled_vault_dir: Path,
 
 def test_scan_names_notes_by_their_path_in_the_vault(tmp_path: Path) -> None:
     """Nested and NFD-named folders: every note is named by its NFC path in the vault."""
-    from kgwiki.scan import scan_vault
+    from kgwiki.vault import scan_vault
 
     root = tmp_path / "vault"
     _write(root, "top.md", "# Top\n")
@@ -268,17 +267,20 @@ def test_parse_cache_fingerprint_covers_every_parser_module() -> None:
     import subprocess
     import sys
 
-    from kgwiki.vault import _PARSER_MODULES
+    import kgwiki
+    from kgwiki.vault.parse_cache import parser_sources
 
     listed = subprocess.run(
-        [sys.executable, "-c", "import sys, kgwiki.note, kgwiki.note_wire; "
-         "print(' '.join(m for m in sys.modules if m.startswith('kgwiki.')))"],
+        [sys.executable, "-c", "import sys, kgwiki.note.parse, kgwiki.note.wire; "
+         "print(' '.join(m.__file__ for n, m in sys.modules.items() if n.startswith('kgwiki.')))"],
         capture_output=True, text=True, check=True,
     ).stdout.split()  # fmt: skip
+    package = Path(kgwiki.__file__).parent
     # the version is in the fingerprint, and config's relation labels are in the cache version
-    imported = {name.removeprefix("kgwiki.") + ".py" for name in listed} - {"config.py"}
-    assert imported <= set(_PARSER_MODULES)
-    assert {"markdown_lists.py", "markdown_tokens.py"} <= imported
+    imported = {Path(name).relative_to(package).as_posix() for name in listed} - {"config.py"}
+    covered = set(parser_sources(package))
+    assert imported <= covered, imported - covered
+    assert {"markdown/lists.py", "markdown/fastpath.py", "note/parse.py"} <= imported
 
 
 def _nfd(text: str) -> str:
@@ -288,8 +290,8 @@ def _nfd(text: str) -> str:
 def test_notes_named_in_nfd_are_read(tmp_path: Path) -> None:
     """Files made on macOS are often named in NFD; the vault names notes in NFC and must
     still read, stat and re-read the file (whatever form each part of its path is in)."""
-    from kgwiki.scan import disk_path
     from kgwiki.types import NotePath
+    from kgwiki.vault import disk_path
 
     _write(tmp_path, _nfd("분산 시스템.md"), "# 분산 시스템\n\n합의 알고리즘 본문.\n")
     _write(tmp_path, "폴더/" + _nfd("노트.md"), "# 노트\n\n섞인 형태의 경로.\n")  # NFC folder
@@ -309,7 +311,7 @@ def test_notes_named_in_nfd_are_read(tmp_path: Path) -> None:
     _write(tmp_path, _nfd("둘") + "/b.md", "# B\n\n다른 형태의 폴더.\n")
     assert disk_path(tmp_path, "둘/b.md").read_text(encoding="utf-8").endswith("폴더.\n")
     assert disk_path(tmp_path, "둘/a.md") == tmp_path / "둘/a.md"
-    from kgwiki.authoring_reinforce import reinforce
+    from kgwiki.authoring import reinforce
 
     reinforce(again, "분산 시스템", message="다시 확인")  # writes into the NFD-named file
     names = [p.name for p in tmp_path.glob("*.md")]

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kgwiki.cli import common
-from kgwiki.scan import disk_path
+from kgwiki.vault import disk_path
 
 if TYPE_CHECKING:
     from kgwiki.types import NotePath

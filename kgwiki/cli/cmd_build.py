@@ -35,7 +35,7 @@ def register(
 
 def run(args: argparse.Namespace) -> int:
     from kgwiki.config import ConfigError, config_for_vault
-    from kgwiki.progress import wants_progress
+    from kgwiki.util import wants_progress
     from kgwiki.vault import VaultPathError
     from kgwiki.web.build import BuildError, build
 

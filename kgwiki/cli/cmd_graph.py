@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kgwiki.cli import common
-from kgwiki.graph_records import EDGE_KINDS, is_wanted
+from kgwiki.graph import EDGE_KINDS, is_wanted
 
 if TYPE_CHECKING:
     from kgwiki.graph import KnowledgeGraph

@@ -18,7 +18,7 @@ def register(
 
 
 def run(args: argparse.Namespace) -> int:
-    from kgwiki.stats import vault_stats
+    from kgwiki.vault import vault_stats
 
     vault = common.load_vault(args)
     stats = vault_stats(vault)

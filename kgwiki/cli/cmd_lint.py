@@ -13,7 +13,7 @@ from kgwiki.cli import common
 
 if TYPE_CHECKING:
     from kgwiki.diagnostics import Diagnostic
-    from kgwiki.repair import Applied, Fix
+    from kgwiki.lint import Applied, Fix
     from kgwiki.vault import Vault
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -40,8 +40,7 @@ def register(
 
 def run(args: argparse.Namespace) -> int:
     from kgwiki.diagnostics import Severity
-    from kgwiki.lint import count, lint_vault
-    from kgwiki.repair import apply_fixes, plan_fixes
+    from kgwiki.lint import apply_fixes, count, lint_vault, plan_fixes
 
     vault = common.load_vault(args)
     fixes: list[Fix] = []

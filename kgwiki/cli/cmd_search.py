@@ -18,9 +18,7 @@ from typing import TYPE_CHECKING
 from kgwiki.cli import common
 
 if TYPE_CHECKING:
-    from kgwiki.search import SearchIndex
-    from kgwiki.search_index import IndexUpdate
-    from kgwiki.search_results import Hit, SearchResults
+    from kgwiki.search import Hit, IndexUpdate, SearchIndex, SearchResults
     from kgwiki.vault import Vault
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.DOTALL)
@@ -67,8 +65,8 @@ def _open(vault: Vault, args: argparse.Namespace, trust: bool = True) -> SearchI
 def _update(
     index: SearchIndex, vault: Vault, args: argparse.Namespace, rebuild: bool
 ) -> IndexUpdate:
-    from kgwiki.progress import wants_progress
     from kgwiki.search import IndexLockedError
+    from kgwiki.util import wants_progress
 
     try:
         return index.update(vault, show_progress=wants_progress(args.quiet), rebuild=rebuild)

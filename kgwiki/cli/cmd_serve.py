@@ -70,9 +70,7 @@ def _is_loopback(host: str) -> bool:
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from kgwiki.web.app import create_app
-    from kgwiki.web.app_state import SETTINGS_ENV, ServeSettings
-    from kgwiki.web.security import generate_token
+    from kgwiki.web.serve import SETTINGS_ENV, ServeSettings, create_app, generate_token
 
     root = common.vault_dir(args)
     if not root.is_dir():
@@ -97,20 +95,21 @@ def run(args: argparse.Namespace) -> int:
         "access_log": False, "timeout_graceful_shutdown": 3, "server_header": False,
     }  # fmt: skip
     if args.workers == 1:
-        from kgwiki.web.app_server import serve_app
+        from kgwiki.web.serve import serve_app
 
         if not serve_app(create_app(settings), options):
             return 1
     else:
         # Workers are fresh processes: they build their app from the settings in the environment.
         os.environ[SETTINGS_ENV] = settings.to_env()
-        uvicorn.run("kgwiki.web.app:app_from_env", factory=True, workers=args.workers, **options)
+        uvicorn.run("kgwiki.web.serve.app:app_from_env", factory=True, workers=args.workers,
+                    **options)  # fmt: skip
     return 0
 
 
 def _prepare(root: Any, quiet: bool) -> None:
     """Bring the parse cache and the search index up to date once, before workers read them."""
-    from kgwiki.progress import wants_progress
-    from kgwiki.web.site import Site
+    from kgwiki.site import Site
+    from kgwiki.util import wants_progress
 
     Site.load(root, show_progress=wants_progress(quiet))

@@ -103,7 +103,7 @@ def _date(text: str) -> dt.date:
 
 def run_dupes(args: argparse.Namespace) -> int:
     from kgwiki.duplicates import MIN_THRESHOLD, DuplicateDetector, find_duplicates
-    from kgwiki.progress import wants_progress
+    from kgwiki.util import wants_progress
 
     vault = common.load_vault(args)
     if args.threshold is not None and not MIN_THRESHOLD <= args.threshold <= 1.0:

@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from kgwiki.config import ConfigError, config_for_vault, find_vault
-from kgwiki.lookup import NoteLookupError, find_note
-from kgwiki.progress import wants_progress
 from kgwiki.types import NotePath
-from kgwiki.vault import Vault, VaultPathError
+from kgwiki.util import wants_progress
+from kgwiki.vault import NoteLookupError, Vault, VaultPathError, find_note
 
 
 class CommandError(Exception):

@@ -1,0 +1,33 @@
+"""DOOR"""
+
+from __future__ import annotations
+
+from kgwiki.authoring.create import add_note, new_note
+from kgwiki.authoring.edit import (
+    EditRefused,
+    TextFile,
+    check_meta,
+    readable_meta,
+    replace_if_unchanged,
+    set_key,
+    split_lines,
+    yaml_value,
+)
+from kgwiki.authoring.names import NoteRefused, new_id
+from kgwiki.authoring.reinforcement import reinforce
+
+__all__ = [
+    "EditRefused",
+    "NoteRefused",
+    "TextFile",
+    "add_note",
+    "check_meta",
+    "new_id",
+    "new_note",
+    "readable_meta",
+    "reinforce",
+    "replace_if_unchanged",
+    "set_key",
+    "split_lines",
+    "yaml_value",
+]

@@ -1,0 +1,310 @@
+"""The near-duplicate detector: MinHash sketches in a datasketch ``MinHashLSH``, kept current.
+
+Every candidate pair the index proposes is checked by the exact Jaccard similarity of the two
+shingle sets (docs/duplicates.md), so the threshold means exactly what it says. Adding,
+changing or removing one note costs one sketch and one index update.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from kgwiki import clock
+from kgwiki.duplicates.keep import DuplicatePair, choose_keep
+from kgwiki.duplicates.minhash import (
+    Sketch,
+    SketchCache,
+    SketchParams,
+    lean,
+    sketch_of,
+    sketch_texts,
+)
+from kgwiki.duplicates.shingles import Hashes, jaccard, shingle_sets
+from kgwiki.duplicates.text import content_text
+from kgwiki.note import Note
+from kgwiki.trust import assess_all
+from kgwiki.types import NotePath
+from kgwiki.util import progress
+from kgwiki.vault import Vault
+
+if TYPE_CHECKING:
+    from datasketch import MinHashLSH
+
+# Below this Jaccard similarity notes are related, not duplicates; the LSH bands would need
+# two rows each, and a 10k-note vault then has millions of candidate pairs.
+MIN_THRESHOLD = 0.5
+# The index must propose a pair at the threshold with at least this probability.
+LSH_RECALL = 0.995
+# Candidates whose MinHash estimate is this far below the threshold are not verified: with
+# 128 permutations that is over three standard deviations of the estimate.
+ESTIMATE_SLACK = 0.15
+NUM_PERM = 128  # permutations per sketch
+_ESTIMATE_CHUNK = 100_000
+
+
+def band_params(threshold: float, num_perm: int, recall: float = LSH_RECALL) -> tuple[int, int]:
+    """LSH (bands, rows): the most rows per band that still find pairs at ``threshold``.
+
+    datasketch's own choice balances misses against false candidates and finds only ~87% of
+    pairs exactly at the threshold; false candidates are cheap here (they are verified), so
+    recall decides.
+    """
+    best = (num_perm, 1)
+    for rows in range(1, num_perm + 1):
+        bands = num_perm // rows
+        if bands < 2:
+            break
+        if 1.0 - (1.0 - threshold**rows) ** bands >= recall:
+            best = (bands, rows)
+    return best
+
+
+class DuplicateDetector:
+    """Near-duplicate detection over one vault, kept current note by note."""
+
+    def __init__(
+        self,
+        vault: Vault,
+        *,
+        threshold: float | None = None,
+        shingle_size: int | None = None,
+        num_perm: int = NUM_PERM,
+        jobs: int | None = None,
+        use_cache: bool = True,
+        show_progress: bool = False,
+    ) -> None:
+        self.vault = vault
+        self.threshold = _checked(vault.config.duplicate_threshold if threshold is None
+                                  else threshold)  # fmt: skip
+        self.params = SketchParams(shingle_size or vault.config.shingle_size, num_perm)
+        self._sketches: dict[NotePath, Sketch] = {}
+        self._versions: dict[NotePath, str] = {}
+        self._changes = 0  # bumped by every sketch stored or removed (for the memo of find)
+        self._found: tuple[tuple[object, ...], list[DuplicatePair]] | None = None
+        # The bands of the index; datasketch's MinHashLSH itself is built only for queries
+        # about one note (``candidates``): finding every pair reads the bands in numpy, and
+        # inserting 10,000 sketches into MinHashLSH alone took two seconds.
+        self._lsh_threshold = self.threshold
+        self._lsh: MinHashLSH | None = None
+        self._index_all(jobs, use_cache, show_progress)
+
+    @classmethod
+    def from_vault(cls, vault: Vault, **options: Any) -> DuplicateDetector:
+        """The same as ``DuplicateDetector(vault, **options)``."""
+        return cls(vault, **options)
+
+    def _index(self) -> MinHashLSH:
+        """datasketch's LSH index over every sketch, built on the first single-note query."""
+        if self._lsh is None:
+            from datasketch import MinHashLSH
+
+            params = band_params(self._lsh_threshold, self.params.num_perm)
+            lsh = MinHashLSH(num_perm=self.params.num_perm, params=params)
+            with lsh.insertion_session() as session:
+                for path, sketch in list(self._sketches.items()):
+                    session.insert(path, lean(sketch, self.params), check_duplication=False)
+            self._lsh = lsh  # complete before anyone else can see it
+        return self._lsh
+
+    def _index_all(self, jobs: int | None, use_cache: bool, show: bool) -> None:
+        notes = list(self.vault.notes.values())
+        cache = (SketchCache.open(self.vault.root, self.vault.config.cache_dir, self.params)
+                 if use_cache else None)  # fmt: skip
+        todo = [n for n in notes if cache is None or cache.get(n.content_hash) is None]
+        texts = [content_text(note) for note in todo]
+        computed = progress(sketch_texts(texts, self.params, jobs), len(texts), "sketching", show)
+        for note, sketch in zip(todo, computed, strict=True):
+            if sketch is not None and cache is not None:
+                cache.put(note.content_hash, sketch)
+            self._store(note, sketch)
+        if cache is not None:
+            for note in notes:
+                hit = cache.get(note.content_hash)
+                if hit is not None and note.path not in self._versions:
+                    self._store(note, hit)
+            cache.keep_only({note.content_hash: None for note in notes})
+            cache.save()
+
+    def _store(self, note: Note, sketch: Sketch | None) -> None:
+        self._changes += 1
+        self._versions[note.path] = note.content_hash
+        if sketch is not None:
+            self._sketches[note.path] = sketch
+
+    # -- incremental ---------------------------------------------------------------------
+
+    def add(self, note: Note) -> None:
+        """Index one new or changed note (one sketch, one index update)."""
+        if self._versions.get(note.path) == note.content_hash:
+            return
+        self.remove(note.path)
+        shingles = shingle_sets([content_text(note)], self.params.shingle_size)[0]
+        sketch = sketch_of(shingles, self.params)
+        self._store(note, sketch)
+        if note.path in self._sketches and self._lsh is not None:
+            self._lsh.insert(note.path, lean(self._sketches[note.path], self.params),
+                             check_duplication=False)  # fmt: skip
+
+    def remove(self, path: NotePath) -> None:
+        self._changes += 1
+        self._versions.pop(path, None)
+        if self._sketches.pop(path, None) is not None and self._lsh is not None:
+            self._lsh.remove(path)
+
+    def update(self, item: Note | NotePath) -> None:
+        """Follow the vault after ``vault.refresh_file`` or ``vault.remove_note``.
+
+        Given a path, the note is read from the vault (gone from it: removed here too).
+        """
+        if isinstance(item, Note):
+            self.add(item)
+            return
+        note = self.vault.notes.get(item)
+        if note is None:
+            self.remove(item)
+        else:
+            self.add(note)
+
+    def __len__(self) -> int:
+        return len(self._versions)
+
+    def unsketched(self) -> list[NotePath]:
+        """Notes too short to sketch (they can be no one's near duplicate)."""
+        return sorted(p for p in self._versions if p not in self._sketches)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._versions
+
+    # -- queries -------------------------------------------------------------------------
+
+    def _ready(self, threshold: float) -> None:
+        """Bands for ``threshold``: they only ever widen (a lower threshold needs more)."""
+        _checked(threshold)
+        if threshold < self._lsh_threshold:
+            self._lsh_threshold = threshold
+            self._lsh = None
+
+    def candidates(self, path: NotePath, threshold: float | None = None) -> list[NotePath]:
+        """Notes the index proposes for ``path`` (unverified), best estimate first."""
+        limit = self.threshold if threshold is None else threshold
+        self._ready(limit)
+        sketch = self._sketches.get(path)
+        if sketch is None:
+            return []
+        found = [(_estimate(sketch, self._sketches[other]), other)
+                 for other in self._index().query(lean(sketch, self.params))
+                 if other != path]  # fmt: skip
+        return [other for estimate, other in sorted(found, reverse=True)
+                if estimate >= limit - ESTIMATE_SLACK]  # fmt: skip
+
+    def similar(
+        self, path: NotePath, threshold: float | None = None
+    ) -> list[tuple[NotePath, float]]:
+        """Notes whose exact similarity to ``path`` reaches the threshold, most similar first."""
+        limit = self.threshold if threshold is None else threshold
+        proposed = {(min(path, o), max(path, o)) for o in self.candidates(path, limit)}
+        found = [(b if a == path else a, sim) for a, b, sim in self._verify(proposed, limit)]
+        return sorted(found, key=lambda item: -item[1])
+
+    def find(self, threshold: float | None = None, *, today: dt.date | None = None
+             ) -> list[DuplicatePair]:  # fmt: skip
+        """Every near-duplicate pair at or above the threshold, most similar first.
+
+        The answer is kept until a note changes (the lint report and the duplicates page both
+        ask for it).
+        """
+        limit = self.threshold if threshold is None else threshold
+        key = (limit, today or clock.today(), self._changes, self.vault.version)
+        if self._found is not None and self._found[0] == key:
+            return list(self._found[1])
+        pairs = self._find(limit, today)
+        self._found = (key, pairs)
+        return list(pairs)
+
+    def _find(self, limit: float, today: dt.date | None) -> list[DuplicatePair]:
+        self._ready(limit)
+        proposed = self._proposed(limit - ESTIMATE_SLACK)
+        verified = self._verify(proposed, limit)
+        trusts = assess_all(self.vault, today=today) if verified else {}
+        pairs = []
+        for a, b, similarity in verified:
+            keep, reason = choose_keep(self.vault, a, b, trusts=trusts, today=today)
+            pairs.append(DuplicatePair(a, b, similarity, keep, reason, "content",
+                                       f"Jaccard {similarity:.2f} over shingles of "
+                                       f"{self.params.shingle_size} words"))  # fmt: skip
+        return sorted(pairs, key=lambda p: (-p.similarity, p.a, p.b))
+
+    def _proposed(self, least: float) -> list[tuple[NotePath, NotePath]]:
+        """Pairs sharing a bucket in some band whose MinHash estimate reaches ``least``.
+
+        The buckets are those of datasketch's MinHashLSH with the same bands (a band's values
+        equal, bucket shared), grouped in numpy rather than inserted note by note; the
+        estimates are numpy too: at low thresholds there are millions of colliding pairs.
+        """
+        paths = sorted(self._sketches)
+        if len(paths) < 2:
+            return []
+        matrix = np.stack([self._sketches[p] for p in paths])
+        bands, rows = band_params(self._lsh_threshold, self.params.num_perm)
+        left: list[npt.NDArray[np.intp]] = []
+        right: list[npt.NDArray[np.intp]] = []
+        for band in range(bands):
+            columns = np.ascontiguousarray(matrix[:, band * rows : (band + 1) * rows])
+            keys = columns.view(np.dtype((np.void, columns.dtype.itemsize * rows))).ravel()
+            _, bucket, sizes = np.unique(keys, return_inverse=True, return_counts=True)
+            shared = sizes[bucket] > 1
+            if not shared.any():
+                continue
+            members = np.flatnonzero(shared)
+            order = members[np.argsort(bucket[members], kind="stable")]
+            starts = np.flatnonzero(np.diff(bucket[order], prepend=-1))
+            for group in np.split(order, starts[1:]):
+                i, j = np.triu_indices(group.size, 1)
+                left.append(group[i])
+                right.append(group[j])
+        if not left:
+            return []
+        size = np.intp(len(paths))
+        codes = np.unique(np.concatenate(left) * size + np.concatenate(right))
+        first, second = codes // size, codes % size
+        keep = np.zeros(codes.size, dtype=bool)
+        for start in range(0, codes.size, _ESTIMATE_CHUNK):
+            part = slice(start, start + _ESTIMATE_CHUNK)
+            agree = (matrix[first[part]] == matrix[second[part]]).mean(axis=1)
+            keep[part] = agree >= least
+        return [(paths[a], paths[b]) for a, b in zip(first[keep], second[keep], strict=True)]
+
+    def _verify(self, pairs: Iterable[tuple[NotePath, NotePath]], threshold: float
+                ) -> list[tuple[NotePath, NotePath, float]]:  # fmt: skip
+        wanted = sorted(pairs)
+        sets = exact_shingles(self.vault, {p for pair in wanted for p in pair},
+                              self.params.shingle_size)  # fmt: skip
+        out = []
+        for a, b in wanted:
+            similarity = jaccard(sets[a], sets[b])
+            if similarity >= threshold:
+                out.append((a, b, similarity))
+        return out
+
+
+def _estimate(a: Sketch, b: Sketch) -> float:
+    """The MinHash estimate of Jaccard similarity: the share of equal minima."""
+    return float(np.count_nonzero(a == b)) / a.size
+
+
+def _checked(threshold: float) -> float:
+    if not MIN_THRESHOLD <= threshold <= 1.0:
+        raise ValueError(f"duplicate threshold {threshold} is outside {MIN_THRESHOLD}..1")
+    return threshold
+
+
+def exact_shingles(vault: Vault, paths: Iterable[NotePath], k: int) -> dict[NotePath, Hashes]:
+    """The shingle sets of some notes (recomputed: only candidate pairs ever need them)."""
+    ordered = sorted(paths)
+    sets = shingle_sets([content_text(vault.notes[p]) for p in ordered], k)
+    return dict(zip(ordered, sets, strict=True))

@@ -1,0 +1,162 @@
+"""MinHash sketches of notes (datasketch), computed in batches, on both cores, and cached.
+
+A sketch is ``num_perm`` 32-bit minima over a note's shingle hashes. Computing them is the
+expensive part of a duplicate scan, so: shingles are hashed in numpy
+(:mod:`kgwiki.duplicates.shingles`), fed to ``MinHash.update_batch`` as integers with an
+identity hash (no per-shingle SHA-1), chunks run in a process pool when there are many, and
+sketches are cached by file content hash in ``<vault>/.kgwiki/minhash.npz`` (numpy's format,
+no pickle; ignored whenever unreadable or made with other parameters).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from kgwiki import __version__
+from kgwiki.duplicates.shingles import TOKENIZER_VERSION, Hashes, shingle_sets
+from kgwiki.util import atomic_write_bytes
+
+if TYPE_CHECKING:  # datasketch (and the scipy it imports, half a second) loads only to sketch
+    from datasketch import LeanMinHash, MinHash
+
+Sketch = npt.NDArray[np.uint32]
+
+# Fewer shingles than this and a note is a stub: two stubs ("TODO") are alike, not duplicates.
+MIN_SHINGLES = 8
+_CHUNK = 200
+_PARALLEL_MIN = 800
+_CACHE_FILE = "minhash.npz"
+_SCHEME = "affine32"
+
+
+@dataclass(frozen=True, slots=True)
+class SketchParams:
+    """What a sketch depends on; a cache made with other parameters is not used."""
+
+    shingle_size: int = 3
+    num_perm: int = 128
+    seed: int = 1
+
+    def key(self) -> str:
+        return (f"kgwiki {__version__} tokens {TOKENIZER_VERSION} k {self.shingle_size} "
+                f"datasketch {_datasketch_version()} {_SCHEME} perm {self.num_perm} "
+                f"seed {self.seed}")  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _datasketch_version() -> str:
+    return version("datasketch")
+
+
+@lru_cache(maxsize=4)
+def _template(num_perm: int, seed: int) -> MinHash:
+    # Permutations are drawn once per process and copied for every note. The shingles are
+    # hashed already, so the "hash function" is ``int``: a C call, not SHA-1 per shingle.
+    from datasketch import MinHash
+
+    return MinHash(num_perm=num_perm, seed=seed, hashfunc=int, scheme=_SCHEME)
+
+
+def fold32(hashes: Hashes) -> npt.NDArray[np.uint32]:
+    """64-bit shingle hashes as the 32-bit values the affine32 MinHash scheme takes."""
+    return ((hashes >> np.uint64(32)) ^ hashes).astype(np.uint32)
+
+
+def sketch_of(shingles: Hashes, params: SketchParams) -> Sketch | None:
+    """A note's MinHash values, or None for a stub (fewer than MIN_SHINGLES shingles)."""
+    if shingles.size < MIN_SHINGLES:
+        return None
+    minhash = _template(params.num_perm, params.seed).copy()
+    minhash.update_batch(fold32(shingles).tolist())
+    return np.asarray(minhash.hashvalues, dtype=np.uint32)
+
+
+def lean(sketch: Sketch, params: SketchParams) -> LeanMinHash:
+    from datasketch import LeanMinHash
+
+    return LeanMinHash(seed=params.seed, hashvalues=sketch, scheme=_SCHEME)
+
+
+def _sketch_chunk(job: tuple[Sequence[str], SketchParams]) -> list[Sketch | None]:
+    texts, params = job
+    return [sketch_of(s, params) for s in shingle_sets(texts, params.shingle_size)]
+
+
+def sketch_texts(
+    texts: Sequence[str], params: SketchParams, jobs: int | None = None
+) -> Iterator[Sketch | None]:
+    """Sketches of many texts in order; a process pool once there are enough to pay for it."""
+    chunks = [(texts[i : i + _CHUNK], params) for i in range(0, len(texts), _CHUNK)]
+    workers = jobs or os.cpu_count() or 1
+    if workers == 1 or len(texts) < _PARALLEL_MIN:
+        for chunk in chunks:
+            yield from _sketch_chunk(chunk)
+        return
+    with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
+        for result in pool.map(_sketch_chunk, chunks):
+            yield from result
+
+
+class SketchCache:
+    """Sketches by file content hash, read from and written to ``<vault>/.kgwiki/``."""
+
+    def __init__(self, path: Path, params: SketchParams) -> None:
+        self.path = path
+        self.params = params
+        self.entries: dict[str, Sketch] = {}
+        self.dirty = False
+
+    @classmethod
+    def open(cls, root: Path, cache_dir: str, params: SketchParams) -> SketchCache:
+        cache = cls(root / cache_dir / _CACHE_FILE, params)
+        try:
+            with np.load(cache.path, allow_pickle=False) as data:
+                if str(data["params"]) != params.key():
+                    return cache
+                keys, values = data["keys"], data["values"]
+                if values.ndim != 2 or values.shape != (keys.size, params.num_perm):
+                    return cache
+                rows = values.astype(np.uint32)
+                cache.entries = {str(k): v for k, v in zip(keys, rows, strict=True)}
+        except Exception:
+            cache.entries = {}
+        return cache
+
+    def get(self, key: str) -> Sketch | None:
+        return self.entries.get(key)
+
+    def put(self, key: str, sketch: Sketch) -> None:
+        self.entries[key] = sketch
+        self.dirty = True
+
+    def keep_only(self, keys: Mapping[str, object]) -> None:
+        """Forget sketches of contents no longer in the vault (so the file does not grow)."""
+        stale = [key for key in self.entries if key not in keys]
+        for key in stale:
+            del self.entries[key]
+        self.dirty = self.dirty or bool(stale)
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        keys = np.array(sorted(self.entries), dtype=str)
+        values = (np.stack([self.entries[k] for k in keys]) if keys.size
+                  else np.zeros((0, self.params.num_perm), dtype=np.uint32))  # fmt: skip
+        buffer = io.BytesIO()
+        np.savez(buffer, params=np.array(self.params.key()), keys=keys, values=values)
+        try:
+            atomic_write_bytes(self.path, buffer.getvalue())
+        except OSError:
+            return  # a read-only vault simply has no cache
+        self.dirty = False

@@ -1,0 +1,14 @@
+"""DOOR"""
+
+from __future__ import annotations
+
+from kgwiki.graph.edges import wanted_name
+from kgwiki.graph.knowledge import KnowledgeGraph
+from kgwiki.graph.records import EDGE_KINDS, is_wanted
+
+__all__ = [
+    "EDGE_KINDS",
+    "KnowledgeGraph",
+    "is_wanted",
+    "wanted_name",
+]

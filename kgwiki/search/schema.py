@@ -1,0 +1,209 @@
+"""The whoosh schema of the search index, and the one function that turns a Note into a document.
+
+``text`` holds title, aliases, headings, topics and body as weighted sections of one field;
+``names`` repeats title and aliases for the known-item bonus; both use the Korean-aware
+analyzer. Filters (tag, category, folder, trust, status) are exact, lower-cased keyword terms.
+``text`` (whose last section is the body, for snippets) and ``meta`` are stored, so a result
+line never reads a Markdown file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import struct
+import unicodedata
+from array import array
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+from typing import Any
+
+from whoosh import fields, formats
+from whoosh.codec.whoosh3 import W3Codec
+
+from kgwiki.note import Note
+from kgwiki.search.analysis import korean_analyzer, spans, word_analyzer
+
+# Bump when the schema, the analyzer or the document layout changes: an index written with
+# another version is rebuilt from the notes rather than read with the wrong rules.
+FORMAT_VERSION = 6
+
+# The sections of the combined ``text`` field and the weight of a term occurrence in each:
+# BM25F proper, which adds up weighted term frequencies before saturating them.
+SECTIONS = ("title", "aliases", "headings", "topics", "body")
+SECTION_WEIGHTS = (5.0, 5.0, 2.0, 2.0, 1.0)
+# Positions jump this far between sections, so a phrase never runs from one into the next.
+_SECTION_GAP = 100
+_COUNT = struct.Struct("<I")
+
+
+class WeightedSections(formats.Positions):  # type: ignore[misc]  # whoosh is untyped
+    """Positions postings for one field made of weighted sections (title, …, body).
+
+    One field instead of five means one posting list per query term instead of five, which
+    halves query time on a large vault and lets BM25 see the weighted sum it is meant to.
+    Terms come straight from :func:`analysis.spans`, skipping whoosh's per-token objects (a
+    third of cold indexing time). Module-level so that the schema pickles.
+    """
+
+    def __init__(self, weights: tuple[float, ...] = SECTION_WEIGHTS, **options: Any) -> None:
+        super().__init__(**options)
+        self.weights = weights
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[Any]:
+        sections = (value,) if isinstance(value, str) else value
+        poses: defaultdict[str, list[int]] = defaultdict(list)
+        weights: defaultdict[str, float] = defaultdict(float)
+        base = 0
+        for text, weight in zip(sections, self.weights[-len(sections) :], strict=True):
+            last = -1
+            for term, pos, _start, _end in spans(text):
+                poses[term].append(base + pos)
+                weights[term] += weight
+                last = pos
+            base += last + 1 + _SECTION_GAP
+        boost = self.field_boost
+        encode = self.encode
+        for word, poslist in poses.items():
+            yield word, len(poslist), weights[word] * boost, encode(poslist)
+
+    # Positions as a count and an array of unsigned ints: half the cost of whoosh's pickled
+    # deltas on the millions of postings of a cold build (each bigram posting has one or two).
+
+    def encode(self, poslist: list[int]) -> bytes:
+        return _COUNT.pack(len(poslist)) + array("I", poslist).tobytes()
+
+    def decode_positions(self, valuestring: bytes) -> list[int]:
+        positions = array("I")
+        positions.frombytes(valuestring[_COUNT.size :])
+        return positions.tolist()
+
+    def decode_frequency(self, valuestring: bytes) -> int:
+        return int(_COUNT.unpack_from(valuestring)[0])
+
+    def decode_position_boosts(self, valuestring: bytes) -> list[tuple[int, float]]:
+        return [(pos, 1.0) for pos in self.decode_positions(valuestring)]
+
+    def combine(self, vs: list[bytes]) -> bytes:
+        return self.encode(sorted({pos for v in vs for pos in self.decode_positions(v)}))
+
+
+class IndexCodec(W3Codec):  # type: ignore[misc]  # whoosh is untyped
+    """whoosh's codec without per-block length statistics.
+
+    Those statistics only serve block-quality skipping, which kgwiki's ranking turns off
+    (search_rank.py); gathering them costs a column read per posting, a fifth of cold indexing.
+    Segments remember their codec, so this class is part of the index format.
+    """
+
+    length_stats = False
+
+
+def codec() -> IndexCodec:
+    return IndexCodec(compression=0)
+
+
+def _text_field(weights: tuple[float, ...], stored: bool = False) -> fields.TEXT:
+    field = fields.TEXT(analyzer=korean_analyzer(), stored=stored)
+    field.format = WeightedSections(weights)
+    return field
+
+
+def build_schema() -> fields.Schema:
+    return fields.Schema(
+        path=fields.ID(stored=True, unique=True, sortable=True),
+        hash=fields.ID(stored=True, sortable=True),
+        text=_text_field(SECTION_WEIGHTS, stored=True),  # the sections; the body for snippets
+        names=_text_field((1.0,)),
+        tag=fields.KEYWORD(),
+        category=fields.KEYWORD(),
+        folder=fields.KEYWORD(),
+        pathlc=fields.ID(),
+        trust=fields.ID(sortable=True),
+        confidence=fields.ID(sortable=True),  # as text: whoosh's float columns need a default
+        status=fields.ID(),
+        date=fields.DATETIME(),
+        reinforced=fields.DATETIME(),
+        spell=fields.TEXT(analyzer=word_analyzer(), phrase=False),
+        meta=fields.STORED(),
+    )
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def hierarchy(value: str) -> list[str]:
+    """``A/B/C`` → ``a/b/c, a, a/b, b, c``: every prefix and segment, lower-cased."""
+    folded = nfc(value).strip().strip("/").casefold()
+    parts = [part for part in folded.split("/") if part]
+    out = [folded] if folded else []
+    out += ["/".join(parts[: i + 1]) for i in range(len(parts) - 1)]
+    out += parts
+    return list(dict.fromkeys(out))
+
+
+def path_terms(path: str) -> list[str]:
+    """Folder prefixes and segments, the file name and its stem (for ``path:``)."""
+    pure = PurePosixPath(nfc(path).casefold())
+    folders = hierarchy(str(pure.parent)) if str(pure.parent) != "." else []
+    return list(dict.fromkeys([*folders, pure.name, pure.stem]))
+
+
+def _datetime(value: dt.date | None) -> dt.datetime | None:
+    return None if value is None else dt.datetime(value.year, value.month, value.day)
+
+
+def note_document(note: Note) -> dict[str, Any]:
+    """The fields of ``note`` for ``writer.add_document`` (pure: the Note is all it reads)."""
+    meta = note.meta
+    names = [*note.aliases, *([note.id] if note.id else [])]
+    if note.stem.casefold() != note.title.casefold():
+        names.append(note.stem.replace("-", " ").replace("_", " "))
+    headings = [h.text for h in note.headings if not (h.level == 1 and h.text == note.title)]
+    if meta.description:
+        headings.insert(0, meta.description)
+    topics = [tag.replace("/", " ") for tag in note.tags]
+    if meta.category:
+        topics.append(meta.category.replace("/", " ").replace("_", " "))
+    level = (meta.source_trust_level or "").strip().upper()
+    document: dict[str, Any] = {
+        "path": note.path,
+        "hash": note.content_hash,
+        "text": tuple(
+            nfc(x)
+            for x in (
+                note.title,
+                "\n".join(names),
+                "\n".join(headings),
+                "\n".join(topics),
+                note.text,
+            )
+        ),
+        "names": nfc("\n".join([note.title, *names])),
+        "tag": [term for tag in note.tags for term in hierarchy(tag)],
+        "category": hierarchy(meta.category) if meta.category else [],
+        "folder": path_terms(note.path),
+        "pathlc": nfc(note.path).casefold(),
+        "trust": level,
+        "confidence": "" if meta.confidence_score is None else repr(float(meta.confidence_score)),
+        "status": (meta.status or "").strip().casefold(),
+        "spell": nfc("\n".join([note.title, *names, *headings, *note.tags])),
+        "meta": {
+            "title": note.title,
+            "aliases": list(note.aliases),
+            "tags": list(note.tags),
+            "category": meta.category,
+            "trust": level or None,
+            "confidence": meta.confidence_score,
+            "status": meta.status,
+            "verification": meta.verification_status,
+            "description": meta.description,
+        },
+    }
+    for name, value in (("date", meta.date), ("reinforced", meta.last_reinforced)):
+        stamp = _datetime(value)
+        if stamp is not None:
+            document[name] = stamp
+    # whoosh refuses empty lists and empty ID strings; an absent field is simply not indexed
+    return {k: v for k, v in document.items() if v not in ("", [])}

@@ -1,0 +1,276 @@
+"""``Site``: a vault with everything the pages show, built once and kept current file by file.
+
+The vault, its graph, its search index and its duplicate detector are built in ``load``;
+derived views (trust per note, canonical notes, tags, diagnostics) are computed on first
+use and kept until the next change (``version``). Both outputs — the live server and the
+static build — read one Site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from kgwiki import changelog, clock, trust
+from kgwiki.changelog import Change, Commit, NoteHistory, head_commit, read_git_log_all
+from kgwiki.config import Config, config_for_vault
+from kgwiki.diagnostics import Diagnostic
+from kgwiki.graph import KnowledgeGraph, is_wanted
+from kgwiki.lint import lint_vault
+from kgwiki.note import LinkKind
+from kgwiki.trust import Trust, TrustOverview
+from kgwiki.types import NotePath
+from kgwiki.vault import Derive, Vault
+
+if TYPE_CHECKING:
+    from kgwiki.duplicates import DuplicateDetector
+    from kgwiki.search import SearchIndex
+
+T = TypeVar("T")
+
+HEAD_CHECK_SECONDS = 1.0  # how stale a note page's git history may be after a commit
+GIT_RETRY_SECONDS = 60.0  # after git failed, how long pages show the history read before
+
+
+class Site:
+    """One vault and its derived views; ``lock`` guards updates (single reads need no lock)."""
+
+    def __init__(
+        self,
+        vault: Vault,
+        graph: KnowledgeGraph,
+        search: SearchIndex | None = None,
+        dupes: DuplicateDetector | None = None,
+        *,
+        today: dt.date | None = None,
+    ) -> None:
+        self.vault = vault
+        self.graph = graph
+        self.search = search
+        self.dupes = dupes
+        self.lock = threading.RLock()
+        self.version = 0
+        self.fixed_today = today
+        self._views: dict[str, tuple[int, Any]] = {}
+        self._commits: tuple[str, dict[NotePath, tuple[Commit, ...]]] | None = None
+        self._commits_lock = threading.Lock()
+        self._head_checked = 0.0
+
+    @classmethod
+    def load(
+        cls,
+        vault_root: Path,
+        config: Config | None = None,
+        *,
+        show_progress: bool = False,
+        index_dir: Path | None = None,
+        with_search: bool = True,
+        with_duplicates: bool = True,
+        jobs: int | None = None,
+        today: dt.date | None = None,
+        derive: Derive | None = None,
+    ) -> Site:
+        """Load the vault (parse cache first), build the graph, open and update the index.
+
+        ``with_search=False`` skips the search index (the static build writes its own);
+        ``with_duplicates=False`` skips near-duplicate detection (declared duplicates remain);
+        ``today`` fixes the date trust is judged by (tests), else it is the current day;
+        ``derive`` is passed to ``Vault.load``.
+        """
+        config = config or config_for_vault(Path(vault_root))
+        vault = Vault.load(vault_root, config, show_progress=show_progress, jobs=jobs,
+                           derive=derive)  # fmt: skip
+        graph = KnowledgeGraph.build(vault)
+        search = _open_search(vault, index_dir, show_progress) if with_search else None
+        dupes = _detector(vault) if with_duplicates else None
+        return cls(vault, graph, search, dupes, today=today)
+
+    @property
+    def config(self) -> Config:
+        return self.vault.config
+
+    # -- derived views, cached until the next change --------------------------------------
+
+    def _view(self, name: str, compute: Callable[[], T]) -> T:
+        hit = self._views.get(name)
+        if hit is not None and hit[0] == self.version:
+            return hit[1]  # type: ignore[no-any-return]
+        value = compute()
+        self._views[name] = (self.version, value)
+        return value
+
+    def today(self) -> dt.date:
+        return self.fixed_today or clock.today()
+
+    def trusts(self) -> dict[NotePath, Trust]:
+        day = self.today()
+        return self._view(f"trust:{day}", lambda: trust.assess_all(self.vault, self.config, day))
+
+    def trust(self, path: NotePath) -> Trust:
+        return self.trusts()[path]
+
+    def label(self, path: NotePath) -> tuple[str, str]:
+        """A note's (title, trust level) as lists of notes show them."""
+        labels = self._view(f"labels:{self.today()}", self._labels)
+        return labels[path]
+
+    def _labels(self) -> dict[NotePath, tuple[str, str]]:
+        trusts = self.trusts()
+        return {p: (n.title, trusts[p].level or "") for p, n in self.vault.notes.items()}
+
+    def trust_overview(self) -> TrustOverview:
+        day = self.today()
+        return self._view(f"overview:{day}", lambda: trust.overview(self.vault, self.config, day))
+
+    def canonical(self, path: NotePath) -> NotePath | None:
+        """The note a declared duplicate points at (None for a note that is not one)."""
+        return self.canonicals().get(path)
+
+    def canonicals(self) -> dict[NotePath, NotePath]:
+        def compute() -> dict[NotePath, NotePath]:
+            found: dict[NotePath, NotePath] = {}
+            for path in self.vault.notes:
+                for edge in self.graph.outlinks(path):
+                    if edge.kind == "duplicate-of" and not is_wanted(edge.target):
+                        found.setdefault(path, NotePath(edge.target))
+            return found
+
+        return self._view("canonicals", compute)
+
+    def near_duplicates(self) -> list[Any]:
+        """Pairs of notes that read alike (empty when detection was not loaded)."""
+        if self.dupes is None:
+            return []
+        detector = self.dupes
+        return self._view("near", lambda: list(detector.find(self.config.duplicate_threshold)))
+
+    def tags(self) -> dict[str, list[NotePath]]:
+        return self._view("tags", self.graph.tags)
+
+    def embedders(self) -> dict[NotePath, set[NotePath]]:
+        """The notes that embed each note (its section is drawn into their pages)."""
+
+        def compute() -> dict[NotePath, set[NotePath]]:
+            found: dict[NotePath, set[NotePath]] = {}
+            for path in self.vault.notes:
+                for item in self.vault.links_of(path):
+                    target, note = item.resolution.path, not item.resolution.is_attachment
+                    if item.link.kind is LinkKind.EMBED and target is not None and note:
+                        found.setdefault(NotePath(target), set()).add(path)
+            return found
+
+        return self._view("embedders", compute)
+
+    def changes(self, limit: int | None = 50) -> list[Change]:
+        day = self.today()
+        return self._view(f"changes:{limit}:{day}",
+                          lambda: changelog.recent_changes(self.vault, limit, today=day))
+
+    def history(self, path: NotePath, commits: Iterable[Commit] | None = None) -> NoteHistory:
+        """A note's changelog table and git history (``commits`` when already gathered)."""
+        found = self.commits().get(path, ()) if commits is None else tuple(commits)
+        note = self.vault.notes[path]
+        return NoteHistory(path, note.title, note.changelog, found)
+
+    def commits(self) -> dict[NotePath, tuple[Commit, ...]]:
+        """Every note's commits, from one ``git log`` per commit the checkout moves to.
+
+        Asking git per note page cost a subprocess each (2.5 ms, more in a large repository);
+        this asks once, and again only when ``HEAD`` points elsewhere (a commit, a checkout),
+        looked at no more than once a second. Renames are not followed, as in the static
+        build, so both show the same history. While git runs, other pages show the history
+        read before; when git fails, the last history stays and git is asked again later.
+        """
+        if not self._commits_lock.acquire(blocking=self._commits is None):
+            assert self._commits is not None
+            return self._commits[1]  # another thread is asking git: show what we have
+        try:
+            now = time.monotonic()
+            if self._commits is not None and now - self._head_checked < HEAD_CHECK_SECONDS:
+                return self._commits[1]
+            self._head_checked = now
+            head = head_commit(self.vault.root)
+            if self._commits is None or self._commits[0] != head:
+                found = read_git_log_all(self.vault.root) if head else {}
+                if found is not None:
+                    self._commits = (head, found)
+                else:  # git failed or timed out: keep what we had, ask again in a minute
+                    self._head_checked = now + GIT_RETRY_SECONDS
+                    if self._commits is None:
+                        self._commits = ("", {})
+            return self._commits[1]
+        finally:
+            self._commits_lock.release()
+
+    def diagnostics(self) -> list[Diagnostic]:
+        """Everything ``kgwiki lint`` reports, reusing this site's graph and detector."""
+        day = self.today()
+        return self._view(f"diagnostics:{day}", lambda: lint_vault(
+            self.vault, graph=self.graph, detector=self.dupes,
+            near_duplicates=self.dupes is not None, today=day))
+
+    # -- keeping current ------------------------------------------------------------------
+
+    def refresh_file(self, path: NotePath | str) -> set[NotePath]:
+        """Re-read one changed, added or deleted file; return the notes whose pages changed.
+
+        That is the note itself, the notes it linked to before and after (their backlinks),
+        the notes linking to it (its title may show there) and the notes whose links now
+        resolve differently.
+        """
+        with self.lock:
+            rel = self.vault.relative(path)
+            if rel not in self.vault.notes and not rel.lower().endswith((".md", ".markdown")):
+                return self._refresh_attachment(rel)
+            before = self._neighbours(rel)
+            old = self.vault.notes.get(rel)
+            writers = self.vault.sources_linking_to_names(old) if old is not None else set()
+            note = self.vault.refresh_file(rel)
+            if note is not None:
+                writers |= self.vault.sources_linking_to_names(note)
+            self.graph.update_note(self.vault, rel)
+            if self.search is not None:
+                self.search.update(self.vault)
+            if self.dupes is not None:
+                _update_detector(self.dupes, self.vault, rel)
+            self.version += 1
+            changed = {rel} | before | self._neighbours(rel) | writers
+            return {p for p in changed if p in self.vault.notes or p == rel}
+
+    def _neighbours(self, path: NotePath) -> set[NotePath]:
+        if path not in self.graph:
+            return set()
+        found = {NotePath(e.target) for e in self.graph.outlinks(path) if not is_wanted(e.target)}
+        found |= {b.source for b in self.graph.backlinks(path)}
+        return found
+
+    def _refresh_attachment(self, rel: NotePath) -> set[NotePath]:
+        self.vault.refresh_file(rel)
+        self.version += 1
+        return {link.source for link in self.vault.all_links() if link.target == rel}
+
+
+def _open_search(vault: Vault, index_dir: Path | None, show_progress: bool) -> SearchIndex:
+    from kgwiki.search import SearchIndex
+
+    index = SearchIndex.open(vault) if index_dir is None else SearchIndex.open(vault, index_dir)
+    index.update(vault, show_progress=show_progress)
+    return index
+
+
+def _detector(vault: Vault) -> DuplicateDetector:
+    from kgwiki.duplicates import DuplicateDetector
+
+    return DuplicateDetector.from_vault(vault)
+
+
+def _update_detector(detector: DuplicateDetector, vault: Vault, path: NotePath) -> None:
+    note = vault.notes.get(path)
+    if note is None:
+        detector.remove(path)
+    else:
+        detector.update(note)

@@ -1,0 +1,15 @@
+"""DOOR"""
+
+from __future__ import annotations
+
+from kgwiki.util.atomic import atomic_write_bytes, atomic_write_text
+from kgwiki.util.collector import collector_paused
+from kgwiki.util.progress_bar import progress, wants_progress
+
+__all__ = [
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "collector_paused",
+    "progress",
+    "wants_progress",
+]

@@ -1,0 +1,286 @@
+"""``Vault``: every note of a folder, parsed (in parallel, cached) and linked together."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+
+from kgwiki.config import Config, config_for_vault
+from kgwiki.diagnostics import Diagnostic
+from kgwiki.note import Note, Wire, to_wire
+from kgwiki.types import NoteKey, NotePath
+from kgwiki.util import collector_paused
+from kgwiki.vault.link_problems import link_problems
+from kgwiki.vault.parse_cache import (
+    FOLDER,
+    Stat,
+    bucket_of,
+    cache_version,
+    read_buckets,
+    write_buckets,
+)
+from kgwiki.vault.reading import Derive, parse_many, read_and_parse
+from kgwiki.vault.resolver import LinkIndex, Resolution, ResolvedLink, normalise_path, note_key
+from kgwiki.vault.scan import disk_path, is_note_file, scan_vault
+
+
+class VaultPathError(ValueError):
+    """A path that is not inside the vault, or is not a note."""
+
+
+class Vault:
+    """The notes of one folder, their link tables and diagnostics.
+
+    Build one with :meth:`load`; keep it current with :meth:`refresh_file` and
+    :meth:`remove_note`, which touch only the note concerned (and the links whose
+    target names it gained or lost).
+    """
+
+    def __init__(self, root: Path, config: Config) -> None:
+        self.root = root.resolve()
+        self.config = config
+        self.notes: dict[NotePath, Note] = {}
+        self.attachments: set[NotePath] = set()
+        self.scan_diagnostics: list[Diagnostic] = []
+        self.index = LinkIndex()
+        self._resolved: dict[NotePath, tuple[ResolvedLink, ...]] = {}
+        self._wanting: defaultdict[NoteKey, set[NotePath]] = defaultdict(set)
+        self._wants_of: dict[NotePath, set[NoteKey]] = {}
+        self._stats: dict[NotePath, tuple[int, int]] = {}
+        self._dirty: set[int] = set()  # parse-cache buckets that no longer match the notes
+        self.version = 0  # bumped by every note added, changed or removed (for memos)
+        # what ``derive`` made of each note parsed by this load (see ``load``); dropped when
+        # the note changes
+        self.derived: dict[NotePath, object] = {}
+        self._derive: Derive | None = None
+
+    # -- loading -----------------------------------------------------------------------------
+
+    @classmethod
+    def load(
+        cls,
+        root: Path | str,
+        config: Config | None = None,
+        *,
+        show_progress: bool = False,
+        jobs: int | None = None,
+        use_cache: bool = True,
+        derive: Derive | None = None,
+    ) -> Vault:
+        """Scan and parse a folder; unchanged files come from the parse cache.
+
+        ``derive(note, tokens)``, a module-level function, runs where each note is parsed (in
+        the worker processes) on the note and its body's tokens; what it returns, unless
+        None, lands in ``vault.derived``. Notes from the parse cache are not derived.
+        """
+        root = Path(root)
+        if not root.is_dir():
+            raise VaultPathError(f"{root}: not a folder")
+        vault = cls(root, config or config_for_vault(root))
+        vault._derive = derive
+        with collector_paused():
+            vault._load(use_cache, show_progress, jobs)
+        return vault
+
+    def _load(self, use_cache: bool, show_progress: bool, jobs: int | None) -> None:
+        vault = self
+        scan = scan_vault(vault.root, vault.config.ignore)
+        vault.scan_diagnostics = scan.diagnostics
+        vault.attachments = set(scan.attachments)
+        for attachment in scan.attachments:
+            vault.index.add_attachment(attachment)
+        cached = vault._read_cache() if use_cache else {}
+        stale: list[NotePath] = []
+        stats: dict[NotePath, tuple[int, int] | None] = {}
+        for path in scan.notes:
+            stat = stats[path] = vault._stat(path)
+            hit = cached.pop(path, None)
+            if hit is not None and stat is not None and hit[0] == stat:
+                vault._put(hit[1], stat)
+            else:
+                stale.append(path)
+                vault._dirty.add(bucket_of(path))
+        vault._dirty.update(bucket_of(path) for path in cached)  # notes deleted since
+        # the stat taken before reading: if the file changes meanwhile, the next load sees it
+        labels = dict(vault.config.relation_labels)
+        found = parse_many(vault.root, stale, labels, vault._derive, show=show_progress, jobs=jobs)
+        for note, derived in found:
+            vault._put(note, stats[note.path])
+            if derived is not None:
+                vault.derived[note.path] = derived
+        if use_cache and vault._dirty:
+            vault._write_cache()
+
+    def _stat(self, path: NotePath) -> tuple[int, int] | None:
+        try:
+            info = (self.root / path).stat()
+        except OSError:
+            try:
+                info = disk_path(self.root, path).stat()  # a name in another Unicode form
+            except OSError:
+                return None
+        return (info.st_mtime_ns, info.st_size)
+
+    def _cache_folder(self) -> Path:
+        return self.root / self.config.cache_dir / FOLDER
+
+    def _read_cache(self) -> dict[NotePath, tuple[Stat, Note]]:
+        """Every cached note; a bucket that is missing, unreadable or stale is marked dirty."""
+        entries, dirty = read_buckets(self._cache_folder(), cache_version(self.config))
+        self._dirty |= dirty
+        return entries
+
+    def _write_cache(self) -> None:
+        """Rewrite the dirty buckets only: after one edit, one sixty-fourth of the cache."""
+        if not self._dirty:
+            return
+        buckets: dict[int, dict[NotePath, tuple[Stat, Wire]]] = {i: {} for i in self._dirty}
+        for path, stat in self._stats.items():
+            bucket = buckets.get(bucket_of(path))
+            if bucket is not None and path in self.notes:
+                bucket[path] = (stat, to_wire(self.notes[path]))
+        self._dirty -= write_buckets(self._cache_folder(), cache_version(self.config), buckets)
+
+    # -- incremental updates -------------------------------------------------------------
+
+    def _put(self, note: Note, stat: tuple[int, int] | None) -> None:
+        old = self.notes.get(note.path)
+        self.notes[note.path] = note
+        if stat is not None:
+            self._stats[note.path] = stat
+        self.index.add(note)
+        self._forget_links(note.path)
+        wants = {_target_key(link.target.file) for link in note.links if link.target.file}
+        self._wants_of[note.path] = wants
+        for key in wants:
+            self._wanting[key].add(note.path)
+        if old is None or note_names(old) != note_names(note):
+            self._invalidate_names(note_names(note) | (note_names(old) if old else set()))
+        self.version += 1  # after the change: a memo made meanwhile carries the old number
+
+    def refresh_file(self, path: NotePath | str) -> Note | None:
+        """Re-read one file after it was added or changed; None if it is gone."""
+        rel = self.relative(path)
+        if not disk_path(self.root, rel).is_file():
+            self.remove_note(rel)
+            return None
+        if not is_note_file(rel):
+            self.attachments.add(rel)
+            self.index.add_attachment(rel)
+            return None
+        stat = self._stat(rel)  # before reading: a later change then shows as a new stat
+        note = read_and_parse(self.root, rel, dict(self.config.relation_labels))
+        self._put(note, stat)
+        self._dirty.add(bucket_of(rel))
+        self.derived.pop(rel, None)
+        return note
+
+    def remove_note(self, path: NotePath | str) -> None:
+        rel = self.relative(path)
+        old = self.notes.pop(rel, None)
+        self._stats.pop(rel, None)
+        self.derived.pop(rel, None)
+        self._dirty.add(bucket_of(rel))
+        self.index.remove(rel)
+        self._forget_links(rel)
+        self._resolved.pop(rel, None)
+        if old is not None:
+            self._invalidate_names(note_names(old))
+        self.version += 1
+
+    def save_cache(self) -> None:
+        """Write the parse cache of the notes changed since loading (``refresh_file``…)."""
+        self._write_cache()
+
+    def _forget_links(self, path: NotePath) -> None:
+        self._resolved.pop(path, None)
+        for key in self._wants_of.pop(path, ()):
+            self._wanting[key].discard(path)
+
+    def _invalidate_names(self, keys: set[NoteKey]) -> None:
+        for key in keys:
+            for source in self._wanting.get(key, ()):
+                self._resolved.pop(source, None)
+
+    def sources_linking_to_names(self, note: Note) -> set[NotePath]:
+        """Notes with a link written with one of this note's names (for incremental work)."""
+        found: set[NotePath] = set()
+        for key in note_names(note):
+            found |= self._wanting.get(key, set())
+        return found
+
+    # -- queries -------------------------------------------------------------------------
+
+    def relative(self, path: NotePath | str) -> NotePath:
+        """A vault-relative path for ``path``; raise if it would leave the vault."""
+        candidate = Path(path)
+        full = Path(
+            os.path.normpath(candidate if candidate.is_absolute() else self.root / candidate)
+        )
+        if not full.is_relative_to(self.root) or not full.resolve().is_relative_to(self.root):
+            raise VaultPathError(f"{path}: outside the vault {self.root}")
+        return normalise_path(full.relative_to(self.root).as_posix())
+
+    def resolve(self, target: str, source: NotePath | None = None) -> Resolution:
+        return self.index.resolve(target, source)
+
+    def links_of(self, path: NotePath) -> tuple[ResolvedLink, ...]:
+        """A note's links with their resolutions (computed once, kept until names change)."""
+        cached = self._resolved.get(path)
+        if cached is not None:
+            return cached
+        note = self.notes[path]
+        out = []
+        for link in note.links:
+            if link.target.file is None:
+                resolution = Resolution(path, "self")
+            else:
+                resolution = self.index.resolve(link.target.file, path)
+            out.append(ResolvedLink(path, link, resolution))
+        resolved = tuple(out)
+        self._resolved[path] = resolved
+        return resolved
+
+    def all_links(self) -> Iterator[ResolvedLink]:
+        for path in self.notes:
+            yield from self.links_of(path)
+
+    def diagnostics(self) -> list[Diagnostic]:
+        """Parse and scan problems, plus every link problem (unresolved, ambiguous, anchors)."""
+        found = list(self.scan_diagnostics)
+        for path, note in self.notes.items():
+            found.extend(note.diagnostics)
+            found.extend(link_problems(path, self.links_of(path), self.notes))
+        return sorted(found, key=lambda d: (d.path, d.line, d.code))
+
+    def __len__(self) -> int:
+        return len(self.notes)
+
+    def __iter__(self) -> Iterator[Note]:
+        return iter(self.notes.values())
+
+    def note(self, path: NotePath | str) -> Note:
+        return self.notes[normalise_path(str(path))]
+
+
+def note_names(note: Note) -> set[NoteKey]:
+    """Every name other notes can use for this one (as the resolver matches them)."""
+    names = {note_key(note.stem), note_key(note.title)}
+    names |= {note_key(alias) for alias in note.aliases}
+    if note.id:
+        names.add(note_key(note.id))
+    return names
+
+
+@functools.lru_cache(maxsize=65536)
+def _target_key(file: str) -> NoteKey:
+    """The name a written link target resolves by: its last path part, without ``.md``."""
+    name = file.strip().rstrip("/").rpartition("/")[2]
+    if name == ".":  # "a/." names "a", as a path would
+        name = PurePosixPath(file.strip()).name
+    return note_key(name[:-3] if name.lower().endswith(".md") else name)
+
+

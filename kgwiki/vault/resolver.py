@@ -1,0 +1,219 @@
+"""Link resolution: which note (or attachment) a link names, the way Obsidian decides it.
+
+Order: a path (``folder/Note``), then file name, then title, then alias, then id; every
+comparison is case-insensitive and Unicode-normalised (NFC and NFD spellings are the same
+name). Several candidates: the one in the linking note's folder, else the shortest path.
+"""
+
+from __future__ import annotations
+
+import functools
+import posixpath
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Protocol
+
+from kgwiki.note import Link
+from kgwiki.types import NoteKey, NotePath
+
+_MD = ".md"
+
+
+class NamedNote(Protocol):
+    """What the resolver needs to know of a note."""
+
+    @property
+    def path(self) -> NotePath: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
+    @property
+    def id(self) -> str | None: ...
+
+
+@functools.lru_cache(maxsize=65536)  # the same link targets recur across a vault
+def note_key(name: str) -> NoteKey:
+    """The comparison form of a name: NFC, case-folded, inner whitespace collapsed."""
+    return NoteKey(" ".join(unicodedata.normalize("NFC", name).casefold().split()))
+
+
+def normalise_path(path: str) -> NotePath:
+    """A vault-relative path in its one canonical spelling (POSIX, NFC)."""
+    return NotePath(unicodedata.normalize("NFC", PurePosixPath(path).as_posix()))
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """Where a link points. ``path`` is None when nothing matched (a *wanted* note)."""
+
+    path: NotePath | None
+    via: str = ""
+    candidates: tuple[NotePath, ...] = ()
+    exact_case: bool = True
+    is_attachment: bool = False
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.candidates) > 1
+
+
+_UNRESOLVED = Resolution(None)
+
+
+class LinkIndex:
+    """Name tables over the notes and attachments of one vault, updated note by note."""
+
+    def __init__(self) -> None:
+        self._tables: dict[str, defaultdict[NoteKey, set[NotePath]]] = {
+            kind: defaultdict(set) for kind in ("path", "name", "title", "alias", "id")
+        }
+        self._attachments: defaultdict[NoteKey, set[NotePath]] = defaultdict(set)
+        self._attachment_paths: defaultdict[NoteKey, set[NotePath]] = defaultdict(set)
+        self._keys: dict[NotePath, list[tuple[str, NoteKey]]] = {}
+        self._spellings: dict[NotePath, frozenset[str]] = {}
+        # Memo of answers by (name, linking folder); any change to the tables clears it.
+        self._memo: dict[tuple[str, str], Resolution] = {}
+
+    def add(self, note: NamedNote) -> None:
+        self.remove(note.path)
+        self._memo.clear()
+        stem_path = note.path[: -len(_MD)] if note.path.lower().endswith(_MD) else note.path
+        name = stem_path.rpartition("/")[2]  # paths are normalised: no "." or "//" parts
+        keys = [
+            ("path", note_key(stem_path)),
+            ("name", note_key(name)),
+            ("title", note_key(note.title)),
+        ]
+        keys += [("alias", note_key(alias)) for alias in note.aliases if alias.strip()]
+        if note.id:
+            keys.append(("id", note_key(note.id)))
+        for kind, key in keys:
+            self._tables[kind][key].add(note.path)
+        self._keys[note.path] = keys
+        spellings = {stem_path, name, note.title, *note.aliases}
+        self._spellings[note.path] = frozenset(_nfc(s) for s in spellings)
+
+    def remove(self, path: NotePath) -> None:
+        self._spellings.pop(path, None)
+        self._memo.clear()
+        for kind, key in self._keys.pop(path, []):
+            bucket = self._tables[kind].get(key)
+            if bucket is not None:
+                bucket.discard(path)
+                if not bucket:
+                    del self._tables[kind][key]
+
+    def add_attachment(self, path: NotePath) -> None:
+        self._memo.clear()
+        self._attachments[note_key(PurePosixPath(path).name)].add(path)
+        self._attachment_paths[note_key(path)].add(path)
+
+    def add_all(self, notes: Iterable[NamedNote]) -> None:
+        for note in notes:
+            self.add(note)
+
+    def lookup(self, kind: str, name: str) -> set[NotePath]:
+        return set(self._tables[kind].get(note_key(name), ()))
+
+    def resolve(self, target: str, source: NotePath | None = None) -> Resolution:
+        """Resolve a link's file part as written (``Note``, ``folder/Note.md``, ``img.png``)."""
+        memo_key = (target, posixpath.dirname(source) if source else "")
+        found = self._memo.get(memo_key)
+        if found is None:
+            found = self._memo[memo_key] = self._resolve(target, source)
+        return found
+
+    def _resolve(self, target: str, source: NotePath | None) -> Resolution:
+        name = unicodedata.normalize("NFC", target.strip())
+        if not name:
+            return _UNRESOLVED
+        if name.startswith("./") or name.startswith("../"):
+            return self._resolve_relative(name, source)
+        bare = name.lstrip("/")
+        stem = bare[: -len(_MD)] if bare.lower().endswith(_MD) else bare
+        if "/" in stem:
+            by_path = self._by_path_suffix(stem)
+            if by_path:
+                return self._pick(by_path, "path", source, stem)
+        else:
+            for kind in ("name", "title", "alias", "id"):
+                by_name = self._tables[kind].get(note_key(stem))
+                if by_name:
+                    return self._pick(by_name, kind, source, stem)
+            if bare != stem:  # "Note.md" may be a title that ends in .md, rarely
+                by_title = self._tables["title"].get(note_key(bare))
+                if by_title:
+                    return self._pick(by_title, "title", source, bare)
+        return self._resolve_attachment(bare, source)
+
+    def _resolve_relative(self, name: str, source: NotePath | None) -> Resolution:
+        base = posixpath.dirname(source) if source else ""
+        joined = posixpath.normpath(posixpath.join(base, name))
+        if joined.startswith("../") or joined == "..":
+            return _UNRESOLVED  # outside the vault: never followed
+        return self.resolve(joined, source)
+
+    def _by_path_suffix(self, stem: str) -> set[NotePath]:
+        key = note_key(stem)
+        exact = self._tables["path"].get(key)
+        if exact:
+            return set(exact)
+        suffix = "/" + key
+        return {p for k, paths in self._tables["path"].items() if k.endswith(suffix) for p in paths}
+
+    def _resolve_attachment(self, name: str, source: NotePath | None) -> Resolution:
+        key = note_key(name)
+        found: set[NotePath] | None = self._attachment_paths.get(key) or self._attachments.get(
+            note_key(PurePosixPath(name).name)
+        )
+        if not found:
+            return _UNRESOLVED
+        chosen = self._pick(found, "attachment", source, name)
+        return Resolution(chosen.path, "attachment", chosen.candidates, chosen.exact_case, True)
+
+    def _pick(
+        self, found: set[NotePath], via: str, source: NotePath | None, written: str
+    ) -> Resolution:
+        if len(found) == 1:
+            (chosen,) = found
+            spellings = self._spellings.get(chosen)
+            exact = spellings is None or _nfc(written) in spellings or via == "id"
+            return Resolution(chosen, via, (), exact)
+        ordered = sorted(found, key=lambda p: (p.count("/"), len(p), p))
+        chosen = ordered[0]
+        clear = len(ordered) == 1
+        if not clear and source is not None:
+            folder = posixpath.dirname(source)
+            same = [p for p in ordered if posixpath.dirname(p) == folder]
+            if same:
+                chosen, clear = same[0], len(same) == 1
+        if not clear and note_key(_strip_md(chosen)) == note_key(_strip_md(written)):
+            clear = True  # the name is the full path of one candidate (SilverBullet, root notes)
+        spellings = self._spellings.get(chosen)
+        exact = spellings is None or _nfc(written) in spellings or via == "id"
+        return Resolution(chosen, via, () if clear else tuple(ordered), exact)
+
+
+def _strip_md(path: str) -> str:
+    return path[: -len(_MD)] if path.lower().endswith(_MD) else path
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedLink:
+    """A link of a note together with where it points."""
+
+    source: NotePath
+    link: Link
+    resolution: Resolution
+
+    @property
+    def target(self) -> NotePath | None:
+        return self.resolution.path

@@ -1,0 +1,224 @@
+"""One build over a loaded Site: assets, site-wide pages, note pages, data files, checks.
+
+The files a build writes are known before any page is rendered (one page per note, tag
+and site page; the assets; the attachments; the data files), so each page's links are
+checked against that set as it is rendered, and only the broken ones are recorded.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from kgwiki.changelog import git_log_all
+from kgwiki.site import Site
+from kgwiki.types import NotePath
+from kgwiki.web.build import assets as build_assets
+from kgwiki.web.build import data as build_data
+from kgwiki.web.build import feed as build_feed
+from kgwiki.web.build import links as build_links
+from kgwiki.web.build import local as build_local
+from kgwiki.web.build import plan as build_plan
+from kgwiki.web.build import previews as build_previews
+from kgwiki.web.build.cache import (
+    Manifest,
+    PageRecord,
+    digest,
+    json_digest,
+    page_file,
+    remove_stale,
+    write_if_changed,
+)
+from kgwiki.web.build.check import broken_targets
+from kgwiki.web.build.links import Fills
+from kgwiki.web.build.pages import NoteJob, render_notes
+from kgwiki.web.build.report import BuildResult, note_problems
+from kgwiki.web.build.search_docs import SearchDoc
+from kgwiki.web.build.search_writer import SearchWriter
+from kgwiki.web.render import Renderer, StaticUrls, note_location, page_location
+
+SITE_PAGES = ("home", "search", "tags", "graph", "wanted", "duplicates", "changes", "lint", "trust")
+DATA_FILES = ("data/graph.js", "feed.xml", "sitemap.xml")
+
+
+class Builder:
+    """Brings ``out`` up to date with ``site``; ``manifest`` is the previous build's record."""
+
+    def __init__(self, site: Site, out: Path, base_url: str, manifest: Manifest,
+                 show_progress: bool = False, jobs: int | None = None) -> None:  # fmt: skip
+        self.site, self.out, self.base_url = site, out, base_url
+        self.manifest = manifest
+        self.show, self.jobs = show_progress, jobs
+        self.renderer = Renderer(site, StaticUrls(base_url))
+        self.search = SearchWriter(out, manifest.search)
+        self.pages: dict[str, PageRecord] = {}
+        self.files: dict[str, str] = {}
+        self.docs: list[SearchDoc] = []
+        self.cards: dict[NotePath, dict[str, str]] = {}
+        self.fills: dict[str, Fills] = {}
+        self.removed_notes: list[str] = []
+        self.written = 0
+        self.known: frozenset[str] = frozenset()
+        self.timings: dict[str, float] = {}
+        self._clock = time.perf_counter()
+
+    def _lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = now - self._clock
+        self._clock = now
+
+    def run(self, git_head: str) -> BuildResult:
+        vault = self.site.vault
+        previous = set(self.manifest.pages) | set(self.manifest.files)
+        for name in build_assets.copy_static(self.out):
+            self.files[name] = ""
+        for name in build_assets.copy_attachments(vault.root, vault.attachments, self.out):
+            self.files[name] = ""
+        self.known = frozenset(self._planned_pages()) | set(self.files) | set(DATA_FILES)
+        self._lap("assets")
+        self._site_pages()
+        self._lap("site pages")
+        self._note_pages(git_head)
+        self._lap("note pages")
+        self._data_files()
+        self._lap("data files")
+        removed = remove_stale(self.out, set(self.pages) | set(self.files), previous)
+        problems = [d.format() for d in note_problems(self.site)]
+        broken = [f"{page}:1: broken-link {target} does not exist in the site"
+                  for page, record in sorted(self.pages.items())
+                  for target in record.broken]  # fmt: skip
+        self._record(problems + broken)
+        self._lap("check")
+        return BuildResult(self.out, len(vault.notes), len(self.pages), self.written,
+                           len(removed), problems=problems, broken=broken,
+                           timings=self.timings)  # fmt: skip
+
+    def _planned_pages(self) -> list[str]:
+        pages = [page_file(page_location(name)) for name in SITE_PAGES] + ["404.html"]
+        pages += [page_file(page_location("tag", tag)) for tag in self.site.tags()]
+        pages += [page_file(note_location(path)) for path in self.site.vault.notes]
+        return pages
+
+    def _record(self, problems: list[str]) -> None:
+        ids = {path: i for i, path in enumerate(self.search.paths)}
+        for info in self.manifest.notes.values():
+            info["deps"] = sorted(ids[d] for d in info["deps"] if d in ids)
+        self.manifest.pages, self.manifest.files = self.pages, self.files
+        self.manifest.problems = problems
+        self.manifest.search = self.search.state()
+        self.manifest.counts = {"notes": len(self.site.vault.notes), "pages": len(self.pages)}
+        self.manifest.local = build_local.facts(self.site)
+        build_links.store(self.out).save(self.fills, self.removed_notes)
+
+    def _write_page(self, file: str, html: str, key: str = "") -> None:
+        old = self.manifest.pages.get(file)
+        content, wrote = write_if_changed(self.out, file, html.encode("utf-8"),
+                                          None if old is None else old.content)  # fmt: skip
+        self.written += wrote
+        location = file.removesuffix("index.html")
+        self.pages[file] = PageRecord(key, content, broken_targets(html, location, self.known))
+
+    def _write_file(self, name: str, content: bytes) -> None:
+        self.files[name], wrote = write_if_changed(self.out, name, content,
+                                                   self.manifest.files.get(name))  # fmt: skip
+        self.written += wrote
+
+    def _site_pages(self) -> None:
+        """Home, search, tags, graph … the tag pages and the 404 page (always re-rendered)."""
+        self._write_page("index.html", self.renderer.home())
+        for name in SITE_PAGES[1:]:
+            self._write_page(page_file(page_location(name)), getattr(self.renderer, name)())
+        for tag in self.site.tags():  # one per tag: drawn again only when its list changed
+            file = page_file(page_location("tag", tag))
+            context = self.renderer.tag_context(tag)
+            key = json_digest(context)
+            old = self.manifest.pages.get(file)
+            if old is not None and old.key == key and (self.out / file).is_file():
+                self.pages[file] = old
+                continue
+            self._write_page(file, self.renderer.tag(tag, context), key)
+        base_href = self.base_url.rstrip("/") + "/" if self.base_url else ""
+        self._write_page("404.html", self.renderer.not_found("No page lives at this address.",
+                                                             base_href))  # fmt: skip
+
+    def _note_pages(self, git_head: str) -> None:
+        """Recheck the pages that may have changed; keep the records of all others."""
+        vault, old = self.site.vault, self.manifest
+        commits = git_log_all(vault.root) if _in_git(vault.root) else {}
+        attachments = digest(*sorted(vault.attachments))
+        inputs = {"attachments": attachments, "git": git_head}
+        old_notes = _with_dep_paths(old.notes, old.search.get("paths", []))
+        todo = (build_plan.candidates(self.site, self.out, old_notes)
+                if old.inputs == inputs and old_notes else set(vault.notes))  # fmt: skip
+        notes: dict[str, dict[str, Any]] = {}
+        for path in sorted(set(vault.notes) - todo):
+            file = page_file(note_location(path))
+            self.pages[file] = old.pages[file]
+            notes[path] = old_notes[path]
+        jobs = [self._job(path) for path in sorted(todo)]
+        for result in render_notes(self.site, self.renderer, self.out, jobs, commits=commits,
+                                   attachments=attachments, known=self.known, workers=self.jobs,
+                                   show_progress=self.show):  # fmt: skip
+            file = page_file(result.location)
+            broken = result.broken if result.broken is not None else old.pages[file].broken
+            self.pages[file] = PageRecord(result.key, result.content, broken, result.body)
+            self.written += result.wrote
+            card = result.preview[0] if result.preview else old.notes[result.path]["preview"]
+            notes[result.path] = {"content": vault.notes[result.path].content_hash,
+                                  "trust": build_plan.trust_signature(self.site, result.path),
+                                  "preview": card, "deps": result.deps,
+                                  "shape": result.shape, "prose": result.prose}  # fmt: skip
+            if result.fills is not None:
+                self.fills[result.path] = result.fills
+            if result.preview:
+                self.cards[result.path] = result.preview[1]
+            if result.doc is not None:
+                self.docs.append(result.doc)
+        self.manifest.inputs = inputs
+        self.removed_notes = [p for p in old.notes if p not in vault.notes]
+        self.manifest.notes = notes
+
+    def _job(self, path: NotePath) -> NoteJob:
+        record = self.manifest.pages.get(page_file(note_location(path)))
+        preview = str(self.manifest.notes.get(path, {}).get("preview", ""))
+        doc = self.search.content_of(path)
+        if record is None:
+            return NoteJob(path, old_doc=doc, old_preview=preview)
+        return NoteJob(path, record.key, record.content, record.body, doc, preview)
+
+    def _data_files(self) -> None:
+        site, vault = self.site, self.site.vault
+        live = set(vault.notes)
+        titles = {p: (title, note_location(p)[2:-1], level)
+                  for p in vault.notes for title, level in (site.label(p),)}  # fmt: skip
+        self.search.update(self.docs, live, titles)
+        self.written += len(self.search.written)
+        for name in self.search.site_files():
+            self.files[name] = self.search.files[name.removeprefix("data/search/")]
+        tags = [page_location("tag", t) for t in site.tags()]
+        data = {"data/graph.js": build_data.graph_script(site),
+                "feed.xml": build_feed.atom_feed(site, self.base_url),
+                "sitemap.xml": build_feed.sitemap(site, self.base_url, tags)}  # fmt: skip
+        previews = build_previews.write_previews(self.out, self.cards, self.removed_notes, live)
+        for name, content in [*data.items(), *previews.items()]:
+            if content is not None:  # None: a preview bucket left empty (removed as stale)
+                self._write_file(name, content)
+        for name, content_hash in self.manifest.files.items():  # buckets left as they were
+            if (name.startswith("data/preview/") and content_hash and name not in self.files
+                    and name not in previews):  # fmt: skip
+                self.files[name] = content_hash
+        for file, html in build_feed.alias_redirects(site, self.base_url).items():
+            self._write_page(file, html.decode("utf-8"))
+
+
+def _with_dep_paths(
+    notes: dict[str, dict[str, Any]], paths: list[str]
+) -> dict[str, dict[str, Any]]:
+    """The manifest keeps dependencies as document ids (compact); planning wants paths."""
+    return {p: {**info, "deps": [paths[i] for i in info.get("deps", ()) if i < len(paths)]}
+            for p, info in notes.items()}  # fmt: skip
+
+
+def _in_git(root: Path) -> bool:
+    return any((folder / ".git").exists() for folder in (root, *root.parents))

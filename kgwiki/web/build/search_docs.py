@@ -1,0 +1,105 @@
+"""The static site's search index: term shards, loaded as ``<script>`` files (works from file://).
+
+Terms come from ``kgwiki.search.analysis.terms`` — the same ones the server's index holds — and
+``static/terms.js`` computes a query's terms the same way. Layout under ``data/search/``:
+
+- ``meta.js``: shard count, document count, mean length, a version for cache busting;
+- ``docs.js``: per document id (its rank among the note paths) ``[title, location, trust
+  level, length]``;
+- ``t/<n>.js``: the postings of every term whose FNV-1a hash is ``n`` modulo the shard count,
+  ``{"term": [id, tf, Δid, tf, …]}``;
+- ``x/<n>.js``: the opening text of documents ``4n … 4n+3``, for snippets.
+
+A query of three terms loads ``meta``, ``docs``, at most three shards and one text file per
+shown hit. ``build_search_writer`` keeps the files current.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kgwiki.note import Note
+from kgwiki.search import terms
+from kgwiki.types import NotePath
+
+TEXT_CHARS = 1500
+TEXT_BUCKET = 4
+TITLE_BOOST = 3
+TARGET_SHARD_BYTES = 12_000
+MAX_SHARDS = 4096
+_CALL = "kgwikiSearchData"
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDoc:
+    """One note as the client index sees it."""
+
+    path: NotePath
+    content: str
+    counts: dict[str, int]
+    length: int
+    text: str
+
+
+def search_doc(note: Note) -> SearchDoc:
+    """Term counts of a note's text, with its title, aliases and tags counted extra."""
+    counts = Counter(terms(note.text))
+    length = sum(counts.values())
+    for term in terms(" ".join((note.title, *note.aliases, *note.tags))):
+        counts[term] += TITLE_BOOST
+    return SearchDoc(note.path, note.content_hash, dict(counts), length, note.text[:TEXT_CHARS])
+
+
+def fnv1a(term: str) -> int:
+    """32-bit FNV-1a over UTF-8, as ``terms.js`` computes it."""
+    h = 0x811C9DC5
+    for byte in term.encode("utf-8"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def script(kind: str, key: int, data: Any) -> bytes:
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return f'{_CALL}("{kind}",{key},{body});\n'.encode()
+
+
+def read_script(file: Path) -> Any:
+    """The data of a file written by :func:`script` (None when missing or damaged)."""
+    try:
+        text = file.read_text(encoding="utf-8")
+        start = text.index(",", text.index(",") + 1) + 1
+        return json.loads(text[start : text.rindex(")")])
+    except (OSError, ValueError):
+        return None
+
+
+def shard_count(postings: int) -> int:
+    """Shards for an index of ``postings`` entries: a power of two, ~12 kB each."""
+    wanted = max(1, postings * 6 // TARGET_SHARD_BYTES)
+    count = 1
+    while count < wanted and count < MAX_SHARDS:
+        count *= 2
+    return count
+
+
+def encode(entries: dict[int, int]) -> list[int]:
+    """A posting list as ``[id, tf, Δid, tf, …]`` (ids ascending)."""
+    out: list[int] = []
+    previous = 0
+    for doc in sorted(entries):
+        out += (doc - previous, entries[doc])
+        previous = doc
+    return out
+
+
+def decode(flat: list[int]) -> dict[int, int]:
+    entries: dict[int, int] = {}
+    doc = 0
+    for i in range(0, len(flat), 2):
+        doc += flat[i]
+        entries[doc] = flat[i + 1]
+    return entries

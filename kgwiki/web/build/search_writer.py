@@ -1,0 +1,191 @@
+"""Keeps ``data/search/`` of a built site current (the format is in ``build_search``).
+
+A document's id is its rank among the note paths, so the index is a function of the vault
+alone and an incremental build writes the same bytes as a clean one. Editing notes keeps
+every id: only the shards of terms whose counts changed are rewritten (each note's term
+counts are kept in the build cache to compute that difference). Adding, removing or renaming
+a note renumbers the documents after it, and the index is written afresh.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from kgwiki.types import NotePath
+from kgwiki.web.build.buckets import Buckets
+from kgwiki.web.build.cache import CACHE_DIR, digest, write_if_changed
+from kgwiki.web.build.search_docs import (
+    TEXT_BUCKET,
+    SearchDoc,
+    decode,
+    encode,
+    fnv1a,
+    read_script,
+    script,
+    shard_count,
+)
+
+Counts = dict[str, int]
+
+
+class SearchWriter:
+    """The client index of one output folder; ``state`` is what the last build recorded."""
+
+    def __init__(self, out: Path, state: dict[str, Any]) -> None:
+        self.base = out / "data" / "search"
+        self.counts = Buckets(out / CACHE_DIR / "terms")
+        self.paths: list[str] = list(state.get("paths", []))
+        self.docs: dict[str, list[Any]] = dict(state.get("docs", {}))  # [content, length, terms]
+        self.shards = int(state.get("shards", 0))
+        self.files: dict[str, str] = dict(state.get("files", {}))
+        self.written: list[str] = []
+
+    def state(self) -> dict[str, Any]:
+        return {"paths": self.paths, "docs": self.docs, "shards": self.shards, "files": self.files}
+
+    def content_of(self, path: NotePath) -> str:
+        """The note version the index holds for ``path`` ("" when none)."""
+        return str(self.docs.get(path, [""])[0])
+
+    def site_files(self) -> list[str]:
+        return sorted("data/search/" + name for name in self.files)
+
+    def update(self, changed: Iterable[SearchDoc], live: set[NotePath],
+               titles: dict[NotePath, tuple[str, str, str]]) -> None:  # fmt: skip
+        """Take in the changed notes, drop the deleted ones, rewrite the files that changed.
+
+        ``titles`` gives every live note's (title, page location, trust level).
+        """
+        fresh: dict[str, SearchDoc] = {doc.path: doc for doc in changed if doc.path in live}
+        old_paths, new_paths = self.paths, sorted(str(path) for path in live)
+        removed = [p for p in old_paths if p not in live]
+        before = self.counts.load(set(fresh) | set(removed))
+        self.counts.save({p: d.counts for p, d in fresh.items()}, removed)
+        for path in removed:
+            self.docs.pop(path, None)
+        for path, doc in fresh.items():
+            self.docs[path] = [doc.content, doc.length, len(doc.counts)]
+        count = shard_count(sum(int(entry[2]) for entry in self.docs.values()))
+        if new_paths != old_paths or count != self.shards:
+            everything = {p: d.counts for p, d in fresh.items()}
+            self.paths = new_paths
+            self._rewrite_shards(count, everything if len(everything) == len(live) else None)
+            self._rewrite_texts(fresh, old_paths)
+        else:
+            ids: dict[str, int] = {p: i for i, p in enumerate(new_paths)}
+            deltas: dict[str, dict[int, int]] = defaultdict(dict)
+            for path, doc in fresh.items():
+                old = before.get(path, {})
+                for term in old.keys() | doc.counts.keys():
+                    if old.get(term) != doc.counts.get(term):
+                        deltas[term][ids[path]] = doc.counts.get(term, 0)
+            self._patch_shards(deltas)
+            self._patch_texts(fresh, ids)
+        self._write_docs(titles)
+
+    # -- files -----------------------------------------------------------------------------
+
+    def _put(self, name: str, data: bytes) -> None:
+        content, wrote = write_if_changed(self.base, name, data, self.files.get(name))
+        self.files[name] = content
+        if wrote:
+            self.written.append(name)
+
+    def _drop(self, prefix: str, keep: set[str]) -> None:
+        for name in [n for n in self.files if n.startswith(prefix) and n not in keep]:
+            del self.files[name]
+            (self.base / name).unlink(missing_ok=True)
+
+    def _rewrite_shards(self, count: int, counts: dict[str, Counts] | None) -> None:
+        """Every shard from every note's counts (``counts`` when the caller has them all)."""
+        counts = self.counts.load_all() if counts is None else counts
+        shards: list[defaultdict[str, dict[int, int]]] = [defaultdict(dict) for _ in range(count)]
+        postings: dict[str, dict[int, int]] = {}  # each term's shard found once, not per note
+        for doc_id, path in enumerate(self.paths):
+            for term, tf in counts.get(path, {}).items():
+                found = postings.get(term)
+                if found is None:
+                    found = postings[term] = shards[fnv1a(term) % count][term]
+                found[doc_id] = tf
+        names = set()
+        for index, shard in enumerate(shards):
+            name = f"t/{index}.js"
+            names.add(name)
+            self._put(name, script("t", index, {t: encode(e) for t, e in sorted(shard.items())}))
+        self._drop("t/", names)
+        self.shards = count
+
+    def _patch_shards(self, deltas: dict[str, dict[int, int]]) -> None:
+        by_shard: defaultdict[int, list[str]] = defaultdict(list)
+        for term in deltas:
+            by_shard[fnv1a(term) % self.shards].append(term)
+        for index, terms in sorted(by_shard.items()):
+            name = f"t/{index}.js"
+            data = read_script(self.base / name)
+            if not isinstance(data, dict):  # damaged: start again from the kept counts
+                self._rewrite_shards(self.shards, None)
+                return
+            for term in terms:
+                entries = decode(data.get(term, []))
+                for doc_id, tf in deltas[term].items():
+                    if tf:
+                        entries[doc_id] = tf
+                    else:
+                        entries.pop(doc_id, None)
+                if entries:
+                    data[term] = encode(entries)
+                else:
+                    data.pop(term, None)
+            self._put(name, script("t", index, dict(sorted(data.items()))))
+
+    def _old_texts(self, old_paths: list[str]) -> dict[str, str]:
+        texts: dict[str, str] = {}
+        for name in self.files:
+            if name.startswith("x/"):
+                for key, text in (read_script(self.base / name) or {}).items():
+                    if int(key) < len(old_paths):
+                        texts[old_paths[int(key)]] = text
+        return texts
+
+    def _rewrite_texts(self, fresh: dict[str, SearchDoc], old_paths: list[str]) -> None:
+        texts = {} if len(fresh) == len(self.paths) else self._old_texts(old_paths)
+        texts.update({p: d.text for p, d in fresh.items()})
+        buckets: defaultdict[int, dict[str, str]] = defaultdict(dict)
+        for doc_id, path in enumerate(self.paths):
+            buckets[doc_id // TEXT_BUCKET][str(doc_id)] = texts.get(path, "")
+        names = set()
+        for bucket, data in sorted(buckets.items()):
+            name = f"x/{bucket}.js"
+            names.add(name)
+            self._put(name, script("x", bucket, data))
+        self._drop("x/", names)
+
+    def _patch_texts(self, fresh: dict[str, SearchDoc], ids: dict[str, int]) -> None:
+        touched: defaultdict[int, dict[str, str]] = defaultdict(dict)
+        for path, doc in fresh.items():
+            touched[ids[path] // TEXT_BUCKET][str(ids[path])] = doc.text
+        for bucket, texts in sorted(touched.items()):
+            name = f"x/{bucket}.js"
+            data = read_script(self.base / name) or {}
+            data.update(texts)
+            ordered = dict(sorted(data.items(), key=lambda kv: int(kv[0])))
+            self._put(name, script("x", bucket, ordered))
+
+    def _write_docs(self, titles: dict[NotePath, tuple[str, str, str]]) -> None:
+        table = []
+        total = 0
+        for path in self.paths:
+            title, location, level = titles[NotePath(path)]
+            length = int(self.docs[path][1])
+            total += length
+            table.append([title, location, level, length])
+        docs = script("d", 0, table)
+        self._put("docs.js", docs)
+        others = sorted(h for n, h in self.files.items() if n != "meta.js")
+        meta = {"shards": self.shards, "count": len(self.paths), "bucket": TEXT_BUCKET,
+                "avgdl": round(total / max(1, len(self.paths)), 2),
+                "version": digest(*others)}  # fmt: skip
+        self._put("meta.js", script("m", 0, meta))

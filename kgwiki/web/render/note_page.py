@@ -1,0 +1,219 @@
+"""What a note page shows besides its body: trust, relations, backlinks, local graph, history.
+
+The context is plain data (strings, numbers, lists, dicts) so the static build can hash it:
+a page is rewritten exactly when its context or its body changes.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from kgwiki.changelog import Commit
+from kgwiki.graph import is_wanted
+from kgwiki.note import Note
+from kgwiki.trust import Trust
+from kgwiki.types import NotePath
+from kgwiki.web.render.links import wanted_anchor
+from kgwiki.web.render.urls import UrlScheme
+
+if TYPE_CHECKING:
+    from kgwiki.site import Site
+
+MAX_BACKLINKS = 200
+MAX_LOCAL_NODES = 48
+PREVIEW_CHARS = 600
+RELATION_ORDER = ("parent", "child", "variant", "adjacent", "duplicate-of", "duplicated-by")
+RELATION_LABELS = {
+    "parent": "Parents", "child": "Children", "variant": "Variants", "adjacent": "Adjacent",
+    "duplicate-of": "Duplicate of", "duplicated-by": "Duplicated by",
+}  # fmt: skip
+_WIKI = re.compile(r"!?\[\[([^\]|]*)(?:\\?\|([^\]]*))?\]\]")
+
+
+def ago(days: int | None) -> str:
+    """``12 days ago`` for an age in days (live pages; the static site counts in the browser)."""
+    if days is None:
+        return ""
+    if days == 0:
+        return "today"
+    if days < 0:
+        return f"in {-days} day" + ("" if days == -1 else "s")
+    return f"{days} day" + ("" if days == 1 else "s") + " ago"
+
+
+def trust_data(trust: Trust, stale_days: int) -> dict[str, Any]:
+    """The badge: ``A · 0.90 · applied`` plus the reinforcement date (its age is shown beside)."""
+    parts = [trust.level or "?"]
+    if trust.confidence is not None:
+        parts.append(f"{trust.confidence:.2f}")
+    parts.append(trust.verification or "unverified")
+    return {
+        "rated": trust.rated,
+        "level": trust.level or "",
+        "text": " · ".join(parts) if trust.rated else "unrated",
+        "date": trust.last_reinforced.isoformat() if trust.last_reinforced else "",
+        "ago": ago(trust.age_days),
+        "stale": trust.stale,
+        "low": trust.low,
+        "score": round(trust.score, 2),
+        "stale_days": stale_days,
+        "flags": list(trust.flags),
+    }
+
+
+def link_to(site: Site, urls: UrlScheme, path: NotePath) -> dict[str, str]:
+    """How a page lists another note: title, URL (from this page), path, trust level."""
+    title, level = site.label(path)
+    return {"title": title, "url": urls.note(path), "path": path, "level": level}
+
+
+def _by_title(site: Site, paths: Iterable[NotePath]) -> list[NotePath]:
+    notes = site.vault.notes
+    return sorted(set(paths), key=lambda p: (notes[p].title.casefold(), p))
+
+
+def context_text(line: str) -> str:
+    """A backlink's line as a reader sees it: wiki-links as their labels, no emphasis marks."""
+    text = _WIKI.sub(lambda m: (m.group(2) or m.group(1)).strip(), line)
+    return text.replace("**", "").lstrip("-*> ").strip()
+
+
+def note_context(site: Site, urls: UrlScheme, path: NotePath) -> dict[str, Any]:
+    """The context of a note page (everything but the body)."""
+    item = site.vault.notes[path]
+    trust = site.trust(path)
+    graph = site.graph
+    relations = graph.relations(path)
+    relation_rows = [
+        {"kind": kind, "label": RELATION_LABELS.get(kind, kind.capitalize()),
+         "notes": [link_to(site, urls, p) for p in _by_title(site, relations[kind])]}
+        for kind in sorted(relations, key=_relation_rank)
+    ]  # fmt: skip
+    canonical = site.canonical(path)
+    return {
+        "title": item.title,
+        "note_path": path,
+        "aliases": list(item.aliases),
+        "tags": [{"name": t, "url": urls.page("tag", t)} for t in item.tags],
+        "trust": trust_data(trust, site.config.trust.stale_days),
+        "meta": _meta_rows(item),
+        "breadcrumbs": [link_to(site, urls, p) for p in graph.parents_chain(path)],
+        "relations": relation_rows,
+        "backlinks": _backlinks(site, urls, path),
+        "canonical": link_to(site, urls, canonical) if canonical else None,
+        "flattened": item.flattened,
+        "local_graph": local_graph(site, urls, path),
+        "history": [],
+    }
+
+
+def with_history(site: Site, context: dict[str, Any], path: NotePath,
+                 commits: Iterable[Commit] | None) -> dict[str, Any]:  # fmt: skip
+    """Add the history: changelog rows and git commits in one timeline, newest first.
+
+    Without git the body already shows the changelog table, so the page adds nothing.
+    """
+    history = site.history(path, commits)
+    if not history.commits:
+        return context
+    rows = [{"date": c.date.isoformat(), "text": c.text, "source": c.source}
+            for c in history.changes]  # fmt: skip
+    return {**context, "history": rows}
+
+
+def _relation_rank(kind: str) -> tuple[int, str]:
+    return (RELATION_ORDER.index(kind) if kind in RELATION_ORDER else len(RELATION_ORDER), kind)
+
+
+def _meta_rows(item: Note) -> list[tuple[str, str]]:
+    meta = item.meta
+    rows = [("category", meta.category), ("status", meta.status), ("id", meta.id),
+            ("date", meta.date.isoformat() if meta.date else None)]  # fmt: skip
+    out = [(key, value) for key, value in rows if value]
+    out += [("source", src) for src in meta.raw_sources]
+    return out
+
+
+def _backlinks(site: Site, urls: UrlScheme, path: NotePath) -> dict[str, Any]:
+    """Backlinks grouped by source note, each with its lines of context."""
+    groups: dict[NotePath, list[dict[str, Any]]] = {}
+    for link in site.graph.backlinks(path):
+        groups.setdefault(link.source, []).append(
+            {"line": link.line, "kind": link.kind, "context": context_text(link.context)}
+        )
+    ordered = _by_title(site, groups)
+    shown = [{**link_to(site, urls, p), "lines": groups[p]} for p in ordered[:MAX_BACKLINKS]]
+    return {"total": len(ordered), "notes": shown}
+
+
+def local_graph(site: Site, urls: UrlScheme, path: NotePath) -> dict[str, Any]:
+    """The note and its neighbours on a ring (typed relations first), for the local graph view.
+
+    Only edges at the centre are drawn, so the page depends on its own neighbours alone.
+    """
+    graph = site.graph
+    kinds: dict[str, str] = {}  # node id (a note path or a wanted node) → how it is related
+    for kind, members in graph.relations(path).items():
+        for other in members:
+            kinds.setdefault(other, kind)
+    for edge in graph.outlinks(path):
+        kinds.setdefault(edge.target, edge.kind)
+    for back in graph.backlinks(path):
+        kinds.setdefault(back.source, "backlink" if back.kind in ("link", "embed") else back.kind)
+    kinds.pop(path, None)
+    ranked = sorted(kinds, key=lambda n: (_relation_rank(kinds[n])[0], graph.title(n).casefold(),
+                                          n))  # fmt: skip
+    shown = ranked[:MAX_LOCAL_NODES]
+    centre = {"id": path, "title": site.vault.notes[path].title, "url": urls.note(path),
+              "x": 0.0, "y": 0.0, "trust": site.trust(path).level or "", "wanted": False,
+              "centre": True}  # fmt: skip
+    nodes = [centre]
+    for index, node in enumerate(shown):
+        angle = 2 * math.pi * index / max(1, len(shown)) - math.pi / 2
+        wanted = is_wanted(node)
+        nodes.append({
+            "id": node, "title": graph.title(node),
+            "url": urls.page("wanted") + "#" + wanted_anchor(graph.title(node)) if wanted
+            else urls.note(NotePath(node)),
+            "x": round(math.cos(angle), 4), "y": round(math.sin(angle), 4),
+            "trust": "" if wanted else site.trust(NotePath(node)).level or "",
+            "wanted": wanted, "centre": False,
+        })  # fmt: skip
+    links = [{"source": path, "target": node, "kind": kinds[node]} for node in shown]
+    return {"nodes": nodes, "links": links, "more": max(0, len(ranked) - len(shown))}
+
+
+def preview_card(site: Site, urls: UrlScheme, path: NotePath) -> dict[str, str]:
+    """A hover card: title, URL and the first paragraphs of text (escaped, ~600 characters)."""
+    item = site.vault.notes[path]
+    return {"title": item.title, "url": urls.note(path), "html": preview_html(site, path)}
+
+
+def preview_html(site: Site, path: NotePath) -> str:
+    badge = escape(trust_data(site.trust(path), site.config.trust.stale_days)["text"])
+    return f'<p class="preview-trust">{badge}</p>' + preview_paragraphs(site.vault.notes[path])
+
+
+def preview_paragraphs(item: Note) -> str:
+    """The opening paragraphs of a note's text (escaped, ~600 characters) for its hover card."""
+    text = item.text
+    if text.startswith(item.title):
+        text = text[len(item.title) :]
+    headings = {h.text for h in item.headings} | {item.title}
+    paragraphs: list[str] = []
+    used = 0
+    for block in text.split("\n"):
+        block = block.strip()
+        if not block or block in headings:
+            continue
+        if used + len(block) > PREVIEW_CHARS:
+            block = block[: max(40, PREVIEW_CHARS - used)].rstrip() + "…"
+        paragraphs.append(f"<p>{escape(block)}</p>")
+        used += len(block)
+        if used >= PREVIEW_CHARS:
+            break
+    return "".join(paragraphs)

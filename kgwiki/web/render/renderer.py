@@ -1,0 +1,154 @@
+"""The renderer: note bodies (Markdown → HTML, links drawn, nh3-sanitised) and whole pages.
+
+``Renderer(site, urls)`` has one method per page; each gathers its context from
+``kgwiki.web.render.pages`` (plain data, shared by the live server and the static build) and fills
+one Jinja2 template. Note HTML from the vault is never trusted: whatever the Markdown holds
+(raw HTML, ``javascript:`` links, event handlers) is cleaned before it reaches a template.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from kgwiki.markdown import parse
+from kgwiki.site import Site
+from kgwiki.types import NotePath
+from kgwiki.web.assets import TEMPLATES
+from kgwiki.web.render import note_page, pages
+from kgwiki.web.render.body_template import BodyTemplate, fill, make_template
+from kgwiki.web.render.links import SiteLinks
+from kgwiki.web.render.sanitiser import sanitise, split_heading
+from kgwiki.web.render.urls import UrlScheme, note_location, page_location
+
+
+def render_body(site: Site, urls: UrlScheme, path: NotePath, links: SiteLinks | None = None) -> str:
+    """A note's body as safe HTML for the page at ``urls`` (links relative to that page).
+
+    A body drawn when it was parsed (``body_template``, in a static build) only has its
+    links filled in; any other is parsed and drawn here. ``links`` draws the wiki-links
+    (default: a ``SiteLinks`` of the note at ``urls``).
+    """
+    note = site.vault.notes[path]
+    links = SiteLinks(site.vault, urls, path) if links is None else links
+    template = site.vault.derived.get(path)
+    if not isinstance(template, BodyTemplate) or template.content_hash != note.content_hash:
+        template = make_template(note, parse(note.body))
+    if template is None:  # pragma: no cover - a NUL the parser let through
+        return sanitise(links.render_tokens(parse(note.body)))
+    return sanitise(fill(template, links))
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html", "xml"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["plural"] = lambda n, word: f"{n} {word}" + ("" if n == 1 else "s")
+    return env
+
+
+class Renderer:
+    """Every page of a site as an HTML string, for one URL scheme (live or static)."""
+
+    def __init__(self, site: Site, urls: UrlScheme) -> None:
+        self.site = site
+        self.urls = urls
+
+    def _page(self, template: str, location: str, context: dict[str, Any]) -> str:
+        urls = self.urls.at(location)
+        base = pages.base_context(self.site, urls, location)
+        return environment().get_template(template).render({**base, **context})
+
+    # -- notes ----------------------------------------------------------------------------
+
+    def body(self, path: NotePath) -> str:
+        """The sanitised body HTML of a note, for its own page."""
+        return render_body(self.site, self.urls.at(note_location(path)), path)
+
+    def note_context(self, path: NotePath) -> dict[str, Any]:
+        """Everything a note page shows except the body (plain data: the build hashes it)."""
+        context = note_page.note_context(self.site, self.urls.at(note_location(path)), path)
+        return pages.with_history(self.site, context, path, None)
+
+    def note(self, path: NotePath, body: str | None = None,
+             context: dict[str, Any] | None = None) -> str:  # fmt: skip
+        """A note's page; ``body``/``context`` may be passed when already computed."""
+        location = note_location(path)
+        html = self.body(path) if body is None else body
+        ctx = self.note_context(path) if context is None else context
+        heading, rest = split_heading(html)
+        return self._page("note.html", location,
+                          {**ctx, "heading": Markup(heading), "body": Markup(rest)})  # fmt: skip
+
+    def preview(self, path: NotePath) -> dict[str, str]:
+        """``{"title", "url", "html"}`` for a hover card (live: /api/preview)."""
+        return note_page.preview_card(self.site, self.urls, path)
+
+    # -- site-wide pages ------------------------------------------------------------------
+
+    def home(self) -> str:
+        return self._page("home.html", "", pages.home(self.site, self.urls.at("")))
+
+    def search(self, query: str = "") -> str:
+        location = page_location("search")
+        return self._page("search.html", location,
+                          pages.search(self.site, self.urls.at(location), query))  # fmt: skip
+
+    def tags(self) -> str:
+        location = page_location("tags")
+        return self._page("tags.html", location, pages.tags(self.site, self.urls.at(location)))
+
+    def tag_context(self, tag: str) -> dict[str, Any]:
+        """A tag page's data (plain data: the build hashes it to skip unchanged tag pages)."""
+        return pages.tag(self.site, self.urls.at(page_location("tag", tag)), tag)
+
+    def tag(self, tag: str, context: dict[str, Any] | None = None) -> str:
+        ctx = self.tag_context(tag) if context is None else context
+        return self._page("tag.html", page_location("tag", tag), ctx)
+
+    def graph(self) -> str:
+        location = page_location("graph")
+        return self._page("graph.html", location, pages.graph(self.site, self.urls.at(location)))
+
+    def wanted(self) -> str:
+        location = page_location("wanted")
+        return self._page("wanted.html", location, pages.wanted(self.site, self.urls.at(location)))
+
+    def duplicates(self) -> str:
+        location = page_location("duplicates")
+        return self._page("duplicates.html", location,
+                          pages.duplicates(self.site, self.urls.at(location)))  # fmt: skip
+
+    def changes(self) -> str:
+        location = page_location("changes")
+        context = pages.changes(self.site, self.urls.at(location))
+        return self._page("changes.html", location, context)
+
+    def lint(self) -> str:
+        location = page_location("lint")
+        return self._page("lint.html", location, pages.lint(self.site, self.urls.at(location)))
+
+    def trust(self) -> str:
+        location = page_location("trust")
+        return self._page("trust.html", location, pages.trust(self.site, self.urls.at(location)))
+
+    def new_note_form(self, csrf_token: str, error: str | None = None,
+                      values: dict[str, str] | None = None) -> str:  # fmt: skip
+        location = page_location("new")
+        context = {"title": "New note", "csrf_token": csrf_token, "error": error,
+                   "values": dict(values or {}),
+                   "levels": list(self.site.config.trust.levels)}  # fmt: skip
+        return self._page("new.html", location, context)
+
+    def not_found(self, message: str = "No such page.", base_href: str = "") -> str:
+        """The 404 page; a static site's has ``<base href>`` so it works at any depth."""
+        return self._page("404.html", "", {"title": "Not found", "message": message,
+                                           "base_href": base_href})  # fmt: skip

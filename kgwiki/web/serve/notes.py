@@ -1,0 +1,168 @@
+"""Adding a note: the form at ``/new`` (login cookie + CSRF) and ``POST /api/notes`` (token).
+
+Both go through ``kgwiki.authoring.create.new_note`` (title checks, refusing taken names, atomic
+create-only write), re-read the note into the site at once (so it is searchable as soon as the
+response arrives) and tell open pages to reload.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qs
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from kgwiki.authoring import NoteRefused, new_note
+from kgwiki.types import NotePath
+from kgwiki.web.serve.pages import HTML_HEADERS, NotReady, on_site
+from kgwiki.web.serve.security import (
+    SESSION_COOKIE,
+    TOKEN_HEADER,
+    csrf_token,
+    csrf_valid,
+    same_origin,
+    same_secret,
+    session_valid,
+)
+from kgwiki.web.serve.state import ServerState, state_of
+from kgwiki.web.serve.sync import refresh_files
+
+LOGIN_HINT = ("Adding notes needs the write token: open the link with ?token= that "
+              "`kgwiki serve` printed when it started, then come back here.")  # fmt: skip
+FIELDS = ("title", "tags", "trust", "body")
+MAX_TAGS = 32
+
+
+def split_tags(raw: object) -> list[str]:
+    """Tags from a form field (``a, b #c``) or a JSON list of strings (checked by authoring)."""
+    items = raw.replace(",", " ").split() if isinstance(raw, str) else raw
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        raise NoteRefused("tags must be a list of strings")
+    if len(items) > MAX_TAGS:
+        raise NoteRefused(f"at most {MAX_TAGS} tags")
+    return items
+
+
+def _origin_ok(request: Request) -> bool:
+    return same_origin(request.headers.get("origin"), request.headers.get("referer"),
+                       request.url.scheme, request.headers.get("host"))  # fmt: skip
+
+
+async def _add(state: ServerState, title: str, tags: list[str], trust: str, body: str) -> NotePath:
+    """Write the note (kgwiki.authoring.create), take it into this worker's site, announce it."""
+    site = state.site
+    if site is None:
+        raise NotReady
+    writer = state.role == "writer"
+
+    def write() -> tuple[NotePath, int, set[NotePath]]:
+        # Under the site lock: new_note updates the vault, which pages are being drawn from.
+        with site.lock:
+            path = new_note(site.vault, title, tags=tags, trust=trust or None, body=body)
+            version, changed = refresh_files(site, [path], writer)
+        return path, version, changed
+
+    path, version, changed = await run_in_threadpool(write)
+    state.changed(version, changed | {path})
+    return path
+
+
+async def _form(request: Request, csrf: str, error: str | None, values: dict[str, str],
+                status: int) -> Response:  # fmt: skip
+    html = await on_site(state_of(request),
+                         lambda _s, r: r.new_note_form(csrf, error, values))  # fmt: skip
+    return HTMLResponse(html, status, headers={**HTML_HEADERS, "cache-control": "no-store"})
+
+
+async def new_form(request: Request) -> Response:
+    state = state_of(request)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not session_valid(cookie, state.settings.token) or cookie is None:
+        return await _form(request, "", LOGIN_HINT, {}, 200)
+    return await _form(request, csrf_token(cookie, state.settings.token), None, {}, 200)
+
+
+async def new_submit(request: Request) -> Response:
+    state = state_of(request)
+    token = state.settings.token
+    cookie = request.cookies.get(SESSION_COOKIE)
+    raw = await request.body()
+    parsed = parse_qs(raw.decode("utf-8", "replace"), keep_blank_values=True)
+    fields = {key: items[0] for key, items in parsed.items()}
+    values = {name: fields.get(name, "") for name in FIELDS}
+    if not _origin_ok(request):
+        return await _form(request, "", "This form was sent from another site.", values, 403)
+    if cookie is None or not session_valid(cookie, token):
+        return await _form(request, "", LOGIN_HINT, values, 403)
+    csrf = csrf_token(cookie, token)
+    if not csrf_valid(fields.get("csrf"), cookie, token):
+        return await _form(request, csrf, "The form expired: send it again.", values, 403)
+    try:
+        tags = split_tags(values["tags"])
+        path = await _add(state, values["title"], tags, values["trust"].strip(), values["body"])
+    except NoteRefused as err:
+        if err.existing is None:
+            return await _form(request, csrf, err.message, values, 400)
+        message = f"{err.message} — see {_url(state, err.existing)}"
+        return await _form(request, csrf, message, values, 409)
+    return RedirectResponse(_url(state, path), 303)
+
+
+def _url(state: ServerState, path: NotePath) -> str:
+    assert state.renderer is not None
+    return state.renderer.urls.note(path)
+
+
+def _bearer(request: Request) -> str | None:
+    auth = request.headers.get("authorization", "")
+    scheme, _, value = auth.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return request.headers.get(TOKEN_HEADER)
+
+
+def _error(status: int, message: str, **extra: Any) -> JSONResponse:
+    headers = {"www-authenticate": 'Bearer realm="kgwiki"'} if status == 401 else None
+    return JSONResponse({"error": message, **extra}, status, headers=headers)
+
+
+async def api_create(request: Request) -> Response:
+    state = state_of(request)
+    given = _bearer(request)
+    if given is None:
+        return _error(401, "send the write token as 'Authorization: Bearer <token>'")
+    if not same_secret(given, state.settings.token):
+        return _error(403, "wrong write token")
+    if request.headers.get("origin") and not _origin_ok(request):
+        return _error(403, "cross-origin writes are refused")
+    try:
+        data = json.loads(await request.body())
+    except (ValueError, UnicodeDecodeError):
+        return _error(400, "the body must be a JSON object")
+    if not isinstance(data, dict):
+        return _error(400, "the body must be a JSON object")
+    title, trust, body = data.get("title"), data.get("trust") or "", data.get("body") or ""
+    if not isinstance(title, str) or not isinstance(trust, str) or not isinstance(body, str):
+        return _error(400, "title, trust and body must be strings")
+    try:
+        path = await _add(state, title, split_tags(data.get("tags") or []), trust.strip(), body)
+    except NoteRefused as err:
+        if err.existing is None:
+            return _error(400, err.message)
+        return _error(409, err.message, path=err.existing, url=_url(state, err.existing))
+    return JSONResponse({"path": path, "url": _url(state, path)}, 201)
+
+
+def note_routes() -> list[BaseRoute]:
+    return [
+        Route("/new", new_form, methods=["GET"]),
+        Route("/new/", new_form, methods=["GET"]),
+        Route("/new", new_submit, methods=["POST"]),
+        Route("/new/", new_submit, methods=["POST"]),
+        Route("/api/notes", api_create, methods=["POST"]),
+    ]
+
