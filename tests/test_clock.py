@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from paths import REPO, TESTS
 
 from kgwiki import clock
 
-PACKAGE = Path(__file__).resolve().parent.parent / "kgwiki"
-TESTS = Path(__file__).resolve().parent
+PACKAGE = REPO / "kgwiki"
 
 # Calls that ask the system "what day (or time of day) is it".
 CALENDAR_READS = {

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
+import paths
 import pytest
 
 from kgwiki.wikilink import WikiTarget, parse_href, parse_inner
 
-DATA = Path(__file__).parent / "data" / "markdown"
+DATA = paths.DATA / "markdown"
 
 
 def _cases(name: str, key: str) -> list[Any]:

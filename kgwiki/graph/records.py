@@ -18,7 +18,6 @@ VARIANT = "variant"
 ADJACENT = "adjacent"
 DUPLICATE_OF = "duplicate-of"
 EDGE_KINDS: tuple[str, ...] = (LINK, EMBED, PARENT, CHILD, VARIANT, ADJACENT, DUPLICATE_OF)
-RELATION_KINDS: tuple[str, ...] = (PARENT, CHILD, VARIANT, ADJACENT, DUPLICATE_OF)
 
 # When two notes are joined by several edges, the one that explains the hop best: a declared
 # relation says more than a passing mention, and an embed least of all.

@@ -21,7 +21,6 @@ Wire = tuple[Any, ...]
 FIELDS = (
     "path", "meta", "title", "body", "body_line", "headings", "links", "tags", "block_ids",
     "changelog", "text", "content_hash", "size", "flattened", "diagnostics", "frontmatter_raw",
-    "extra",
 )  # fmt: skip
 
 _KINDS = {kind.value: kind for kind in LinkKind}
@@ -37,13 +36,13 @@ def to_wire(note: Note) -> Wire:
         note.tags, note.block_ids,
         tuple([(c.date, c.date_text, c.text, c.line) for c in note.changelog]),
         note.text, note.content_hash, note.size, note.flattened, note.diagnostics,
-        note.frontmatter_raw, note.extra,
+        note.frontmatter_raw,
     )  # fmt: skip
 
 
 def from_wire(data: Wire) -> Note:
     (path, meta, title, body, body_line, headings, links, tags, block_ids, changelog, text,
-     content_hash, size, flattened, diagnostics, frontmatter_raw, extra) = data  # fmt: skip
+     content_hash, size, flattened, diagnostics, frontmatter_raw) = data  # fmt: skip
     return Note(
         path, meta, title, body, body_line,
         tuple([Heading(*h) for h in headings]),
@@ -51,5 +50,5 @@ def from_wire(data: Wire) -> Note:
                for target, kind, line, relation, context in links]),
         tags, block_ids,
         tuple([ChangelogEntry(*c) for c in changelog]),
-        text, content_hash, size, flattened, diagnostics, frontmatter_raw, extra,
+        text, content_hash, size, flattened, diagnostics, frontmatter_raw,
     )  # fmt: skip

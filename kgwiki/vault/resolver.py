@@ -11,7 +11,6 @@ import functools
 import posixpath
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Protocol
@@ -111,10 +110,6 @@ class LinkIndex:
         self._memo.clear()
         self._attachments[note_key(PurePosixPath(path).name)].add(path)
         self._attachment_paths[note_key(path)].add(path)
-
-    def add_all(self, notes: Iterable[NamedNote]) -> None:
-        for note in notes:
-            self.add(note)
 
     def lookup(self, kind: str, name: str) -> set[NotePath]:
         return set(self._tables[kind].get(note_key(name), ()))

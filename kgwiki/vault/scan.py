@@ -20,15 +20,10 @@ class ScanResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def relative_note_path(root: Path, file: Path) -> NotePath:
-    rel = file.relative_to(root).as_posix()
-    return NotePath(unicodedata.normalize("NFC", rel))
-
-
 def disk_path(root: Path, rel: str) -> Path:
     """Where vault path ``rel`` lives on disk.
 
-    Vault paths are NFC (``relative_note_path``), but a file made on macOS is usually named
+    Vault paths are NFC, but a file made on macOS is usually named
     in NFD, and Linux keeps names as they were written: ``root / rel`` then names no file.
     This finds the file whatever form each part of its name is in (a folder may even exist
     in both forms); with no such file it is ``root / rel`` (so a new file gets the NFC name).

@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from paths import ROOTS
 from starlette.testclient import TestClient
 
 from kgwiki.site import Site
@@ -20,7 +21,7 @@ from kgwiki.web.render import LiveUrls
 from kgwiki.web.serve import ServeSettings, create_app
 
 TOKEN = "test-token-for-pages"
-DATA = Path(__file__).parent / "data" / "server"
+DATA = ROOTS / "server"
 PAGES = ["/", "/search?q=kafka", "/search", "/search/?q=아키텍처", "/tags/", "/graph/", "/wanted/",
          "/duplicates/", "/changes/", "/lint/", "/trust/", "/new", "/new/"]  # fmt: skip
 SECRET = "kgwiki-outside-secret"

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from paths import REPO
 
-SCRIPTS = Path(__file__).resolve().parent.parent / "scripts"
+SCRIPTS = REPO / "scripts"
 sys.path.insert(0, str(SCRIPTS))
 
 import bench  # noqa: E402

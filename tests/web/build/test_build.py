@@ -12,12 +12,13 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from dates import BUNDLED_VAULT_DAY
+from paths import ROOTS
 
 from kgwiki import clock
 from kgwiki.cli.main import main
 from kgwiki.web.build.flow import BuildError, BuildResult, build
 
-DATA = Path(__file__).parent / "data" / "web"
+DATA = ROOTS / "web"
 BASE = "https://example.org/wiki/"
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

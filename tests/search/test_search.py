@@ -9,12 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from paths import ROOTS
 
 from kgwiki.search.index import IndexLockedError, SearchIndex, default_index_dir
 from kgwiki.search.store import acquire_writer
 from kgwiki.vault import Vault
 
-MINI = Path(__file__).parent / "data" / "search" / "mini"
+MINI = ROOTS / "search-mini"
 _TAG = re.compile(r"<[^>]*>")
 
 

@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 import yaml
+from paths import REPO
 
 N = 200
 SEED = 7
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "gen_vault.py"
+SCRIPT = REPO / "scripts" / "gen_vault.py"
 FENCE = re.compile(r"^```.*?^```", re.S | re.M)
 LINK = re.compile(r"(!?)\[\[([^\]]+?)\]\]")
 

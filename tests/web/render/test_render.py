@@ -9,12 +9,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from paths import ROOTS
 
 from kgwiki.site import Site
 from kgwiki.types import NotePath
 from kgwiki.web.render import LiveUrls, Renderer, StaticUrls, sanitise
 
-DATA = Path(__file__).parent / "data" / "web"
+DATA = ROOTS / "web"
 TODAY = dt.date(2026, 11, 23)
 
 

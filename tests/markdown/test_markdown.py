@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import paths
 import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -22,7 +23,7 @@ from kgwiki.markdown.parser import (
 from kgwiki.slug import slugify, unique_slug
 from kgwiki.wikilink import WikiTarget, parse_inner
 
-DATA = Path(__file__).parent / "data" / "markdown"
+DATA = paths.DATA / "markdown"
 FIXTURES = sorted(DATA.glob("*.txt"))
 
 

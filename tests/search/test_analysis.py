@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from paths import DATA
 from whoosh import fields
 from whoosh.filedb.filestore import RamStorage
 
@@ -23,7 +24,7 @@ from kgwiki.search.analysis import (
 )
 
 CASES = json.loads(
-    (Path(__file__).parent / "data" / "search" / "analysis_cases.json").read_text(encoding="utf-8")
+    (DATA / "search" / "analysis_cases.json").read_text(encoding="utf-8")
 )["cases"]
 
 

@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from paths import DATA
 
 from kgwiki.search import SearchIndex
 from kgwiki.vault import Vault
 
-RELEVANCE = Path(__file__).parent / "data" / "search" / "relevance.json"
+RELEVANCE = DATA / "search" / "relevance.json"
 QUERIES: list[dict[str, Any]] = json.loads(RELEVANCE.read_text(encoding="utf-8"))["queries"]
 MIN_MRR = 0.85
 

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from paths import ROOTS
 
 from kgwiki.graph import KnowledgeGraph
 from kgwiki.vault import Vault
 
-DATA = Path(__file__).parent / "data" / "graph"
+DATA = ROOTS / "graph"
 
 
 @pytest.fixture(scope="module")

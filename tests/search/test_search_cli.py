@@ -7,10 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from paths import ROOTS
 
 from kgwiki.cli.main import main
 
-MINI = Path(__file__).parent / "data" / "search" / "mini"
+MINI = ROOTS / "search-mini"
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import paths
 import pytest
 
 from kgwiki.cli.main import main
@@ -30,7 +31,7 @@ from kgwiki.note import SectionKind, section_kind
 from kgwiki.types import NotePath
 from kgwiki.vault import Vault
 
-DATA = Path(__file__).parent / "data" / "dupes"
+DATA = paths.DATA / "dupes"
 THRESHOLD = 0.6  # what docs/duplicates.md recommends and kgwiki.toml.example sets
 CONFIG = f"[duplicates]\nthreshold = {THRESHOLD}\nshingle_size = 3\n"
 PLANTED = 20

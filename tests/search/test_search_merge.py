@@ -5,12 +5,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from paths import ROOTS
+
 from kgwiki.search import SearchIndex
 from kgwiki.search.merge import BIG, FOLD_FACTOR, SegmentInfo, tier, to_fold
 from kgwiki.types import NotePath
 from kgwiki.vault import Vault
 
-MINI = Path(__file__).parent / "data" / "search" / "mini"
+MINI = ROOTS / "search-mini"
 
 
 def _segment(name: str, size: int) -> SegmentInfo:

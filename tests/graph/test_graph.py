@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from paths import ROOTS
 
 from kgwiki.graph import KnowledgeGraph
 from kgwiki.graph.records import EDGE_KINDS, Backlink, Edge, Hop, Wanted
 from kgwiki.vault import Vault
 
-DATA = Path(__file__).parent / "data" / "graph"
+DATA = ROOTS / "graph"
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from markdown_it.token import Token
+from paths import ROOTS
 
 from kgwiki.lint import apply_fixes, plan_fixes
 from kgwiki.lint.repair_flattened import unflatten_text
@@ -59,7 +60,7 @@ def test_the_repaired_seed_reads_like_the_hand_formatted_note(
     assert (applied.backup / SEED).read_bytes() == original
 
     repaired = vault.notes[SEED]  # refreshed by apply_fixes
-    hand = Vault.load(repo_dir / "tests/data/repair", use_cache=False).notes[SEED]
+    hand = Vault.load(ROOTS / "repair", use_cache=False).notes[SEED]
     assert not repaired.flattened
     assert not [d for d in repaired.diagnostics if d.code.startswith(("flattened", "frontmatter"))]
     assert dict(repaired.meta.raw) == dict(hand.meta.raw)

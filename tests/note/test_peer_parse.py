@@ -15,17 +15,18 @@ from typing import Any
 
 import pytest
 from markdown_it.token import Token
+from paths import DATA, SHARED
 
 from kgwiki.markdown import parse
 from kgwiki.markdown.rules import inline_text
 from kgwiki.slug import slugify
 from kgwiki.wikilink import WikiTarget, parse_href, parse_inner
 
-PEER_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "peer"
+PEER_DIR = SHARED / "fixtures" / "peer"
 DISAGREEMENTS: dict[str, dict[str, Any]] = {
     d["id"]: d
     for d in json.loads(
-        (Path(__file__).parent / "data" / "peer_disagreements.json").read_text(encoding="utf-8")
+        (DATA / "peer_disagreements.json").read_text(encoding="utf-8")
     )
 }
 OBSIDIAN_KINDS = {

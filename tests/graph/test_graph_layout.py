@@ -9,12 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from paths import ROOTS
 
 from kgwiki.graph import KnowledgeGraph
 from kgwiki.graph import layout as graph_layout
 from kgwiki.vault import Vault
 
-DATA = Path(__file__).parent / "data" / "graph"
+DATA = ROOTS / "graph"
 
 
 @pytest.fixture()
