@@ -71,6 +71,8 @@ class Config:
     search_trust_weight: float = 0.25
     ignore: tuple[str, ...] = (".obsidian", ".git", ".trash", ".kgwiki", "node_modules")
     cache_dir: str = ".kgwiki"
+    strict_line_breaks: bool = False  # [markdown]: a single newline stays a space (CommonMark)
+    external_images: bool = True  # [markdown]: show ![](https://…) images (off for privacy)
     source: Path | None = None
 
     def fingerprint(self) -> str:
@@ -85,6 +87,8 @@ class Config:
                 self.shingle_size,
                 self.search_trust_weight,
                 self.ignore,
+                self.strict_line_breaks,
+                self.external_images,
             )
         )
 
@@ -115,6 +119,11 @@ def _from_mapping(data: Mapping[str, Any], path: Path) -> Config:
     trust = data.get("trust", {})
     dupes = data.get("duplicates", {})
     search = data.get("search", {})
+    markdown = data.get("markdown", {})
+    unknown_markdown = set(markdown) - {"strict_line_breaks", "external_images"}
+    if unknown_markdown:
+        raise ConfigError(f"{path}: unknown keys in [markdown]: "
+                          f"{', '.join(sorted(unknown_markdown))}")  # fmt: skip
     labels = dict(DEFAULT_RELATION_LABELS)
     for label, kind in data.get("relations", {}).items():
         labels[str(label).casefold()] = str(kind)
@@ -150,6 +159,8 @@ def _from_mapping(data: Mapping[str, Any], path: Path) -> Config:
         shingle_size=int(dupes.get("shingle_size", config.shingle_size)),
         search_trust_weight=trust_weight,
         ignore=tuple(data.get("ignore", config.ignore)),
+        strict_line_breaks=bool(markdown.get("strict_line_breaks", config.strict_line_breaks)),
+        external_images=bool(markdown.get("external_images", config.external_images)),
     )
 
 

@@ -17,7 +17,7 @@ __all__ = ["CACHED_OUTPUT_FROM", "installed", "toolchain"]
 # Distributions whose behaviour shapes what kgwiki caches.
 CACHED_OUTPUT_FROM = (
     "markdown-it-py", "mdit-py-plugins", "python-frontmatter", "PyYAML", "Pygments", "nh3",
-    "Jinja2",
+    "Jinja2", "latex2mathml",
 )  # fmt: skip
 
 

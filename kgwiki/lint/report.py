@@ -49,8 +49,10 @@ def lint_vault(
     found += [_raised(d) for d in duplicates.problems(vault, pairs)]
     found += orphans(vault, graph)
     with_ids = uses_ids(vault)
+    titled = writes_titles(vault)
     for note in vault.notes.values():
-        found += missing_title(note)
+        if titled:
+            found += missing_title(note)
         found += meta_problems(vault, note, with_ids)
     return sorted(set(found), key=lambda d: (d.path, d.line, d.code, d.message))
 
@@ -63,9 +65,24 @@ def orphans(vault: Vault, graph: KnowledgeGraph | None = None) -> list[Diagnosti
                        Severity.INFO) for path in graph.orphans()]  # fmt: skip
 
 
+def _has_own_title(note: Note) -> bool:
+    return note.meta.title is not None or any(h.level == 1 for h in note.headings)
+
+
+def writes_titles(vault: Vault) -> bool:
+    """Whether the vault's convention is a title in each note (``title:`` or a ``# heading``).
+
+    In an Obsidian vault the file name is the title, and "no title" would be said of nearly
+    every note: noise that hides the real problems. So ``missing-title`` is reported only where
+    at least three notes in four write their own title (the others are then the exceptions).
+    """
+    notes = vault.notes.values()
+    return bool(notes) and 4 * sum(_has_own_title(n) for n in notes) >= 3 * len(notes)
+
+
 def missing_title(note: Note) -> Iterable[Diagnostic]:
     """A note titled only by its file name: no ``title:`` and no ``# heading``."""
-    if note.meta.title is None and not any(h.level == 1 for h in note.headings):
+    if not _has_own_title(note):
         yield Diagnostic(note.path, 1, "missing-title", "no title: key and no # heading; "
                          f"shown as {note.title!r} (its file name)", Severity.INFO)  # fmt: skip
 

@@ -26,7 +26,9 @@ BlockRule = Callable[[StateBlock, int, int, bool], bool]
 InlinePostRule = Callable[[StateInline], None]
 
 # the inline post-processing rules that only act on delimiter runs (``*``, ``_``, ``~``)
-DELIMITER_RULES = ("balance_pairs", "strikethrough", "emphasis", "fragments_join")
+DELIMITER_RULES = (
+    "balance_pairs", "strikethrough", "mark", "emphasis", "fragments_join",
+)  # fmt: skip
 
 # rule name -> the characters its line must start with (after indentation) to match at all
 FIRST_CHARACTERS: dict[str, frozenset[str]] = {

@@ -37,6 +37,8 @@ def _opens_block(src: str, pos: int, end: int) -> bool:
         return True
     if first in "`~":
         return src.startswith(first * 3, pos)  # a fence
+    if first in "%$":
+        return src.startswith(first * 2, pos)  # a %% comment or a $$ math block
     if first == "#":
         stop = pos
         while stop < end and src[stop] == "#":

@@ -25,8 +25,11 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from kgwiki.markdown.comments import comments_plugin
 from kgwiki.markdown.fastpath import apply as apply_fastpath
 from kgwiki.markdown.fastpath import enabled as fastpath_enabled
+from kgwiki.markdown.highlight import highlight_plugin, mark_tokenize
+from kgwiki.markdown.math import math_plugin
 from kgwiki.markdown.rules import (
     block_id_rule,
     cjk_flanking,
@@ -36,6 +39,7 @@ from kgwiki.markdown.rules import (
     tag_rule,
     wikilink_rule,
 )
+from kgwiki.markdown.tasks import tasks_plugin
 from kgwiki.slug import slugify
 from kgwiki.wikilink import WikiTarget
 
@@ -140,6 +144,15 @@ def _render_tag(
     return f'<span class="tag" data-tag="{escape(tag)}">#{escape(tag)}</span>'
 
 
+def _render_softbreak(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """A newline inside a paragraph: a ``<br class="soft-break">`` where ``soft_breaks`` is
+    asked for (Obsidian shows one; a page for a vault with ``strict_line_breaks`` hides it
+    with CSS), else CommonMark's plain newline."""
+    return '<br class="soft-break">\n' if env.get("soft_breaks") else "\n"
+
+
 def _render_hole(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
@@ -173,11 +186,11 @@ def _highlight(code: str, lang: str, attrs: str) -> str:
 
 
 # Where the text rule stops so inline rules can try to start: only at characters that begin one
-# of the rules enabled here. markdown-it also stops at "-:+=$%@{}>" for plugins kgwiki does not
-# load; each stop runs every inline rule, which costs up to a third of the parse on prose.
-# A plugin that starts at another character must register it with ``add_terminator_char``
-# (which also brings back markdown-it's wider default set).
-_TEXT_STOPS = re.compile(r"[\n!#&*<\[\\\]^_`~]")
+# of the rules enabled here ("$" math, "%" comments, "=" highlights included). markdown-it also
+# stops at "-:+@{}>" for plugins kgwiki does not load; each stop runs every inline rule, which
+# costs up to a third of the parse on prose. A rule that starts at another character must be
+# added here (``add_terminator_char`` would bring back markdown-it's whole default set).
+_TEXT_STOPS = re.compile(r"[\n!#$%&*<=\[\\\]^_`~]")
 
 
 def create_markdown(*, fastpath: bool | None = None) -> MarkdownIt:
@@ -193,10 +206,17 @@ def create_markdown(*, fastpath: bool | None = None) -> MarkdownIt:
     )
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
+    # Obsidian's own syntax: %%comments%% (never reach a token), ==highlights==, task statuses,
+    # $math$ drawn as MathML
+    md.use(comments_plugin)
+    md.use(highlight_plugin)
+    md.use(tasks_plugin)
+    md.use(math_plugin)
     md.inline.ruler.before("link", "wikilink", wikilink_rule)
     md.inline.ruler.before("link", "tag", tag_rule)
     md.inline.ruler.at("emphasis", cjk_flanking(emphasis.tokenize))
     md.inline.ruler.at("strikethrough", cjk_flanking(strikethrough.tokenize))
+    md.inline.ruler.at("mark", cjk_flanking(mark_tokenize))
     md.core.ruler.before("text_join", "block_id", block_id_rule)
     md.core.ruler.push("heading_anchor", heading_anchor_rule)
     md.inline.terminator_re = _TEXT_STOPS
@@ -205,6 +225,7 @@ def create_markdown(*, fastpath: bool | None = None) -> MarkdownIt:
     md.add_render_rule("tag", _render_tag)
     md.add_render_rule("block_id", _render_block_id)
     md.add_render_rule("hole", _render_hole)
+    md.add_render_rule("softbreak", _render_softbreak)
     if fastpath if fastpath is not None else fastpath_enabled():
         return apply_fastpath(md)
     return md
@@ -219,7 +240,8 @@ def parse(text: str) -> list[Token]:
 
 
 def render(tokens: list[Token], env: dict[str, object] | None = None) -> str:
-    """Render tokens to HTML; ``env["links"]`` may hold the ``LinkRenderer`` to use."""
+    """Render tokens to HTML; ``env["links"]`` may hold the ``LinkRenderer`` to use, and
+    ``env["soft_breaks"]`` asks for a single line break to be drawn as Obsidian draws it."""
     html: str = MD.renderer.render(tokens, MD.options, {} if env is None else env)
     return html
 

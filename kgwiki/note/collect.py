@@ -24,25 +24,27 @@ class Collected:
 
 
 def collect(
-    out: Collected, children: list[Token], lines: list[str], block_line: int, line_base: int | None,
+    out: Collected, inline: Token, lines: list[str], block_line: int, line_base: int | None,
     relation: str | None,
 ) -> None:
-    """Add what the inline ``children`` of the block at ``block_line`` (0-based, in the body)
-    point at. Link lines are ``line_base + line in body + 1``; ``None`` puts them all on line 1
-    (a flattened note)."""
+    """Add what the ``inline`` token of the block at ``block_line`` (0-based, in the body)
+    points at. Link lines are ``line_base + line in body + 1``; ``None`` puts them all on line 1
+    (a flattened note). A link's context is its line, or, where the line holds a ``%%``
+    comment, the block's text with comments already cut out (a comment is never shown)."""
+    children = inline.children or []
     for child in children:
         ctype = child.type
         if ctype not in COLLECTED:
             continue  # text, breaks, emphasis: by far the most children
         if ctype == "wikilink" or ctype == "embed":
             line_in_body = block_line + int(child.meta.get("line_offset", 0))
-            context = lines[line_in_body].strip() if line_in_body < len(lines) else ""
+            context = _context(lines, line_in_body, inline)
             out.links.append(Link(
                 child.meta["target"],
                 LinkKind.EMBED if ctype == "embed" else LinkKind.WIKI,
                 1 if line_base is None else line_base + line_in_body + 1,
                 relation if ctype == "wikilink" else None,
-                context[:CONTEXT_CHARS],
+                context,
             ))  # fmt: skip
         elif ctype == "tag":
             tag = normalise_tag(str(child.meta.get("tag", child.content)))
@@ -53,12 +55,19 @@ def collect(
         elif ctype == "link_open":
             target = markdown_link_target(str(child.attrGet("href") or ""))
             if target is not None:
-                context = lines[block_line].strip() if block_line < len(lines) else ""
+                context = _context(lines, block_line, inline)
                 out.links.append(Link(
                     target, LinkKind.MARKDOWN,
                     1 if line_base is None else line_base + block_line + 1,
-                    relation, context[:CONTEXT_CHARS],
+                    relation, context,
                 ))  # fmt: skip
+
+
+def _context(lines: list[str], line: int, inline: Token) -> str:
+    text = lines[line].strip() if line < len(lines) else ""
+    if "%%" in text:
+        text = " ".join(inline.content.split())
+    return text[:CONTEXT_CHARS]
 
 
 def markdown_link_target(href: str) -> WikiTarget | None:

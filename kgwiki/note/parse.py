@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -51,7 +51,6 @@ class Note:
     flattened: bool = False
     diagnostics: tuple[Diagnostic, ...] = ()
     frontmatter_raw: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def stem(self) -> str:
@@ -262,5 +261,5 @@ def _walk(path: NotePath, body: str, offset: int, flat: bool, labels: Mapping[st
         if section is SectionKind.GRAPH:
             lead = token.content.split("[[", 1)[0]
             relation = relation_kind(lead, labels) if ":" in lead or "：" in lead else None
-        collect(found, children, lines, token.map[0] if token.map else 0, line_base, relation)
+        collect(found, token, lines, token.map[0] if token.map else 0, line_base, relation)
     return _Walk(headings, found, table, plain_text(tokens), tokens)

@@ -13,6 +13,7 @@ import pytest
 from kgwiki.cli.main import main
 from kgwiki.diagnostics import Severity
 from kgwiki.lint import lint_vault
+from kgwiki.lint.report import writes_titles
 from kgwiki.vault import Vault
 
 TODAY = dt.date(2026, 11, 23)
@@ -158,3 +159,14 @@ def test_fix_exits_non_zero_when_errors_remain(
         .read_text(encoding="utf-8")
         .startswith("---\nid: wiki-2026-1101-loose\ntitle: Loose\naliases: [Slack]\n---\n")
     )
+
+
+@pytest.mark.parametrize(("corpus", "titled"), [
+    ("kepano-obsidian", False), ("silverbullet-docs", False), ("foam-docs", True)])
+def test_vaults_titled_by_file_name_get_no_missing_title(
+    shared_dir: Path, corpus: str, titled: bool
+) -> None:
+    """Where the file name is the title (Obsidian), saying so of every note is noise."""
+    vault = Vault.load(shared_dir / "corpora" / corpus, use_cache=False)
+    assert writes_titles(vault) is titled  # foam's notes each open with a # heading
+    assert [d for d in lint_vault(vault, near_duplicates=False) if d.code == "missing-title"] == []

@@ -94,7 +94,8 @@ def site_address(url: Any) -> bool:
 
 
 def _defer_addresses(tokens: Sequence[Token]) -> None:
-    """Replace each link or image to a relative address by a hole token (``_Holes.hole``)."""
+    """Replace each link or image to a relative address, and each image from another server
+    (shown or not as the vault's ``external_images`` says), by a hole token (``_Holes.hole``)."""
     for token in tokens:
         if token.type != "inline" or not token.children:
             continue
@@ -106,10 +107,14 @@ def _defer_addresses(tokens: Sequence[Token]) -> None:
                 attr = "src"
             else:
                 continue
-            if not site_address(child.attrGet(attr)):
+            if not site_address(child.attrGet(attr)) and not _external_image(child):
                 continue
             hole = AddressHole(child.type, tuple(child.attrs.items()), _as_text(child))
             children[index] = Token("hole", "", 0, meta={"hole": hole})
+
+
+def _external_image(token: Token) -> bool:
+    return token.type == "image" and bool(urlsplit(str(token.attrGet("src") or "")).netloc)
 
 
 def _as_text(image: Token) -> str:
@@ -123,7 +128,7 @@ def make_template(note: Note, tokens: list[Token]) -> BodyTemplate | None:
     unwrap_lone_embeds(tokens)
     _defer_addresses(tokens)
     holes = _Holes()
-    pieces = render(tokens, {"links": holes}).split(HOLE)
+    pieces = render(tokens, {"links": holes, "soft_breaks": True}).split(HOLE)
     if len(pieces) != len(holes.holes) + 1:
         return None  # pragma: no cover - a NUL the parser let through
     return BodyTemplate(note.content_hash, tuple(pieces), tuple(holes.holes), tuple(holes.texts))

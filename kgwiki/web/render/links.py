@@ -106,7 +106,7 @@ class SiteLinks:
     def render_tokens(self, tokens: list[Token]) -> str:
         """HTML of a token stream with this page's links (not yet sanitised)."""
         self._rewrite(tokens)
-        return render(tokens, {"links": self})
+        return render(tokens, {"links": self, "soft_breaks": True})
 
     def _href(self, target: WikiTarget) -> tuple[str, str, str]:
         """(href, class, note path or "") of a wiki-link."""
@@ -157,6 +157,12 @@ class SiteLinks:
     def _rewrite_attr(self, token: Token, attr: str) -> None:
         href = str(token.attrGet(attr) or "")
         parts = urlsplit(href)
+        if attr == "src" and parts.scheme in ("http", "https", "") and parts.netloc:
+            if not self.vault.config.external_images:
+                # [markdown] external_images = false: the page asks no other server for anything
+                token.attrs.pop("src", None)
+                token.attrSet("title", f"external image not loaded: {href}")
+            return
         if not href or parts.scheme or parts.netloc or href.startswith("#"):
             return
         target = parse_href(href)

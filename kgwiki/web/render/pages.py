@@ -48,6 +48,7 @@ def base_context(site: Site, urls: UrlScheme, location: str) -> dict[str, Any]:
         "kgwiki_version": __version__,
         "note_path": "",
         "query": "",
+        "body_class": "strict-line-breaks" if site.config.strict_line_breaks else "",
     }
 
 

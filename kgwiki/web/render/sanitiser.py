@@ -10,7 +10,21 @@ import re
 
 import nh3
 
-_TAGS = set(nh3.ALLOWED_TAGS) | {"section", "input"}
+# MathML that latex2mathml draws for $math$ (presentation elements only: no links, no scripts)
+_MATHML = {
+    "math", "semantics", "annotation", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace",
+    "msub", "msup", "msubsup", "munder", "mover", "munderover", "mfrac", "msqrt", "mroot",
+    "mstyle", "mpadded", "mphantom", "menclose", "mtable", "mtr", "mtd", "mmultiscripts",
+    "mprescripts", "none", "merror",
+}
+_MATHML_ATTRIBUTES = {
+    "display", "mathvariant", "stretchy", "fence", "separator", "form", "lspace", "rspace",
+    "accent", "accentunder", "columnalign", "rowalign", "columnspacing", "rowspacing",
+    "columnlines", "rowlines", "frame", "width", "height", "depth", "linethickness",
+    "notation", "minsize", "maxsize", "movablelimits", "symmetric", "largeop",
+    "displaystyle", "scriptlevel", "encoding", "voffset",
+}
+_TAGS = set(nh3.ALLOWED_TAGS) | {"section", "input", "mark"} | _MATHML
 _ATTRIBUTES: dict[str, set[str]] = {
     "*": {"class", "title", "lang", "dir"},
     "a": {"href", "id", "data-path"},
@@ -20,11 +34,12 @@ _ATTRIBUTES: dict[str, set[str]] = {
     "td": {"style", "colspan", "rowspan"},
     "th": {"style", "colspan", "rowspan", "scope"},
     "ol": {"start"},
-    "li": {"id", "value"},
+    "li": {"id", "value", "data-task"},
     "sup": {"id"},
     "section": {"id"},
     "input": {"type", "checked", "disabled"},
     **{f"h{level}": {"id"} for level in range(1, 7)},
+    **{tag: _MATHML_ATTRIBUTES for tag in _MATHML},
 }
 
 

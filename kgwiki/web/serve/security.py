@@ -18,7 +18,9 @@ TOKEN_HEADER = "x-kgwiki-token"
 
 _MAX_UNQUOTE = 4
 
-CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+# Images may come from anywhere a note points (Obsidian shows ![](https://…)); a vault that wants
+# none sets [markdown] external_images = false and its pages then name no other server.
+CSP = ("default-src 'self'; img-src 'self' data: https: http:; style-src 'self' 'unsafe-inline'; "
        "script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; "
        "form-action 'self'")  # fmt: skip
 # Attachments (SVG, HTML, PDF …) come from the vault, so they run in an opaque sandbox.
