@@ -178,7 +178,13 @@ def _lexer(lang: str) -> Any:
 
 
 def _highlight(code: str, lang: str, attrs: str) -> str:
-    """Pygments HTML with CSS classes; "" lets markdown-it escape unknown languages plainly."""
+    """Pygments HTML with CSS classes; "" lets markdown-it escape unknown languages plainly.
+
+    A ``mermaid`` fence becomes ``<pre class="mermaid">`` holding the diagram's source, which
+    the page's script hands to Mermaid in the browser (the source shows if scripts are off).
+    """
+    if lang.lower() == "mermaid":
+        return f'<pre class="mermaid">{escape(code)}</pre>\n'
     lexer = _lexer(lang.lower()) if lang else None
     if lexer is None:
         return ""

@@ -30,6 +30,7 @@ EXPECTED: dict[str, list[str]] = {
                 '<math display="block">', "<mtable", "prices stay: $5 and $6."],
     "Line breaks.md": ['first line<br class="soft-break">\nsecond line'],
     "External image.md": ['<img src="https://example.com/logo.png" alt="a logo">'],
+    "Diagram.md": ['<pre class="mermaid">graph TD\n  Write[Write a note] --&gt; Link[Link it]'],
 }  # fmt: skip
 
 

@@ -162,6 +162,23 @@
     if (card && !card.hidden) hideCard();  /* a pending card still opens, placed anew */
   }, { passive: true });
 
+  // ---- diagrams: Mermaid is loaded only on a page that holds one --------------------------
+  // A plain <script> element (not fetch or an ES module), so it works from file:// too.
+
+  var diagrams = document.querySelectorAll("pre.mermaid");
+  if (diagrams.length) {
+    var loader = document.createElement("script");
+    loader.src = root + "static/vendor/mermaid/mermaid.min.js";
+    loader.onload = function () {
+      if (!window.mermaid) return;
+      var dark = currentTheme() === "dark";
+      window.mermaid.initialize({ startOnLoad: false, securityLevel: "strict",
+                                  theme: dark ? "dark" : "default" });
+      window.mermaid.run({ nodes: diagrams }).catch(function () { /* source stays shown */ });
+    };
+    document.head.appendChild(loader);
+  }
+
   // ---- live reload -----------------------------------------------------------------------
 
   if (mode === "live" && window.EventSource) {
