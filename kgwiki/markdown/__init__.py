@@ -1,7 +1,9 @@
-"""DOOR"""
+"""The one markdown-it parser kgwiki reads notes with, and how its tokens are drawn."""
 
 from __future__ import annotations
 
+from kgwiki.markdown.callouts import SANITISER_ATTRIBUTES as CALLOUT_ATTRIBUTES
+from kgwiki.markdown.callouts import SANITISER_TAGS as CALLOUT_TAGS
 from kgwiki.markdown.parser import (
     Token,
     inline_as_text,
@@ -13,6 +15,8 @@ from kgwiki.markdown.parser import (
 from kgwiki.markdown.rules import is_image
 
 __all__ = [
+    "CALLOUT_ATTRIBUTES",
+    "CALLOUT_TAGS",
     "Token",
     "inline_as_text",
     "is_image",

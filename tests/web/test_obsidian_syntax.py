@@ -30,6 +30,10 @@ EXPECTED: dict[str, list[str]] = {
                 '<math display="block">', "<mtable", "prices stay: $5 and $6."],
     "Line breaks.md": ['first line<br class="soft-break">\nsecond line'],
     "External image.md": ['<img src="https://example.com/logo.png" alt="a logo">'],
+    "Media.md": ['<iframe class="embed-pdf" src="', 'doc.pdf" title="doc.pdf" loading="lazy">',
+                 '<audio class="embed-audio" controls="" preload="metadata" src="',
+                 '<video class="embed-video" controls="" preload="metadata" src="',
+                 'title="clip.mp4" width="320">'],
     "Diagram.md": ['<pre class="mermaid">graph TD\n  Write[Write a note] --&gt; Link[Link it]'],
 }  # fmt: skip
 
@@ -81,3 +85,16 @@ def test_external_images_can_be_turned_off(vault: Path, tmp_path: Path) -> None:
     html = Renderer(site, LiveUrls()).note(NotePath("External image.md"))
     assert "https://example.com/logo.png" not in html.split('title="external image not loaded')[0]
     assert "<img" in html
+
+
+def test_frames_and_players_only_show_files_of_the_site() -> None:
+    """Raw HTML may not frame another server: only the site's own files get a frame or player."""
+    from kgwiki.web.render import sanitise
+
+    html = sanitise('<iframe src="https://evil.example/"></iframe><iframe src="javascript:x">'
+                    '</iframe><video src="//evil.example/v.mp4" controls></video>'
+                    '<audio src="../f/a.mp3" controls onplay="x()"></audio>'
+                    '<iframe src="../f/doc.pdf" title="doc"></iframe>')  # fmt: skip
+    assert "evil" not in html and "javascript" not in html and "onplay" not in html
+    assert html.count("<iframe") == 1 and '<iframe src="../f/doc.pdf"' in html
+    assert '<audio src="../f/a.mp3" controls="">' in html and "<video" not in html

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from kgwiki.markdown import Token, inline_as_text, render
 from kgwiki.note import Note
-from kgwiki.web.render.links import Attrs, mark_callouts, unwrap_lone_embeds
+from kgwiki.web.render.links import Attrs, unwrap_lone_embeds
 from kgwiki.wikilink import WikiTarget
 
 # markdown-it turns NUL in the source into U+FFFD, so a NUL in the drawn HTML is one of ours
@@ -124,7 +124,6 @@ def _as_text(image: Token) -> str:
 
 def make_template(note: Note, tokens: list[Token]) -> BodyTemplate | None:
     """The template of ``note``'s body from its parsed ``tokens`` (which it changes), or None."""
-    mark_callouts(tokens)
     unwrap_lone_embeds(tokens)
     _defer_addresses(tokens)
     holes = _Holes()

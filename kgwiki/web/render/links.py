@@ -10,7 +10,6 @@ deep, never a note inside itself).
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 from html import escape
 from urllib.parse import unquote, urlsplit
@@ -58,6 +57,28 @@ def _size_attrs(label: str | None) -> str:
     return f' width="{width}"' + (f' height="{height}"' if height else "")
 
 
+AUDIO_SUFFIXES = frozenset({"mp3", "wav", "m4a", "ogg", "oga", "flac", "aac", "3gp"})
+VIDEO_SUFFIXES = frozenset({"mp4", "webm", "ogv", "mov", "mkv", "m4v"})
+
+
+def _media_embed(url: str, path: NotePath, target: WikiTarget) -> str:
+    """``![[x.pdf]]``, audio and video attachments as Obsidian shows them (a PDF in a frame of
+    its own, players for sound and film); "" for any other file (drawn as a link)."""
+    suffix = path.rpartition(".")[2].lower()
+    label = target.label if target.label and not _size_attrs(target.label) else ""
+    src, name = escape(url), escape(label or path.rpartition("/")[2])
+    if suffix == "pdf":
+        page = f"#page={target.headings[0].removeprefix('page=')}" if target.headings else ""
+        return (f'<iframe class="embed-pdf" src="{src}{escape(page)}" title="{name}" '
+                f'loading="lazy"></iframe>')  # fmt: skip
+    attrs = f'controls preload="metadata" src="{src}" title="{name}"'
+    if suffix in AUDIO_SUFFIXES:
+        return f'<audio class="embed-audio" {attrs}></audio>'
+    if suffix in VIDEO_SUFFIXES:
+        return f'<video class="embed-video" {attrs}{_size_attrs(target.label)}></video>'
+    return ""
+
+
 class SiteLinks:
     """The link renderer of one note: ``source`` is the note drawn, ``stack`` its embedders."""
 
@@ -82,6 +103,10 @@ class SiteLinks:
             return self.wikilink(target, target.display())
         resolution = self.vault.resolve(target.file, self.source)
         path = resolution.path
+        if path is not None and resolution.is_attachment and not is_image(target):
+            media = _media_embed(self.urls.file(path), path, target)
+            if media:
+                return media
         if path is None or (resolution.is_attachment and not is_image(target)):
             return self.wikilink(target, target.display())
         if resolution.is_attachment:
@@ -142,9 +167,7 @@ class SiteLinks:
         return render_inline([token])
 
     def _rewrite(self, tokens: Sequence[Token]) -> None:
-        """Point relative Markdown links at pages and copied files; unwrap lone note embeds;
-        mark Obsidian callouts (``> [!warning] Title``)."""
-        mark_callouts(tokens)
+        """Point relative Markdown links at pages and copied files; unwrap lone note embeds."""
         unwrap_lone_embeds(tokens)
         for token in tokens:
             if token.type == "inline" and token.children:
@@ -183,32 +206,6 @@ class SiteLinks:
         if attr == "href":
             token.attrSet("class", "wikilink")
             token.attrSet("data-path", resolution.path)
-
-
-_CALLOUT = re.compile(r"\[!([A-Za-z][\w-]*)\][+-]?[ \t]*")
-
-
-def mark_callouts(tokens: Sequence[Token]) -> None:
-    """Give each Obsidian callout (``> [!warning] Title``) its class, in place."""
-    for index, token in enumerate(tokens):
-        if token.type == "blockquote_open":
-            _callout(tokens, index)
-
-
-def _callout(tokens: Sequence[Token], index: int) -> None:
-    """``> [!warning] …``: the blockquote gets ``class="callout callout-warning"``."""
-    if index + 2 >= len(tokens) or tokens[index + 1].type != "paragraph_open":
-        return
-    children = tokens[index + 2].children or []
-    if not children or children[0].type != "text":
-        return
-    match = _CALLOUT.match(children[0].content)
-    if match is None:
-        return
-    tokens[index].attrSet("class", f"callout callout-{match.group(1).lower()}")
-    children[0].content = children[0].content[match.end() :]
-    if len(children) > 1 and children[1].type == "softbreak":
-        children[1].type = "hardbreak"  # the title keeps its own line
 
 
 def unwrap_lone_embeds(tokens: Sequence[Token]) -> None:

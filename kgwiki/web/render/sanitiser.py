@@ -7,8 +7,11 @@ Note HTML from the vault is never trusted: whatever the Markdown holds (raw HTML
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import nh3
+
+from kgwiki.markdown import CALLOUT_ATTRIBUTES, CALLOUT_TAGS
 
 # MathML that latex2mathml draws for $math$ (presentation elements only: no links, no scripts)
 _MATHML = {
@@ -24,7 +27,8 @@ _MATHML_ATTRIBUTES = {
     "notation", "minsize", "maxsize", "movablelimits", "symmetric", "largeop",
     "displaystyle", "scriptlevel", "encoding", "voffset",
 }
-_TAGS = set(nh3.ALLOWED_TAGS) | {"section", "input", "mark"} | _MATHML
+_TAGS = (set(nh3.ALLOWED_TAGS) | {"section", "input", "mark", "iframe", "audio", "video"}
+         | _MATHML | CALLOUT_TAGS)  # fmt: skip
 _ATTRIBUTES: dict[str, set[str]] = {
     "*": {"class", "title", "lang", "dir"},
     "a": {"href", "id", "data-path"},
@@ -38,21 +42,46 @@ _ATTRIBUTES: dict[str, set[str]] = {
     "sup": {"id"},
     "section": {"id"},
     "input": {"type", "checked", "disabled"},
+    # ![[x.pdf]], sound and film from the vault (``_media_source`` keeps their src local)
+    "iframe": {"src", "title", "loading"},
+    "audio": {"src", "controls", "preload", "title"},
+    "video": {"src", "controls", "preload", "title", "width", "height"},
     **{f"h{level}": {"id"} for level in range(1, 7)},
     **{tag: _MATHML_ATTRIBUTES for tag in _MATHML},
 }
 
+for _tag, _names in CALLOUT_ATTRIBUTES.items():  # Obsidian callouts: details, svg icons
+    _ATTRIBUTES[_tag] = _ATTRIBUTES.get(_tag, set()) | _names
+
+_FRAMES = frozenset({"iframe", "audio", "video"})
+
+
+def _media_source(element: str, attribute: str, value: str) -> str | None:
+    """A frame or player may only show a file of the site itself: a relative ``src``."""
+    if element in _FRAMES and attribute == "src":
+        parts = urlsplit(value)
+        return value if not parts.scheme and not parts.netloc else None
+    return value
+
+
+# A frame or player whose src was dropped (not a file of the site) is removed whole. nh3 writes
+# elements in one canonical form, so this looks at its output, never at the note's text.
+_EMPTY_FRAME = re.compile(r"<(iframe|audio|video)(?![^>]*\ssrc=)[^>]*>[^<]*</\1>")
+
 
 def sanitise(html: str) -> str:
-    """Clean note HTML: no scripts, styles or handlers; only http(s), mailto and relative URLs."""
-    return nh3.clean(
+    """Clean note HTML: no scripts, styles or handlers; only http(s), mailto and relative URLs
+    (and for frames and players, relative ones only)."""
+    cleaned = nh3.clean(
         html,
         tags=_TAGS,
         attributes=_ATTRIBUTES,
+        attribute_filter=_media_source,
         url_schemes={"http", "https", "mailto"},
         filter_style_properties={"text-align"},
         link_rel=None,
     )
+    return _EMPTY_FRAME.sub("", cleaned) if "</" in cleaned else cleaned
 
 
 _LEADING_H1 = re.compile(r"\s*(<h1[^>]*>.*?</h1>)\s*", re.DOTALL)

@@ -120,8 +120,10 @@ def test_embed_recursion_stops(links_site: Site) -> None:
 def test_callouts_are_marked(bundled: Site) -> None:
     path = NotePath("10_Wiki/Topics/microservice-architecture.md")
     html = Renderer(bundled, StaticUrls()).body(path)
-    assert '<blockquote class="callout callout-warning">\n<p>중복 노트<br>' in html
-    assert "[!warning]" not in html
+    assert '<div class="callout" data-callout="warning">\n<div class="callout-title">' in html
+    assert '<div class="callout-title-inner">중복 노트</div>' in html
+    assert '<div class="callout-content">\n<p>이 노트는 <a class="wikilink"' in html
+    assert "<svg" in html and "[!warning]" not in html
 
 
 def test_note_html_is_sanitised(links_site: Site) -> None:
