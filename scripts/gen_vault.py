@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a synthetic kgwiki vault of N notes shaped like the seed notes.
 
-    python scripts/gen_vault.py 10000 -o /tmp/v10k [--seed S] [--quiet]
+    python scripts/gen_vault.py 10000 -o /tmp/v10k [--seed S] [--template-share F] [--quiet]
 
 Standard library only, so it runs before the project is installed. Same N and seed give
 byte-identical files: every note draws from its own ``random.Random`` seeded by (seed, index),
@@ -13,6 +13,11 @@ that point at headings which exist, about 3% links to pages that do not exist, s
 typed Graph section, a Changelog table, ~1% planted near-duplicates (half declared with
 ``duplicate_of``) and ~0.2% notes flattened onto one line. The planted duplicate pairs are
 also written to ``<out>/.kgwiki-planted-duplicates.json``, a hidden file vault loaders skip.
+
+``--template-share 0.3`` makes that share of the ordinary notes from one "People" template, as
+Obsidian's Templater writes them: the same boilerplate lines (about two thirds of the note),
+the same alias (``TEMPLATE_ALIAS``), a link to it, an unrendered placeholder alias, and a
+different filling each (``template_note``); the manifest lists them under ``templated``.
 """
 
 from __future__ import annotations
@@ -39,6 +44,20 @@ DUPLICATE_RATE = 0.01
 FLATTEN_RATE = 0.002
 ALIAS_RATE = 0.33
 ZIPF_S = 1.0
+TEMPLATE_ALIAS = "Person"
+# The template's fixed lines; a note made from it fills in a name and a few sentences.
+TEMPLATE_LINES = (
+    "Template: People note, made with the vault's standard person template",
+    "Type: person; status: to be reviewed; created from the people template",
+    "Contact details and affiliation are filled in when they are known to us",
+    "Relationship: colleague, author, speaker or contact met at a conference",
+    "Use this note to collect meetings, quotes and ideas connected to this person",
+    "Review this note once a quarter and link it from the relevant project notes",
+    "Meetings: list every meeting with a date, a topic and the decisions taken",
+    "Quotes: copy the exact words and add where and when they were said",
+    "Open questions: what to ask next time, what to follow up, what to send",
+    "Tags and aliases follow the conventions written in the vault's guide note",
+)
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -574,7 +593,7 @@ class _Plan:
     target_bytes: int
     aliases: list[str]
     note_id: str
-    role: str = "normal"  # normal | flat | dup-declared | dup-silent
+    role: str = "normal"  # normal | flat | dup-declared | dup-silent | template
     twin: int = -1  # the other note of a planted duplicate pair
 
     @property
@@ -1260,6 +1279,27 @@ _SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="160" height="90" viewBox
         '<text x="8" y="26" font-size="11">diagram {k}</text></svg>\n')
 
 
+def template_note(rng: random.Random, plan: _Plan) -> str:
+    """A note made from the People template: boilerplate, one shared alias, its own filling."""
+    filling = [sentence(rng) for _ in range(rng.randint(2, 4))]
+    lines = ["---", f"id: {plan.note_id}", f"title: {yaml_str(plan.title)}",
+             f"aliases: [{TEMPLATE_ALIAS}, \"{{{{alias}}}}\"]", "tags: [people]", "---", "",
+             f"# {plan.title}", "", "## Profile", *TEMPLATE_LINES[:5], "",
+             "## About", *filling, "", "## Notes", *TEMPLATE_LINES[5:],
+             f"See also [[{TEMPLATE_ALIAS}]] and the created date {{{{date}}}}.", ""]
+    return "\n".join(lines)
+
+
+def _templated(plans: Sequence[_Plan], share: float, seed: int) -> None:
+    """Mark ``share`` of the ordinary notes (never a duplicate's twin) as template-made."""
+    if not 0.0 <= share <= 1.0:
+        raise ValueError("template share must be between 0 and 1")
+    eligible = [p for p in plans if p.role == "normal" and p.twin < 0]
+    count = min(len(eligible), round(share * len(plans)))
+    for plan in random.Random(f"kgwiki-gen:{seed}:template").sample(eligible, count):
+        plan.role = "template"
+
+
 def _prepare(out: Path) -> None:
     """Create ``out``; replace a previous generated vault, never anything else."""
     if out.exists():
@@ -1273,13 +1313,15 @@ def _prepare(out: Path) -> None:
 
 
 def generate(n: int, out: Path, seed: int = 0,
-             progress: Callable[[int, int], None] | None = None) -> GenStats:
+             progress: Callable[[int, int], None] | None = None,
+             template_share: float = 0.0) -> GenStats:
     """Write a synthetic vault of ``n`` notes into ``out`` and report what was planted."""
     if n < 1:
         raise ValueError("n must be at least 1")
     out = Path(out)
-    _prepare(out)
     plans, wanted = _plan(n, seed)
+    _templated(plans, template_share, seed)
+    _prepare(out)
     ctx = _Context(plans, wanted)
     for folder in ctx.by_folder:
         (out / folder).mkdir(parents=True, exist_ok=True)
@@ -1307,6 +1349,9 @@ def generate(n: int, out: Path, seed: int = 0,
     order += [p for p in plans if p.role.startswith("dup")]
     for plan in order:
         rng = random.Random(f"kgwiki-gen:{seed}:note:{plan.index}")
+        if plan.role == "template":
+            write(plan, template_note(rng, plan))
+            continue
         meta = _meta(rng)
         dup_of: _Plan | None = None
         if plan.role.startswith("dup"):
@@ -1344,6 +1389,8 @@ def generate(n: int, out: Path, seed: int = 0,
         "flattened": sorted(flattened),
         "unresolved_titles": wanted,
     }
+    if template_share:
+        manifest["templated"] = sorted(p.path for p in plans if p.role == "template")
     (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                 encoding="utf-8")
     return GenStats(
@@ -1369,8 +1416,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("n", type=_positive, metavar="N", help="number of notes")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("-o", "--out", type=Path, help="output folder (default ./gen-vault-N)")
+    parser.add_argument("--template-share", type=float, default=0.0, metavar="F",
+                        help="share of notes made from one People template (default 0)")
     parser.add_argument("--quiet", action="store_true", help="no progress, no summary")
     args = parser.parse_args(argv)
+    if not 0.0 <= args.template_share <= 1.0:
+        parser.error("--template-share must be between 0 and 1")
     out: Path = args.out or Path(f"gen-vault-{args.n}")
     show = sys.stderr.isatty() and not args.quiet
 
@@ -1380,7 +1431,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     start = time.perf_counter()
     try:
-        stats = generate(args.n, out, args.seed, progress if show else None)
+        stats = generate(args.n, out, args.seed, progress if show else None,
+                         args.template_share)
     except FileExistsError as exc:
         print(f"gen_vault: {exc}", file=sys.stderr)
         return 2

@@ -1,12 +1,16 @@
-"""``kgwiki lint [VAULT] [--fix] [--dry-run]``: every problem as ``path:line: code message``.
+"""``kgwiki lint [VAULT] [--fix] [--dry-run] [--max N]``: every problem as ``path:line: code
+message``, then how many of each code.
 
 ``--fix`` repairs what is safe to repair (see docs/authoring.md), keeping a backup and printing
-a unified diff; ``--dry-run`` prints the diff only. The exit status is 1 when errors remain.
+a unified diff; ``--dry-run`` prints the diff only. ``--max N`` prints the first N problems
+(most severe first) and says how many more there are; the counts cover all of them. The exit
+status is 1 when errors remain.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from kgwiki.cli import common
@@ -35,6 +39,9 @@ def register(
     )
     parser.add_argument("--dry-run", action="store_true",
                         help="show what --fix would change, change nothing")  # fmt: skip
+    parser.add_argument("--max", type=_count, default=None, metavar="N",
+                        help="show at most N problems, the most severe first (the counts "
+                             "and the exit status still cover all)")  # fmt: skip
     parser.set_defaults(handler=run)
 
 
@@ -51,11 +58,16 @@ def run(args: argparse.Namespace) -> int:
         if args.fix and not args.dry_run:
             applied = apply_fixes(vault, fixes)
     found = [*skipped, *(applied.failed if applied else ()), *lint_vault(vault)]
-    shown = [d for d in found if _ORDER[d.severity] <= _ORDER[args.severity]]
+    selected = [d for d in found if _ORDER[d.severity] <= _ORDER[args.severity]]
+    shown = _capped(selected, args.max)
     errors = sum(d.severity is Severity.ERROR for d in found)
+    by_code = Counter(d.code for d in selected)
     if args.json:
         mode = "dry-run" if args.dry_run else "fix" if args.fix else "report"
-        common.print_json(_json(vault, mode, fixes, applied, shown, count(found)))
+        data = _json(vault, mode, fixes, applied, shown, count(found))
+        data["by_code"] = dict(sorted(by_code.items()))
+        data["omitted"] = len(selected) - len(shown)
+        common.print_json(data)
         return 1 if errors else 0
     for fix in fixes:
         print(fix.diff(), end="")
@@ -63,8 +75,28 @@ def run(args: argparse.Namespace) -> int:
         print(_fix_summary(fixes, applied))
     for diagnostic in shown:
         print(diagnostic.format())
-    print(f"{len(shown)} problems ({errors} errors) in {len(vault)} notes")
+    if len(shown) < len(selected):
+        print(f"… and {len(selected) - len(shown)} more (--max {args.max})")
+    if by_code:
+        ranked = sorted(by_code.items(), key=lambda item: (-item[1], item[0]))
+        print("by code: " + ", ".join(f"{code} {n}" for code, n in ranked))
+    print(f"{len(selected)} problems ({errors} errors) in {len(vault)} notes")
     return 1 if errors else 0
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("--max must be 0 or more")
+    return value
+
+
+def _capped(found: list[Diagnostic], limit: int | None) -> list[Diagnostic]:
+    """The first ``limit`` problems, the most severe first, in their order otherwise."""
+    if limit is None or len(found) <= limit:
+        return found
+    worst = sorted(range(len(found)), key=lambda i: (_ORDER[found[i].severity], i))[:limit]
+    return [found[i] for i in sorted(worst)]
 
 
 def _fix_summary(fixes: list[Fix], applied: Applied | None) -> str:

@@ -115,23 +115,41 @@ def declared_problems(vault: Vault) -> list[Diagnostic]:
     return sorted(found, key=lambda d: (d.path, d.line, d.code))
 
 
-def name_collisions(vault: Vault) -> list[tuple[NotePath, NotePath, str]]:
-    """Pairs of notes whose titles or aliases are the same name once normalised."""
+# A name held by more notes than this is a label they share (``aliases: [Person]`` from a
+# template), not a sign that they are copies: it is reported once, but gives no pairs.
+NAME_PAIRS_MAX = 8
+
+
+def name_groups(vault: Vault) -> list[tuple[str, list[NotePath]]]:
+    """Each title or alias that several notes share once normalised, with its notes (sorted).
+
+    Names the resolver does not take (empty, or an unrendered ``{{…}}`` / ``<% … %>``
+    placeholder) are no one's name.
+    """
     owners: defaultdict[str, dict[NotePath, str]] = defaultdict(dict)
     for path, note in vault.notes.items():
-        names = list(note.aliases)
+        names = [("alias", alias) for alias in note.aliases]
         if _explicit_title(note):
-            names.insert(0, note.title)
-        for name in names:
+            names.insert(0, ("title", note.title))
+        for kind, name in names:
             key = note_key(name)
-            if key:
+            if key and vault.index.holds(kind, name, path):
                 owners[key].setdefault(path, name)
+    groups = [(holders[min(holders)], sorted(holders)) for holders in owners.values()
+              if len(holders) > 1]  # fmt: skip
+    return sorted(groups, key=lambda group: (group[1], group[0]))
+
+
+def name_collisions(vault: Vault) -> list[tuple[NotePath, NotePath, str]]:
+    """Pairs of notes whose titles or aliases are the same name once normalised (names of
+    more than ``NAME_PAIRS_MAX`` notes left out)."""
     pairs: dict[tuple[NotePath, NotePath], str] = {}
-    for holders in owners.values():
-        ordered = sorted(holders)
-        for i, a in enumerate(ordered):
-            for b in ordered[i + 1 :]:
-                pairs.setdefault((a, b), holders[a])
+    for name, holders in name_groups(vault):
+        if len(holders) > NAME_PAIRS_MAX:
+            continue
+        for i, a in enumerate(holders):
+            for b in holders[i + 1 :]:
+                pairs.setdefault((a, b), name)
     return [(a, b, name) for (a, b), name in sorted(pairs.items())]
 
 

@@ -1,8 +1,10 @@
 """The near-duplicate detector: MinHash sketches in a datasketch ``MinHashLSH``, kept current.
 
 Every candidate pair the index proposes is checked by the exact Jaccard similarity of the two
-shingle sets (docs/duplicates.md), so the threshold means exactly what it says. Adding,
-changing or removing one note costs one sketch and one index update.
+shingle sets (docs/duplicates.md) less the shingles common to many notes (a template's
+boilerplate, ``shingles.common_cutoff``), so the threshold means exactly what it says and
+notes that share only a template are not duplicates. Adding, changing or removing one note
+costs one sketch and one index update.
 """
 
 from __future__ import annotations
@@ -12,19 +14,28 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import numpy.typing as npt
 
 from kgwiki import clock
-from kgwiki.duplicates.keep import DuplicatePair, choose_keep
+from kgwiki.duplicates.keep import DuplicatePair, backlink_sources, choose_keep
 from kgwiki.duplicates.minhash import (
+    MIN_SHINGLES,
     Sketch,
     SketchCache,
     SketchParams,
+    band_params,
+    banded_pairs,
     lean,
     sketch_of,
     sketch_texts,
 )
-from kgwiki.duplicates.shingles import Hashes, jaccard, shingle_sets
+from kgwiki.duplicates.shingles import (
+    Hashes,
+    common_cutoff,
+    common_shingles,
+    jaccard,
+    shingle_sets,
+    without,
+)
 from kgwiki.duplicates.text import content_text
 from kgwiki.note import Note
 from kgwiki.trust import assess_all
@@ -35,33 +46,17 @@ from kgwiki.vault import Vault
 if TYPE_CHECKING:
     from datasketch import MinHashLSH
 
+__all__ = ["ESTIMATE_SLACK", "MIN_THRESHOLD", "NUM_PERM", "DuplicateDetector", "band_params",
+           "exact_shingles"]  # fmt: skip
+
 # Below this Jaccard similarity notes are related, not duplicates; the LSH bands would need
 # two rows each, and a 10k-note vault then has millions of candidate pairs.
 MIN_THRESHOLD = 0.5
-# The index must propose a pair at the threshold with at least this probability.
-LSH_RECALL = 0.995
 # Candidates whose MinHash estimate is this far below the threshold are not verified: with
 # 128 permutations that is over three standard deviations of the estimate.
 ESTIMATE_SLACK = 0.15
 NUM_PERM = 128  # permutations per sketch
-_ESTIMATE_CHUNK = 100_000
-
-
-def band_params(threshold: float, num_perm: int, recall: float = LSH_RECALL) -> tuple[int, int]:
-    """LSH (bands, rows): the most rows per band that still find pairs at ``threshold``.
-
-    datasketch's own choice balances misses against false candidates and finds only ~87% of
-    pairs exactly at the threshold; false candidates are cheap here (they are verified), so
-    recall decides.
-    """
-    best = (num_perm, 1)
-    for rows in range(1, num_perm + 1):
-        bands = num_perm // rows
-        if bands < 2:
-            break
-        if 1.0 - (1.0 - threshold**rows) ** bands >= recall:
-            best = (bands, rows)
-    return best
+_SHINGLE_BATCH = 500  # notes shingled together when every note's set is needed
 
 
 class DuplicateDetector:
@@ -86,6 +81,10 @@ class DuplicateDetector:
         self._versions: dict[NotePath, str] = {}
         self._changes = 0  # bumped by every sketch stored or removed (for the memo of find)
         self._found: tuple[tuple[object, ...], list[DuplicatePair]] | None = None
+        # Shingle sets of sketched notes (made on the first query, then note by note) and the
+        # common shingles among them, for the number of changes they were counted at.
+        self._shingles: dict[NotePath, Hashes] = {}
+        self._common: tuple[int, Hashes] | None = None
         # The bands of the index; datasketch's MinHashLSH itself is built only for queries
         # about one note (``candidates``): finding every pair reads the bands in numpy, and
         # inserting 10,000 sketches into MinHashLSH alone took two seconds.
@@ -132,6 +131,7 @@ class DuplicateDetector:
 
     def _store(self, note: Note, sketch: Sketch | None) -> None:
         self._changes += 1
+        self._shingles.pop(note.path, None)
         self._versions[note.path] = note.content_hash
         if sketch is not None:
             self._sketches[note.path] = sketch
@@ -152,6 +152,7 @@ class DuplicateDetector:
 
     def remove(self, path: NotePath) -> None:
         self._changes += 1
+        self._shingles.pop(path, None)
         self._versions.pop(path, None)
         if self._sketches.pop(path, None) is not None and self._lsh is not None:
             self._lsh.remove(path)
@@ -230,63 +231,57 @@ class DuplicateDetector:
         self._ready(limit)
         proposed = self._proposed(limit - ESTIMATE_SLACK)
         verified = self._verify(proposed, limit)
-        trusts = assess_all(self.vault, today=today) if verified else {}
+        if not verified:
+            return []
+        trusts = assess_all(self.vault, today=today)
+        backlinks = backlink_sources(self.vault)
+        evidence = (f"Jaccard {{:.2f}} over shingles of {self.params.shingle_size} words "
+                    "(less those common to many notes)")  # fmt: skip
         pairs = []
         for a, b, similarity in verified:
-            keep, reason = choose_keep(self.vault, a, b, trusts=trusts, today=today)
+            keep, reason = choose_keep(self.vault, a, b, trusts=trusts, today=today,
+                                       backlinks=backlinks)  # fmt: skip
             pairs.append(DuplicatePair(a, b, similarity, keep, reason, "content",
-                                       f"Jaccard {similarity:.2f} over shingles of "
-                                       f"{self.params.shingle_size} words"))  # fmt: skip
+                                       evidence.format(similarity)))  # fmt: skip
         return sorted(pairs, key=lambda p: (-p.similarity, p.a, p.b))
 
     def _proposed(self, least: float) -> list[tuple[NotePath, NotePath]]:
-        """Pairs sharing a bucket in some band whose MinHash estimate reaches ``least``.
-
-        The buckets are those of datasketch's MinHashLSH with the same bands (a band's values
-        equal, bucket shared), grouped in numpy rather than inserted note by note; the
-        estimates are numpy too: at low thresholds there are millions of colliding pairs.
-        """
+        """Pairs sharing a bucket in some band whose MinHash estimate reaches ``least``
+        (``minhash.banded_pairs``: numpy over the bands, a chain through crowded buckets)."""
         paths = sorted(self._sketches)
         if len(paths) < 2:
             return []
         matrix = np.stack([self._sketches[p] for p in paths])
         bands, rows = band_params(self._lsh_threshold, self.params.num_perm)
-        left: list[npt.NDArray[np.intp]] = []
-        right: list[npt.NDArray[np.intp]] = []
-        for band in range(bands):
-            columns = np.ascontiguousarray(matrix[:, band * rows : (band + 1) * rows])
-            keys = columns.view(np.dtype((np.void, columns.dtype.itemsize * rows))).ravel()
-            _, bucket, sizes = np.unique(keys, return_inverse=True, return_counts=True)
-            shared = sizes[bucket] > 1
-            if not shared.any():
-                continue
-            members = np.flatnonzero(shared)
-            order = members[np.argsort(bucket[members], kind="stable")]
-            starts = np.flatnonzero(np.diff(bucket[order], prepend=-1))
-            for group in np.split(order, starts[1:]):
-                i, j = np.triu_indices(group.size, 1)
-                left.append(group[i])
-                right.append(group[j])
-        if not left:
-            return []
-        size = np.intp(len(paths))
-        codes = np.unique(np.concatenate(left) * size + np.concatenate(right))
-        first, second = codes // size, codes % size
-        keep = np.zeros(codes.size, dtype=bool)
-        for start in range(0, codes.size, _ESTIMATE_CHUNK):
-            part = slice(start, start + _ESTIMATE_CHUNK)
-            agree = (matrix[first[part]] == matrix[second[part]]).mean(axis=1)
-            keep[part] = agree >= least
-        return [(paths[a], paths[b]) for a, b in zip(first[keep], second[keep], strict=True)]
+        first, second = banded_pairs(matrix, bands, rows, least)
+        return [(paths[a], paths[b]) for a, b in zip(first.tolist(), second.tolist(),
+                                                       strict=True)]  # fmt: skip
+
+    def distinctive(self, paths: Iterable[NotePath]) -> dict[NotePath, Hashes]:
+        """The shingle sets of some sketched notes less the shingles common to many notes."""
+        sets = self._all_shingles()
+        if self._common is None or self._common[0] != self._changes:
+            cutoff = common_cutoff(len(self._versions))
+            self._common = (self._changes, common_shingles(list(sets.values()), cutoff))
+        common = self._common[1]
+        return {path: without(sets[path], common) for path in paths}
+
+    def _all_shingles(self) -> dict[NotePath, Hashes]:
+        missing = [p for p in self._sketches if p not in self._shingles]
+        if missing:
+            self._shingles.update(exact_shingles(self.vault, missing, self.params.shingle_size))
+        return self._shingles
 
     def _verify(self, pairs: Iterable[tuple[NotePath, NotePath]], threshold: float
                 ) -> list[tuple[NotePath, NotePath, float]]:  # fmt: skip
         wanted = sorted(pairs)
-        sets = exact_shingles(self.vault, {p for pair in wanted for p in pair},
-                              self.params.shingle_size)  # fmt: skip
+        sets = self.distinctive({p for pair in wanted for p in pair})
         out = []
         for a, b in wanted:
-            similarity = jaccard(sets[a], sets[b])
+            one, other = sets[a], sets[b]
+            if one.size < MIN_SHINGLES or other.size < MIN_SHINGLES:
+                continue  # little left but boilerplate: a template filled in, not a copy
+            similarity = jaccard(one, other)
             if similarity >= threshold:
                 out.append((a, b, similarity))
         return out
@@ -306,5 +301,9 @@ def _checked(threshold: float) -> float:
 def exact_shingles(vault: Vault, paths: Iterable[NotePath], k: int) -> dict[NotePath, Hashes]:
     """The shingle sets of some notes (recomputed: only candidate pairs ever need them)."""
     ordered = sorted(paths)
-    sets = shingle_sets([content_text(vault.notes[p]) for p in ordered], k)
-    return dict(zip(ordered, sets, strict=True))
+    found: dict[NotePath, Hashes] = {}
+    for start in range(0, len(ordered), _SHINGLE_BATCH):  # numpy's scratch is ~25x the text
+        part = ordered[start : start + _SHINGLE_BATCH]
+        sets = shingle_sets([content_text(vault.notes[p]) for p in part], k)
+        found.update(zip(part, sets, strict=True))
+    return found

@@ -1,9 +1,15 @@
-"""Which note of a duplicate pair to keep, and why, in words a person can check."""
+"""Which note of a duplicate pair, or of a cluster of near duplicates, to keep, and why, in
+words a person can check; and the clusters themselves (connected pairs).
+
+The inputs a decision reads (trust, backlinks) are computed once for the vault and passed in:
+asking the vault for one note's backlinks walks the notes linking to its names, and a vault of
+template-made notes has millions of pairs.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,8 +50,26 @@ class DuplicatePair:
                 "evidence": self.evidence}  # fmt: skip
 
 
-def backlink_count(vault: Vault, path: NotePath, ignore: NotePath | None = None) -> int:
+Backlinks = Mapping[NotePath, frozenset[NotePath]]
+
+
+def backlink_sources(vault: Vault) -> dict[NotePath, frozenset[NotePath]]:
+    """For every note that has any, the other notes linking to it (one pass over the links)."""
+    found: dict[NotePath, set[NotePath]] = {}
+    for source in vault.notes:
+        for item in vault.links_of(source):
+            target = item.resolution.path
+            if target is not None and target != source and not item.resolution.is_attachment:
+                found.setdefault(target, set()).add(source)
+    return {path: frozenset(sources) for path, sources in found.items()}
+
+
+def backlink_count(vault: Vault, path: NotePath, ignore: NotePath | None = None,
+                   backlinks: Backlinks | None = None) -> int:  # fmt: skip
     """How many other notes link to ``path`` (``ignore``: the pair's other note)."""
+    if backlinks is not None:
+        sources = backlinks.get(path, frozenset())
+        return len(sources) - (ignore in sources)
     count = 0
     for source in vault.sources_linking_to_names(vault.notes[path]):
         if source in (path, ignore) or source not in vault.notes:
@@ -62,9 +86,14 @@ def choose_keep(
     *,
     trusts: Mapping[NotePath, Trust] | None = None,
     today: dt.date | None = None,
+    backlinks: Backlinks | None = None,
 ) -> tuple[NotePath, str]:
     """The note to keep: the declared canonical, else higher trust, more backlinks, newer
-    reinforcement, more content — the first that differs decides."""
+    reinforcement, more content — the first that differs decides.
+
+    ``trusts`` and ``backlinks`` (:func:`backlink_sources`) are computed when not given; pass
+    them when deciding for many pairs.
+    """
     if canonical_of(vault, a) == b:
         return b, f"declared canonical ({a} says it duplicates {b})"
     if canonical_of(vault, b) == a:
@@ -75,7 +104,7 @@ def choose_keep(
     if abs(ta.score - tb.score) >= TRUST_MARGIN:
         win, hi, lo = (a, ta, tb) if ta.score > tb.score else (b, tb, ta)
         return win, f"higher trust ({hi.label}, {hi.score:.2f} vs {lo.label}, {lo.score:.2f})"
-    la, lb = backlink_count(vault, a, b), backlink_count(vault, b, a)
+    la, lb = backlink_count(vault, a, b, backlinks), backlink_count(vault, b, a, backlinks)
     if la != lb:
         return (a if la > lb else b), f"more backlinks ({max(la, lb)} vs {min(la, lb)})"
     ra, rb = ta.last_reinforced, tb.last_reinforced
@@ -87,3 +116,44 @@ def choose_keep(
     if sa != sb:
         return (a if sa > sb else b), f"more content ({max(sa, sb)} vs {min(sa, sb)} bytes)"
     return a, "no difference in trust, links, reinforcement or size; kept the first by path"
+
+
+def clusters(pairs: Iterable[tuple[NotePath, NotePath]]) -> list[list[NotePath]]:
+    """The connected groups of notes the pairs join (union-find), each sorted, largest first.
+
+    A pair list grows with the square of a group's size; the groups grow with the notes.
+    """
+    parent: dict[NotePath, NotePath] = {}
+
+    def root(path: NotePath) -> NotePath:
+        parent.setdefault(path, path)
+        while parent[path] != path:
+            parent[path] = parent[parent[path]]  # path halving
+            path = parent[path]
+        return path
+
+    for a, b in pairs:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[NotePath, list[NotePath]] = {}
+    for path in parent:
+        groups.setdefault(root(path), []).append(path)
+    return sorted((sorted(g) for g in groups.values()), key=lambda g: (-len(g), g[0]))
+
+
+def cluster_keep(
+    vault: Vault,
+    members: list[NotePath],
+    *,
+    trusts: Mapping[NotePath, Trust],
+    backlinks: Backlinks,
+    today: dt.date | None = None,
+) -> tuple[NotePath, str]:
+    """The member to keep and why: it won :func:`choose_keep` against each challenger in turn
+    (one decision per member, not per pair), the reason is that of its last win."""
+    keep, reason = members[0], "the only note"
+    for other in members[1:]:
+        keep, reason = choose_keep(vault, keep, other, trusts=trusts, today=today,
+                                   backlinks=backlinks)  # fmt: skip
+    return keep, reason

@@ -38,6 +38,15 @@ _CHUNK = 200
 _PARALLEL_MIN = 800
 _CACHE_FILE = "minhash.npz"
 _SCHEME = "affine32"
+# The index must propose a pair at the threshold with at least this probability.
+LSH_RECALL = 0.995
+# A band bucket holding more notes than this is boilerplate they share (a template's fixed
+# lines win those minima), not one note copied this often: its members are proposed in a
+# chain (each with the next), enough to join a real group of copies into one cluster, instead
+# of every pair (the square of thousands of template notes).
+BUCKET_CAP = 64
+_ESTIMATE_CHUNK = 100_000
+_MERGE_EVERY = 4_000_000  # pair codes collected before duplicates are merged away
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +115,68 @@ def sketch_texts(
     with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
         for result in pool.map(_sketch_chunk, chunks):
             yield from result
+
+
+def band_params(threshold: float, num_perm: int, recall: float = LSH_RECALL) -> tuple[int, int]:
+    """LSH (bands, rows): the most rows per band that still find pairs at ``threshold``.
+
+    datasketch's own choice balances misses against false candidates and finds only ~87% of
+    pairs exactly at the threshold; false candidates are cheap here (they are verified), so
+    recall decides.
+    """
+    best = (num_perm, 1)
+    for rows in range(1, num_perm + 1):
+        bands = num_perm // rows
+        if bands < 2:
+            break
+        if 1.0 - (1.0 - threshold**rows) ** bands >= recall:
+            best = (bands, rows)
+    return best
+
+
+Indexes = npt.NDArray[np.intp]
+
+
+def banded_pairs(matrix: npt.NDArray[np.uint32], bands: int, rows: int, least: float,
+                 cap: int = BUCKET_CAP) -> tuple[Indexes, Indexes]:  # fmt: skip
+    """Row pairs (first < second) sharing a bucket in some band, MinHash estimate >= least.
+
+    The buckets are those of datasketch's MinHashLSH with the same bands (a band's values
+    equal, bucket shared), grouped in numpy; buckets over ``cap`` give a chain, not every
+    pair. Pairs are merged band by band, so memory follows the distinct pairs.
+    """
+    size = np.intp(matrix.shape[0])
+    codes = np.zeros(0, dtype=np.intp)
+    pending: list[Indexes] = []
+    waiting = 0
+    for band in range(bands):
+        columns = np.ascontiguousarray(matrix[:, band * rows : (band + 1) * rows])
+        keys = columns.view(np.dtype((np.void, columns.dtype.itemsize * rows))).ravel()
+        _, bucket, sizes = np.unique(keys, return_inverse=True, return_counts=True)
+        members = np.flatnonzero(sizes[bucket] > 1)
+        if not members.size:
+            continue
+        order = members[np.argsort(bucket[members], kind="stable")]
+        starts = np.flatnonzero(np.diff(bucket[order], prepend=-1))
+        found: list[Indexes] = []
+        for group in np.split(order, starts[1:]):
+            if group.size > cap:
+                found.append(group[:-1] * size + group[1:])
+            else:
+                i, j = np.triu_indices(group.size, 1)
+                found.append(group[i] * size + group[j])
+        pending += found
+        waiting += sum(part.size for part in found)
+        if waiting > _MERGE_EVERY:  # dedupe now and then, so memory follows distinct pairs
+            codes, pending, waiting = np.unique(np.concatenate([codes, *pending])), [], 0
+    codes = np.unique(np.concatenate([codes, *pending]))
+    first, second = codes // size, codes % size
+    keep = np.zeros(codes.size, dtype=bool)
+    for start in range(0, codes.size, _ESTIMATE_CHUNK):
+        part = slice(start, start + _ESTIMATE_CHUNK)
+        agree = (matrix[first[part]] == matrix[second[part]]).mean(axis=1)
+        keep[part] = agree >= least
+    return first[keep], second[keep]
 
 
 class SketchCache:

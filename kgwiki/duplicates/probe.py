@@ -15,8 +15,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from kgwiki.duplicates.detector import ESTIMATE_SLACK, band_params
-from kgwiki.duplicates.minhash import Sketch
-from kgwiki.duplicates.shingles import Hashes, jaccard
+from kgwiki.duplicates.minhash import MIN_SHINGLES, Sketch
+from kgwiki.duplicates.shingles import Hashes, jaccard, without
 from kgwiki.types import NotePath
 
 
@@ -26,10 +26,13 @@ def partners(
     rivals: Sequence[tuple[NotePath, Sketch]],
     shingles_of: Callable[[NotePath], Hashes],
     threshold: float,
+    common: Hashes | None = None,
 ) -> list[tuple[NotePath, float]]:
     """The rivals the detector would pair with this note, with their similarity.
 
     ``shingles_of`` gives a rival's shingle set; it is asked only for proposed pairs.
+    ``common``: the shingles the detector leaves out as common to many notes (none if not
+    given; then a note of a template-made vault may be paired where ``find`` would not).
     """
     if not rivals:
         return []
@@ -42,9 +45,13 @@ def partners(
     estimate = (matrix == sketch).mean(axis=1)
     proposed = np.flatnonzero(same_band & (estimate >= threshold - ESTIMATE_SLACK))
     found = []
+    mine = shingles if common is None else without(shingles, common)
     for index in proposed:
         path = rivals[int(index)][0]
-        similarity = jaccard(shingles, shingles_of(path))
+        theirs = shingles_of(path) if common is None else without(shingles_of(path), common)
+        if mine.size < MIN_SHINGLES or theirs.size < MIN_SHINGLES:
+            continue
+        similarity = jaccard(mine, theirs)
         if similarity >= threshold:
             found.append((path, similarity))
     return found

@@ -178,7 +178,41 @@ def _shingles(
 
 def jaccard(a: Hashes, b: Hashes) -> float:
     """Exact Jaccard similarity of two sorted unique shingle sets (0 when both are empty)."""
-    if a.size == 0 and b.size == 0:
+    if a.size == 0 or b.size == 0:
         return 0.0
-    common = np.intersect1d(a, b, assume_unique=True).size
+    if a.size > b.size:
+        a, b = b, a
+    # Each of the smaller set's shingles looked up in the larger (both sorted): a fifth of
+    # intersect1d's time on the sets of notes, which matters at a hundred thousand pairs.
+    found = np.searchsorted(b, a)
+    found[found == b.size] = 0
+    common = int(np.count_nonzero(b[found] == a))
     return float(common) / float(a.size + b.size - common)
+
+
+# A shingle in more notes than this is boilerplate (a template's fixed lines, a standard
+# footer), like a stop word in search: notes that share only it are not duplicates. The
+# cutoff grows with the vault (a share of the notes) but never below a floor, so a small
+# vault with a few real copies of one note keeps all its shingles.
+COMMON_SHARE = 0.01
+COMMON_FLOOR = 50
+
+
+def common_cutoff(notes: int) -> int:
+    """The most notes a shingle may occur in and still count (see ``COMMON_SHARE``)."""
+    return max(COMMON_FLOOR, int(COMMON_SHARE * notes))
+
+
+def common_shingles(sets: Sequence[Hashes], cutoff: int) -> Hashes:
+    """The shingles that occur in more than ``cutoff`` of the (unique, sorted) sets."""
+    if len(sets) <= cutoff:
+        return np.zeros(0, dtype=np.uint64)
+    values, counts = np.unique(np.concatenate(sets), return_counts=True)
+    return values[counts > cutoff]
+
+
+def without(shingles: Hashes, common: Hashes) -> Hashes:
+    """A sorted unique shingle set less the common shingles."""
+    if common.size == 0 or shingles.size == 0:
+        return shingles
+    return shingles[~np.isin(shingles, common, assume_unique=True)]

@@ -4,13 +4,17 @@ Parsing and links come from the vault, trust from ``trust``, dated rows from ``c
 declared and near duplicates from ``duplicates``, orphans from the graph; loosely written
 frontmatter and missing titles are found here. Codes that ``kgwiki lint --fix`` clears are
 in ``kgwiki.lint.repair.FIXABLE``.
+
+A report grows with the problems, not their square: near duplicates come one per cluster and
+shared names one per name (``duplicates.problems``), and ambiguous links one per name written
+(``ambiguous_names``), each listing its notes up to ``LISTED``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from kgwiki import changelog, clock, duplicates, trust
@@ -18,13 +22,15 @@ from kgwiki.diagnostics import Diagnostic, Severity
 from kgwiki.graph import KnowledgeGraph
 from kgwiki.lint.repair_meta import meta_problems, uses_ids
 from kgwiki.note import Note
-from kgwiki.vault import Vault
+from kgwiki.types import NotePath
+from kgwiki.vault import Vault, note_key
 
 if TYPE_CHECKING:
     from kgwiki.duplicates import DuplicateDetector
 
 # A near-duplicate is worth a look, not just a notice: one of the two usually has to go.
 _RAISED_TO_WARNING = frozenset({"duplicate-suspected"})
+LISTED = 5  # notes or places a grouped diagnostic names before "and N more"
 
 
 def lint_vault(
@@ -41,12 +47,13 @@ def lint_vault(
     building them; ``near_duplicates=False`` skips the text comparison.
     """
     day = today or clock.today()
-    found: list[Diagnostic] = list(vault.diagnostics())
+    found = [d for d in vault.diagnostics() if d.code != "ambiguous-link"]
+    found += ambiguous_names(vault)
     found += trust.problems(vault, today=day)
     found += changelog.problems(vault, today=day)
     pairs = (duplicates.find_duplicates(vault, detector=detector, today=day)
              if near_duplicates else [])  # fmt: skip
-    found += [_raised(d) for d in duplicates.problems(vault, pairs)]
+    found += [_raised(d) for d in duplicates.problems(vault, pairs, today=day)]
     found += orphans(vault, graph)
     with_ids = uses_ids(vault)
     titled = writes_titles(vault)
@@ -55,6 +62,36 @@ def lint_vault(
             found += missing_title(note)
         found += meta_problems(vault, note, with_ids)
     return sorted(set(found), key=lambda d: (d.path, d.line, d.code, d.message))
+
+
+def ambiguous_names(vault: Vault) -> list[Diagnostic]:
+    """One ``ambiguous-link`` per name that links resolve to one of several notes, at its
+    first use, naming the notes and the places it is written (the vault's own diagnostics
+    have one per link)."""
+    names: dict[str, tuple[str, list[tuple[NotePath, int]], dict[int, tuple[NotePath, ...]]]] = {}
+    for item in vault.all_links():
+        resolution = item.resolution
+        if resolution.path is None or not resolution.ambiguous:
+            continue
+        written = item.link.target.file or ""
+        _, places, candidates = names.setdefault(note_key(written), (written, [], {}))
+        places.append((item.source, item.link.line))
+        candidates.setdefault(id(resolution.candidates), resolution.candidates)  # shared
+    found = []
+    for written, places, candidates in names.values():
+        places.sort()
+        notes = sorted({path for group in candidates.values() for path in group})
+        where = [f"{path}:{line}" for path, line in places]
+        message = (f"[[{written}]] could mean {len(notes)} notes ({_listed(notes)}); written "
+                   f"{len(places)} times ({_listed(where)}); each link goes to the one in its "
+                   "own folder, else the shortest path")  # fmt: skip
+        found.append(Diagnostic(places[0][0], places[0][1], "ambiguous-link", message))
+    return found
+
+
+def _listed(items: Sequence[str]) -> str:
+    shown = ", ".join(items[:LISTED])
+    return shown if len(items) <= LISTED else f"{shown} and {len(items) - LISTED} more"
 
 
 def orphans(vault: Vault, graph: KnowledgeGraph | None = None) -> list[Diagnostic]:

@@ -1,14 +1,23 @@
-"""Link diagnostics: links that resolve to nothing, to several notes, or to a missing anchor."""
+"""Link diagnostics: links that resolve to nothing, to several notes, or to a missing anchor.
+
+These are per link, for a note's own report (a page, ``build --strict``); an ambiguous name
+lists its notes up to ``LISTED`` (a name shared by thousands of template-made notes would
+otherwise write them all into every link's message). ``kgwiki lint`` groups ambiguous links
+into one diagnostic per name.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from itertools import islice
 
 from kgwiki.diagnostics import Diagnostic, Severity
 from kgwiki.note import LinkKind, Note
 from kgwiki.slug import slugify
 from kgwiki.types import NotePath
 from kgwiki.vault.resolver import ResolvedLink
+
+LISTED = 5  # candidates named in an ambiguous-link message before "and N more"
 
 
 def link_problems(
@@ -28,7 +37,10 @@ def link_problems(
             )
             continue
         if res.ambiguous:
-            others = ", ".join(p for p in res.candidates if p != res.path)
+            rest = len(res.candidates) - (res.path in res.candidates)
+            others = ", ".join(islice((p for p in res.candidates if p != res.path), LISTED))
+            if rest > LISTED:
+                others += f" and {rest - LISTED} more"
             yield Diagnostic(
                 path,
                 link.line,

@@ -201,6 +201,8 @@ class Vault:
             self._wanting[key].discard(path)
 
     def _invalidate_names(self, keys: set[NoteKey]) -> None:
+        if not self._resolved:
+            return  # nothing resolved yet (a bulk load): nothing to forget
         for key in keys:
             for source in self._wanting.get(key, ()):
                 self._resolved.pop(source, None)

@@ -3,12 +3,16 @@
 Order: a path (``folder/Note``), then file name, then title, then alias, then id; every
 comparison is case-insensitive and Unicode-normalised (NFC and NFD spellings are the same
 name). Several candidates: the one in the linking note's folder, else the shortest path.
+A title, alias or id that is empty, blank or an unrendered template placeholder (``{{title}}``,
+``<% tp.file.title %>``) is not a name (``is_name``): a vault with hundreds of template-made
+notes would otherwise give them all one name.
 """
 
 from __future__ import annotations
 
 import functools
 import posixpath
+import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -19,6 +23,7 @@ from kgwiki.note import Link
 from kgwiki.types import NoteKey, NotePath
 
 _MD = ".md"
+_PLACEHOLDER = re.compile(r"\{\{.*?\}\}|<%.*?%>", re.S)
 
 
 class NamedNote(Protocol):
@@ -43,6 +48,11 @@ def note_key(name: str) -> NoteKey:
 def normalise_path(path: str) -> NotePath:
     """A vault-relative path in its one canonical spelling (POSIX, NFC)."""
     return NotePath(unicodedata.normalize("NFC", PurePosixPath(path).as_posix()))
+
+
+def is_name(text: str) -> bool:
+    """Whether a title, alias or id can name a note: not blank, no ``{{…}}`` / ``<% … %>``."""
+    return bool(text.strip()) and _PLACEHOLDER.search(text) is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +92,11 @@ class LinkIndex:
         self._memo.clear()
         stem_path = note.path[: -len(_MD)] if note.path.lower().endswith(_MD) else note.path
         name = stem_path.rpartition("/")[2]  # paths are normalised: no "." or "//" parts
-        keys = [
-            ("path", note_key(stem_path)),
-            ("name", note_key(name)),
-            ("title", note_key(note.title)),
-        ]
-        keys += [("alias", note_key(alias)) for alias in note.aliases if alias.strip()]
-        if note.id:
+        keys = [("path", note_key(stem_path)), ("name", note_key(name))]
+        if is_name(note.title):
+            keys.append(("title", note_key(note.title)))
+        keys += [("alias", note_key(alias)) for alias in note.aliases if is_name(alias)]
+        if note.id and is_name(note.id):
             keys.append(("id", note_key(note.id)))
         for kind, key in keys:
             self._tables[kind][key].add(note.path)
@@ -113,6 +121,10 @@ class LinkIndex:
 
     def lookup(self, kind: str, name: str) -> set[NotePath]:
         return set(self._tables[kind].get(note_key(name), ()))
+
+    def holds(self, kind: str, name: str, path: NotePath) -> bool:
+        """Whether ``path`` answers to ``name`` as its ``kind`` (``title``, ``alias`` …)."""
+        return path in self._tables[kind].get(note_key(name), ())
 
     def resolve(self, target: str, source: NotePath | None = None) -> Resolution:
         """Resolve a link's file part as written (``Note``, ``folder/Note.md``, ``img.png``)."""

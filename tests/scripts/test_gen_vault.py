@@ -237,3 +237,33 @@ def test_cli_regenerates_over_its_own_output(tmp_path: Path,
     assert gen_vault.main(["20", "-o", str(out), "--quiet"]) == 0
     assert capsys.readouterr() == ("", "")
     assert len(_notes(out)) == 20
+
+
+def test_template_share_is_deterministic_and_shaped(tmp_path: Path) -> None:
+    stats = gen_vault.generate(N, tmp_path / "a", seed=SEED, template_share=0.3)
+    again = gen_vault.generate(N, tmp_path / "b", seed=SEED, template_share=0.3)
+    assert _digest(tmp_path / "a") == _digest(tmp_path / "b") and stats.bytes == again.bytes
+    templated = _manifest(tmp_path / "a")["templated"]
+    assert len(templated) == round(0.3 * N)
+    planted = {path for pair in stats.duplicates for path in pair}
+    assert not planted & set(templated) and not set(stats.flattened) & set(templated)
+    other = gen_vault.generate(N, tmp_path / "c", seed=SEED + 1, template_share=0.3)
+    assert set(_manifest(tmp_path / "c")["templated"]) != set(templated)
+    assert other.notes == N
+    bodies = []
+    for path in templated:
+        meta, body = _split((tmp_path / "a" / path).read_text(encoding="utf-8"))
+        assert meta["aliases"] == [gen_vault.TEMPLATE_ALIAS, "{{alias}}"]
+        assert all(line in body for line in gen_vault.TEMPLATE_LINES)
+        bodies.append(body)
+    assert len(set(bodies)) == len(bodies)  # each filled in differently
+    assert "templated" not in _manifest(gen_vault.generate(5, tmp_path / "d").out)
+
+
+def test_cli_template_share(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "v"
+    assert gen_vault.main(["40", "-o", str(out), "--template-share", "0.5", "--quiet"]) == 0
+    assert len(_manifest(out)["templated"]) == 20
+    with pytest.raises(SystemExit):
+        gen_vault.main(["40", "-o", str(out), "--template-share", "1.5"])
+    assert "--template-share" in capsys.readouterr().err
