@@ -121,7 +121,7 @@ def _terms(terms: list[str], names: list[NameBoost]) -> Any | None:
     """
     if not terms:
         return None
-    names.append(NameBoost(_match("names", terms), tuple(terms)))
+    names.append(NameBoost(_match("names", terms), tuple(terms), _match("heads", terms)))
     return _match("text", terms)
 
 
@@ -130,7 +130,8 @@ def _phrase(text: str, names: list[NameBoost]) -> Any | None:
     pairs = phrase_terms(text)
     if len(pairs) < 2:
         return _terms([term for term, _offset in pairs], names)
-    names.append(NameBoost(OffsetPhrase("names", pairs), tuple(t for t, _o in pairs)))
+    names.append(NameBoost(OffsetPhrase("names", pairs), tuple(t for t, _o in pairs),
+                           OffsetPhrase("heads", pairs)))
     return OffsetPhrase("text", pairs)
 
 
@@ -155,7 +156,8 @@ def _cover(terms: list[str]) -> list[str]:
 def _prefix(text: str, names: list[NameBoost]) -> Any:
     folded = fold_word(text)
     stems = sorted({folded, normalise_word(folded)} if folded.isascii() else {folded})
-    names.append(NameBoost(wq.Or([wq.Prefix("names", s) for s in stems]), ()))
+    names.append(NameBoost(wq.Or([wq.Prefix("names", s) for s in stems]), (),
+                           wq.Or([wq.Prefix("heads", s) for s in stems])))
     return wq.Or([wq.Prefix("text", s) for s in stems])
 
 

@@ -3,6 +3,11 @@
     index = SearchIndex.open(vault)          # <vault>/.kgwiki/index unless told otherwise
     index.update(vault)                      # re-index only notes whose content hash changed
     results = index.search('아키텍처 trust:>=B')
+    index = SearchIndex.open_dir(folder, config)  # search without loading the vault
+
+Hits are made from stored fields (path, title, aliases, tags, trust, snippet text), so a
+search never reads a note. The last results are kept per searcher (a small LRU): a warm
+server answers a repeated query (search-as-you-type, a reloaded page) without searching again.
 
 The Markdown files are the source of truth: an index that will not open, or was written by
 another version, is rebuilt from the notes. One searcher stays open and is refreshed when a
@@ -12,9 +17,11 @@ writer (this process or another) commits, because opening one costs far more tha
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -22,6 +29,7 @@ from typing import Any
 
 from whoosh import scoring
 
+from kgwiki.config import Config
 from kgwiki.search.columns import ColumnCache, Indexed
 from kgwiki.search.query import TRUST_LEVELS
 from kgwiki.search.results import Hit, SearchResults, TrustWeighting
@@ -47,6 +55,8 @@ __all__ = [
 # BM25F over the weighted sections of ``text`` (search_schema.SECTION_WEIGHTS); the usual
 # constants. ``names`` is only matched, never scored (its bonus is added in search_rank.py).
 WEIGHTING = scoring.BM25F(B=0.75, K1=1.2)
+# Results kept per searcher: a new commit opens a new searcher, which starts with none.
+CACHED_QUERIES = 256
 
 
 def default_index_dir(vault: Vault) -> Path:
@@ -78,13 +88,14 @@ class SearchIndex:
         self._recovered = False
         self._columns = columns or ColumnCache(weighting)
         self._trust: tuple[Any, list[float]] | None = None
+        self._cache: OrderedDict[tuple[str, int], SearchResults] = OrderedDict()
         levels = sorted(weighting.levels, key=lambda k: -weighting.levels[k])
         self._levels: Sequence[str] = levels or TRUST_LEVELS
 
     @classmethod
     def open(
         cls,
-        vault: Vault,
+        vault: Vault | Path | str,
         index_dir: Path | str | None = None,
         *,
         trust_weight: float | None = None,
@@ -92,9 +103,13 @@ class SearchIndex:
     ) -> SearchIndex:
         """Open (or create) the index; one that exists but will not open is rebuilt now.
 
-        A missing index is created empty: call :meth:`update` to fill it. Without ``index_dir``
-        the index lives in the vault, or in the user's cache folder when the vault is read-only.
+        ``vault`` is a loaded :class:`Vault` or the path of its folder (then loaded here, with
+        its kgwiki.toml; ``update()`` without a vault indexes that one). A missing index is
+        created empty: call :meth:`update` to fill it. Without ``index_dir`` the index lives in
+        the vault, or in the user's cache folder when the vault is read-only.
         """
+        if not isinstance(vault, Vault):
+            vault = Vault.load(Path(vault).expanduser())
         if index_dir is not None:
             return cls._open_at(Path(index_dir), vault, trust_weight, timeout)
         try:
@@ -103,12 +118,33 @@ class SearchIndex:
             return cls._open_at(cache_index_dir(vault), vault, trust_weight, timeout)
 
     @classmethod
+    def open_dir(
+        cls,
+        index_dir: Path | str,
+        config: Config | None = None,
+        *,
+        trust_weight: float | None = None,
+        timeout: float = WRITER_TIMEOUT,
+    ) -> SearchIndex:
+        """Open an existing index to search it without the vault (``config``: the vault's
+        kgwiki.toml, for its trust weighting; defaults without it).
+
+        Searching reads stored fields only. ``update`` needs a vault passed to it, and a
+        damaged index cannot be rebuilt here: it raises ``IndexUnavailableError``.
+        """
+        folder = Path(index_dir)
+        weighting = TrustWeighting.from_config(config or Config(), trust_weight)
+        columns = ColumnCache(weighting)
+        ix = open_existing(folder, columns) if folder.is_dir() else None
+        if ix is None:
+            raise IndexUnavailableError(f"no readable search index in {folder}")
+        return cls(folder, ix, None, weighting, timeout, columns)
+
+    @classmethod
     def _open_at(
         cls, folder: Path, vault: Vault, trust_weight: float | None, timeout: float
     ) -> SearchIndex:
-        trust = vault.config.trust
-        weight = vault.config.search_trust_weight if trust_weight is None else trust_weight
-        weighting = TrustWeighting(weight, dict(trust.levels), trust.unknown_level_score)
+        weighting = TrustWeighting.from_config(vault.config, trust_weight)
         columns = ColumnCache(weighting)
         ix = open_existing(folder, columns)
         if ix is not None:
@@ -167,7 +203,16 @@ class SearchIndex:
         with self._lock:
             try:
                 self.refresh()
-                return run_query(self._searcher, query, limit, self._factors(), self._levels)
+                key = (query, limit)
+                found = self._cache.get(key)
+                if found is None:
+                    found = run_query(self._searcher, query, limit, self._factors(), self._levels)
+                    self._cache[key] = found
+                    if len(self._cache) > CACHED_QUERIES:
+                        self._cache.popitem(last=False)
+                else:
+                    self._cache.move_to_end(key)
+                return dataclasses.replace(found, hits=list(found.hits))  # callers may edit it
             except Exception:
                 # Corrupt segments often open fine and fail only when read. If the index no
                 # longer passes a deeper check, rebuild it (once); if it does, the failure is
@@ -196,6 +241,7 @@ class SearchIndex:
 
     def _open_searcher(self) -> None:
         old = self._searcher
+        self._cache = OrderedDict()
         self._opened_at = self._ix.latest_generation()
         self._searcher = self._ix.searcher(weighting=WEIGHTING)
         if old is not None:

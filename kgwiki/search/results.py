@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kgwiki.config import DEFAULT_TRUST_LEVELS
+from kgwiki.config import DEFAULT_TRUST_LEVELS, Config
 from kgwiki.types import NotePath
 
 
@@ -74,6 +74,13 @@ class TrustWeighting:
     weight: float = 0.25
     levels: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_TRUST_LEVELS))
     unknown: float = 0.5
+
+    @classmethod
+    def from_config(cls, config: Config, weight: float | None = None) -> TrustWeighting:
+        """The weighting a vault's kgwiki.toml asks for (``weight`` overrides its own)."""
+        trust = config.trust
+        chosen = config.search_trust_weight if weight is None else weight
+        return cls(chosen, dict(trust.levels), trust.unknown_level_score)
 
     @property
     def active(self) -> bool:

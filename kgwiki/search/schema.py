@@ -1,10 +1,12 @@
 """The whoosh schema of the search index, and the one function that turns a Note into a document.
 
 ``text`` holds title, aliases, headings, topics and body as weighted sections of one field;
-``names`` repeats title and aliases for the known-item bonus; both use the Korean-aware
-analyzer. Filters (tag, category, folder, trust, status) are exact, lower-cased keyword terms.
+``names`` repeats title and aliases and ``heads`` the headings, for the known-item bonuses;
+all three use the Korean-aware analyzer. Filters (tag, category, folder, trust, status) are
+exact, lower-cased keyword terms.
 ``text`` (whose last section is the body, for snippets) and ``meta`` are stored, so a result
-line never reads a Markdown file.
+line never reads a Markdown file. :func:`client_doc` gives the static site's index the very
+figures BM25F ranks by, so both rank alike.
 """
 
 from __future__ import annotations
@@ -15,18 +17,21 @@ import unicodedata
 from array import array
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
 from whoosh import fields, formats
 from whoosh.codec.whoosh3 import W3Codec
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from kgwiki.note import Note
-from kgwiki.search.analysis import korean_analyzer, spans, word_analyzer
+from kgwiki.search.analysis import korean_analyzer, spans, terms, word_analyzer
+from kgwiki.search.results import TrustWeighting
 
 # Bump when the schema, the analyzer or the document layout changes: an index written with
 # another version is rebuilt from the notes rather than read with the wrong rules.
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 
 # The sections of the combined ``text`` field and the weight of a term occurrence in each:
 # BM25F proper, which adds up weighted term frequencies before saturating them.
@@ -115,6 +120,7 @@ def build_schema() -> fields.Schema:
         hash=fields.ID(stored=True, sortable=True),
         text=_text_field(SECTION_WEIGHTS, stored=True),  # the sections; the body for snippets
         names=_text_field((1.0,)),
+        heads=_text_field((1.0,)),
         tag=fields.KEYWORD(),
         category=fields.KEYWORD(),
         folder=fields.KEYWORD(),
@@ -181,6 +187,7 @@ def note_document(note: Note) -> dict[str, Any]:
             )
         ),
         "names": nfc("\n".join([note.title, *names])),
+        "heads": nfc("\n".join(h.text for h in note.headings if h.text != note.title)),
         "tag": [term for tag in note.tags for term in hierarchy(tag)],
         "category": hierarchy(meta.category) if meta.category else [],
         "folder": path_terms(note.path),
@@ -207,3 +214,41 @@ def note_document(note: Note) -> dict[str, Any]:
             document[name] = stamp
     # whoosh refuses empty lists and empty ID strings; an absent field is simply not indexed
     return {k: v for k, v in document.items() if v not in ("", [])}
+
+
+@dataclass(frozen=True, slots=True)
+class ClientDoc:
+    """What BM25F and the bonuses read of one note, for an index outside whoosh (the static
+    site's): with these, ``search.js`` computes the scores :func:`run.run_query` does."""
+
+    weights: dict[str, int]  # term → occurrences, each counted with its section's weight
+    names: frozenset[str]  # the terms of the ``names`` field (title, aliases, id, stem)
+    heads: frozenset[str]  # the terms of the ``heads`` field (the headings)
+    length: int  # terms in ``text``: whoosh's field length, which the average is made of
+    stored_length: int  # that length as whoosh keeps it (one logarithmic byte), used per note
+    factor: float  # the trust multiplier
+
+
+def stored_length(length: int) -> int:
+    """A field length as whoosh's segments keep it: rounded to one of 256 logarithmic steps."""
+    return int(byte_to_length(length_to_byte(length)))
+
+
+def client_doc(note: Note, weighting: TrustWeighting | None = None) -> ClientDoc:
+    """``note`` as its whoosh document counts it: the same sections, weights and lengths."""
+    document = note_document(note)
+    weights: defaultdict[str, float] = defaultdict(float)
+    length = 0
+    for text, weight in zip(document["text"], SECTION_WEIGHTS, strict=True):
+        found = terms(text)
+        length += len(found)
+        for term in found:
+            weights[term] += weight
+    meta = note.meta
+    level = (meta.source_trust_level or "").strip().upper() or None
+    confidence = None if meta.confidence_score is None else float(meta.confidence_score)
+    factor = (weighting or TrustWeighting()).multiplier(level, confidence)
+    return ClientDoc({t: int(w) for t, w in weights.items()},
+                     frozenset(terms(document.get("names", ""))),
+                     frozenset(terms(document.get("heads", ""))), length,
+                     stored_length(length), factor)  # fmt: skip

@@ -321,3 +321,14 @@ def test_phrase_matcher_agrees_with_whoosh_phrase(bundled_vault_dir: Path, tmp_p
             theirs = set(searcher.docs_for_query(wq.Phrase("text", query_terms(text))))
             assert ours == theirs, text
             assert ours, text
+
+
+@pytest.mark.parametrize("as_text", [True, False])
+def test_open_takes_the_vault_folder_as_a_path(tmp_path: Path, as_text: bool) -> None:
+    root = tmp_path / "vault"
+    shutil.copytree(MINI, root)
+    folder: str | Path = str(root) if as_text else root
+    with SearchIndex.open(folder, tmp_path / "index") as index:
+        done = index.update()
+        assert len(done.added) == len(_load(root).notes) > 0
+        assert _paths(index, "아키텍처")

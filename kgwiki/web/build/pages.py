@@ -129,7 +129,7 @@ def _render_one(job: NoteJob) -> NoteResult:
     card = preview_card(site, state.renderer.urls.at(""), path)
     card_hash = json_digest(card)
     preview = (card_hash, card) if card_hash != job.old_preview else None
-    doc = search_doc(note) if note.content_hash != job.old_doc else None
+    doc = search_doc(note, site.vault.config) if note.content_hash != job.old_doc else None
     deps = page_deps(context, site, path)
     shape, prose = note_shape(note), digest(content_text(note))
     if key == job.old_key and (state.out / page_file(location)).is_file():

@@ -1,13 +1,18 @@
 """The static site's search index: term shards, loaded as ``<script>`` files (works from file://).
 
 Terms come from ``kgwiki.search.analysis.terms`` — the same ones the server's index holds — and
-``static/terms.js`` computes a query's terms the same way. Layout under ``data/search/``:
+``static/terms.js`` computes a query's terms the same way. The figures are the server's too
+(``kgwiki.search.client_doc``): each term's frequency counted with its section's weight (title
+and aliases 5, headings, tags and category 2, body 1), the field length as whoosh keeps it and
+the trust multiplier, so ``static/search.js`` ranks exactly as ``SearchIndex.search`` does.
+Layout under ``data/search/``:
 
-- ``meta.js``: shard count, document count, mean length, a version for cache busting;
+- ``meta.js``: shard count, document count, mean field length, a version for cache busting;
 - ``docs.js``: per document id (its rank among the note paths) ``[title, location, trust
-  level, length]``;
+  level, stored length, trust multiplier]``;
 - ``t/<n>.js``: the postings of every term whose FNV-1a hash is ``n`` modulo the shard count,
-  ``{"term": [id, tf, Δid, tf, …]}``;
+  ``{"term": [id, v, Δid, v, …]}`` with ``v = 4 × weighted frequency + 2 if the term is in a
+  heading + 1 if it is in the note's title, aliases, id or file stem`` (the bonuses);
 - ``x/<n>.js``: the opening text of documents ``4n … 4n+3``, for snippets.
 
 A query of three terms loads ``meta``, ``docs``, at most three shards and one text file per
@@ -17,18 +22,17 @@ shown hit. ``build_search_writer`` keeps the files current.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kgwiki.config import Config
 from kgwiki.note import Note
-from kgwiki.search import terms
+from kgwiki.search import TrustWeighting, client_doc
 from kgwiki.types import NotePath
 
 TEXT_CHARS = 1500
 TEXT_BUCKET = 4
-TITLE_BOOST = 3
 TARGET_SHARD_BYTES = 12_000
 MAX_SHARDS = 4096
 _CALL = "kgwikiSearchData"
@@ -40,18 +44,20 @@ class SearchDoc:
 
     path: NotePath
     content: str
-    counts: dict[str, int]
-    length: int
+    counts: dict[str, int]  # term → 4 × weighted frequency (+2 in a heading, +1 in a name)
+    length: int  # field length (its sum over the notes gives the mean)
+    stored: int  # field length as whoosh keeps it, which each note's score reads
+    factor: float  # trust multiplier
     text: str
 
 
-def search_doc(note: Note) -> SearchDoc:
-    """Term counts of a note's text, with its title, aliases and tags counted extra."""
-    counts = Counter(terms(note.text))
-    length = sum(counts.values())
-    for term in terms(" ".join((note.title, *note.aliases, *note.tags))):
-        counts[term] += TITLE_BOOST
-    return SearchDoc(note.path, note.content_hash, dict(counts), length, note.text[:TEXT_CHARS])
+def search_doc(note: Note, config: Config | None = None) -> SearchDoc:
+    """The figures the server's index ranks ``note`` by (``config``: its trust weighting)."""
+    doc = client_doc(note, TrustWeighting.from_config(config) if config is not None else None)
+    counts = {term: 4 * tf + 2 * (term in doc.heads) + (term in doc.names)
+              for term, tf in doc.weights.items()}
+    return SearchDoc(note.path, note.content_hash, counts, doc.length, doc.stored_length,
+                     doc.factor, note.text[:TEXT_CHARS])  # fmt: skip
 
 
 def fnv1a(term: str) -> int:

@@ -38,7 +38,8 @@ class SearchWriter:
         self.base = out / "data" / "search"
         self.counts = Buckets(out / CACHE_DIR / "terms")
         self.paths: list[str] = list(state.get("paths", []))
-        self.docs: dict[str, list[Any]] = dict(state.get("docs", {}))  # [content, length, terms]
+        # path → [content, length, terms, stored length, trust multiplier]
+        self.docs: dict[str, list[Any]] = dict(state.get("docs", {}))
         self.shards = int(state.get("shards", 0))
         self.files: dict[str, str] = dict(state.get("files", {}))
         self.written: list[str] = []
@@ -67,7 +68,7 @@ class SearchWriter:
         for path in removed:
             self.docs.pop(path, None)
         for path, doc in fresh.items():
-            self.docs[path] = [doc.content, doc.length, len(doc.counts)]
+            self.docs[path] = [doc.content, doc.length, len(doc.counts), doc.stored, doc.factor]
         count = shard_count(sum(int(entry[2]) for entry in self.docs.values()))
         if new_paths != old_paths or count != self.shards:
             everything = {p: d.counts for p, d in fresh.items()}
@@ -179,13 +180,13 @@ class SearchWriter:
         total = 0
         for path in self.paths:
             title, location, level = titles[NotePath(path)]
-            length = int(self.docs[path][1])
-            total += length
-            table.append([title, location, level, length])
+            _content, length, _terms, stored, factor = self.docs[path]
+            total += int(length)
+            table.append([title, location, level, int(stored), float(factor)])
         docs = script("d", 0, table)
         self._put("docs.js", docs)
         others = sorted(h for n, h in self.files.items() if n != "meta.js")
+        # the mean field length unrounded: whoosh divides the same total by the same count
         meta = {"shards": self.shards, "count": len(self.paths), "bucket": TEXT_BUCKET,
-                "avgdl": round(total / max(1, len(self.paths)), 2),
-                "version": digest(*others)}  # fmt: skip
+                "avgdl": total / max(1, len(self.paths)), "version": digest(*others)}  # fmt: skip
         self._put("meta.js", script("m", 0, meta))

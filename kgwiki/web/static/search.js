@@ -1,9 +1,13 @@
 /* kgwiki static search: the prebuilt index under data/search/, loaded as <script> files.
  *
  * A query is split into words; each word becomes its terms exactly as the index was built
- * (terms.js mirrors kgwiki/analysis.py: Korean bigrams, stemmed English). A note matches
- * when it holds every term of every word; if none does, notes holding any word are shown.
- * Ranking is BM25 over the stored term counts; snippets come from the notes' opening text.
+ * (terms.js mirrors kgwiki/search/analysis.py: Korean bigrams, stemmed English). A note
+ * matches when it holds every word; if none does, notes holding any word are shown. The
+ * ranking is the server's (kgwiki/search/rank.py), figure for figure: BM25F over the
+ * section-weighted frequencies, a word scored as its rarest term, a word ending in a
+ * particle as its stem plus its exact form, 3 × IDF for each word in the note's title or
+ * aliases and 1.5 × IDF for each in its headings, times the trust multiplier. tests/web/build/test_search_ranking.py runs this file
+ * under node and checks it against SearchIndex.search. Snippets come from the opening text.
  */
 (function () {
   "use strict";
@@ -14,7 +18,7 @@
   var list = document.getElementById("search-results");
   var status = document.getElementById("search-status");
   var form = input ? input.form : null;
-  var SHOWN = 30, K1 = 1.2, B = 0.75, SNIPPET = 180;
+  var SHOWN = 30, K1 = 1.2, B = 0.75, NAMES_BONUS = 3, HEADINGS_BONUS = 1.5, SNIPPET = 180;
 
   var store = { meta: null, docs: null, shards: {}, texts: {} };
   var waiting = {};
@@ -64,38 +68,72 @@
     return shard && shard[term] ? decode(shard[term]) : new Map();
   }
 
-  function rank(groups) {
-    var meta = store.meta, docs = store.docs;
-    var scores = new Map(), matched = new Map();
-    groups.forEach(function (group, g) {
-      var seen = null;
-      group.terms.forEach(function (term) {
-        var list = postings(term);
-        var idf = Math.log(1 + (meta.count - list.size + 0.5) / (list.size + 0.5));
-        var here = new Set();
-        list.forEach(function (tf, doc) {
-          var entry = docs[doc];
-          if (!entry) return;
-          var norm = tf * (K1 + 1) / (tf + K1 * (1 - B + B * entry[3] / meta.avgdl));
-          scores.set(doc, (scores.get(doc) || 0) + idf * norm);
-          here.add(doc);
-        });
-        seen = seen === null ? here : new Set(Array.from(seen).filter(function (d) { return here.has(d); }));
-      });
-      (seen || new Set()).forEach(function (doc) {
-        var m = matched.get(doc) || new Set();
-        m.add(g);
-        matched.set(doc, m);
-      });
+  function idfOf(df) { return Math.log(store.meta.count / (df + 1)) + 1; }
+
+  /* Notes holding every cover term of ``part`` → the BM25F score of its rarest term (the
+   * first rarest, as the server sorts), and which of them hold it in a name, a heading. */
+  function matchPart(part) {
+    var docs = store.docs, avgfl = store.meta.avgdl || 1;
+    var lists = part.cover.map(postings), scores = new Map(), named = new Set();
+    var headed = new Set(), found = { scores: scores, named: named, headed: headed };
+    if (!lists.length || lists.some(function (l) { return l.size === 0; })) return found;
+    var lead = 0;
+    lists.forEach(function (l, i) { if (l.size < lists[lead].size) lead = i; });
+    var idf = idfOf(lists[lead].size);
+    lists[lead].forEach(function (value, doc) {
+      var entry = docs[doc];
+      if (!entry || !lists.every(function (l) { return l.has(doc); })) return;
+      var tf = value >> 2, fl = entry[3];
+      scores.set(doc, idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))));
+      if (lists.every(function (l) { return l.get(doc) & 1; })) named.add(doc);
+      if (lists.every(function (l) { return l.get(doc) & 2; })) headed.add(doc);
     });
-    var all = [], some = [];
-    matched.forEach(function (m, doc) {
-      (m.size === groups.length ? all : some).push({ doc: doc, score: scores.get(doc) * m.size });
-    });
-    var byScore = function (a, b) { return b.score - a.score || a.doc - b.doc; };
-    return all.length ? { hits: all.sort(byScore), partial: false }
-      : { hits: some.sort(byScore), partial: some.length > 0 };
+    return found;
   }
+
+  /* Every matching note with its score, best first (ties: the lower id first). */
+  function rank(groups) {
+    var parts = groups.map(function (group) {
+      var idf = Math.max.apply(null, group.need.terms.map(function (t) {
+        return idfOf(postings(t).size);
+      }));
+      return { need: matchPart(group.need), extra: group.extra ? matchPart(group.extra) : null,
+               named: NAMES_BONUS * idf, headed: HEADINGS_BONUS * idf };
+    });
+    function collect(every) {
+      var found = new Map();
+      parts.forEach(function (p, g) {
+        p.need.scores.forEach(function (_s, doc) {
+          var m = found.get(doc) || [];
+          m.push(g);
+          found.set(doc, m);
+        });
+      });
+      var hits = [];
+      found.forEach(function (matched, doc) {
+        if (every && matched.length !== parts.length) return;
+        var text = 0, bonus = 0;
+        matched.forEach(function (g) {
+          var p = parts[g], s = p.need.scores.get(doc);
+          if (p.extra && p.extra.scores.has(doc)) s += p.extra.scores.get(doc);
+          text += s;
+        });
+        parts.forEach(function (p) {
+          if (p.need.named.has(doc)) bonus += p.named;
+          if (p.need.headed.has(doc)) bonus += p.headed;
+        });
+        hits.push({ doc: doc, score: (text + bonus) * store.docs[doc][4] });
+      });
+      return hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+    }
+    var all = collect(true);
+    if (all.length || parts.length < 2) return { hits: all, partial: false };
+    var some = collect(false);
+    return { hits: some, partial: some.length > 0 };
+  }
+
+  /* The ranking of ``query`` once its shards are loaded (for tests and other callers). */
+  function rankQuery(query) { return rank(window.kgwikiTerms.queryGroups(query)); }
 
   function noteUrl(location) {
     return root + "n/" + location.split("/").map(encodeURIComponent).join("/") + "/index.html";
@@ -194,6 +232,7 @@
     });
   }
 
+  window.kgwikiSearch = { search: search, store: store, rank: rank, rankQuery: rankQuery };
   if (!input || !list) return;
   var timer = null;
   input.addEventListener("input", function () {
@@ -214,5 +253,4 @@
     input.value = initial;
     search(initial);
   }
-  window.kgwikiSearch = { search: search, store: store };
 })();

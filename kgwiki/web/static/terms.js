@@ -76,14 +76,62 @@
     return out;
   }
 
-  /* A query as groups: one group of terms per written word, all of which must match. */
+  /* Josa and copula endings (kgwiki/search/compile.py PARTICLES, in the same order): a
+   * query word ending in one must match its stem and ranks higher with the exact form. */
+  var PARTICLES = ("은 는 이 가 을 를 의 에 와 과 도 로 으로 에서 에게 한테 께 란 이란 라는 이라는 " +
+    "부터 까지 처럼 보다 만 랑 이랑 로서 로써 으로서 으로써 이다 입니다 이며 이고 에는 에도 와의 과의 " +
+    "들 들은 들이 들을 들의").split(" ").sort(function (a, b) {
+      return Array.from(b).length - Array.from(a).length;
+    });
+
+  function isCjkText(text) {
+    var chars = Array.from(text);
+    return chars.length > 0 && chars.every(function (c) { return isCjk(c.codePointAt(0)); });
+  }
+
+  function stripParticle(word) {
+    var chars = Array.from(word);
+    for (var i = 0; i < PARTICLES.length; i++) {
+      var p = Array.from(PARTICLES[i]);
+      if (chars.length > p.length && chars.slice(chars.length - p.length).join("") === p.join("")) {
+        var rest = chars.slice(0, chars.length - p.length);
+        if (!isCjk(rest[rest.length - 1].codePointAt(0)) || rest.length >= 2) return rest.join("");
+      }
+    }
+    return null;
+  }
+
+  /* Every other bigram and the last (compile.py _cover): what a Korean word must hold. */
+  function cover(terms) {
+    if (terms.length < 3 || !terms.every(function (t) { return Array.from(t).length === 2 && isCjkText(t); })) {
+      return terms;
+    }
+    var chosen = terms.filter(function (_t, i) { return i % 2 === 0; });
+    if (chosen[chosen.length - 1] !== terms[terms.length - 1]) chosen.push(terms[terms.length - 1]);
+    return chosen;
+  }
+
+  function part(terms) { return { terms: terms, cover: cover(terms) }; }
+
+  /* A query as groups, one per written word, as kgwiki/search/compile.py reads plain words:
+   * ``need`` (all its cover terms required; the stem when the word ends in a particle) and
+   * ``extra`` (the exact form, which only adds to the score). Bare stop words are dropped
+   * unless the query has nothing else. */
   function queryGroups(query) {
     var groups = [];
-    query.split(/\s+/).forEach(function (word) {
-      if (!word) return;
+    var words = query.split(/\s+/).filter(Boolean).map(function (w) { return w.normalize("NFC"); });
+    var stops = words.map(function (w) { return STOP_WORDS.has(casefold(w.normalize("NFKC"))); });
+    var keepStops = words.length > 0 && stops.every(Boolean);
+    words.forEach(function (word, i) {
+      if (stops[i] && !keepStops) return;
       var terms = termsOf(word, false);
-      if (terms.length === 1 && STOP_WORDS.has(terms[0])) return;
-      if (terms.length) groups.push({ word: word, terms: terms });
+      if (!terms.length) return;
+      var stripped = stripParticle(word);
+      var bare = stripped === null ? [] : termsOf(stripped, false);
+      var group = bare.length ? { word: word, need: part(bare), extra: part(terms) }
+        : { word: word, need: part(terms), extra: null };
+      group.terms = terms.concat(bare);
+      groups.push(group);
     });
     return groups;
   }
