@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -71,8 +73,11 @@ class Config:
     search_trust_weight: float = 0.25
     ignore: tuple[str, ...] = (".obsidian", ".git", ".trash", ".kgwiki", "node_modules")
     cache_dir: str = ".kgwiki"
+    home: str = ""  # [site] home: the note the front page shows (default: index.md, Home.md…)
+    show: tuple[str, ...] = ()  # [site] show: furniture shown even without data ("trust", …)
     strict_line_breaks: bool = False  # [markdown]: a single newline stays a space (CommonMark)
     external_images: bool = True  # [markdown]: show ![](https://…) images (off for privacy)
+    copy_active_attachments: bool = False  # [build]: copy HTML/XML/scripted SVG attachments
     source: Path | None = None
 
     def fingerprint(self) -> str:
@@ -88,7 +93,10 @@ class Config:
                 self.search_trust_weight,
                 self.ignore,
                 self.strict_line_breaks,
+                self.home,
+                self.show,
                 self.external_images,
+                self.copy_active_attachments,
             )
         )
 
@@ -120,6 +128,10 @@ def _from_mapping(data: Mapping[str, Any], path: Path) -> Config:
     dupes = data.get("duplicates", {})
     search = data.get("search", {})
     markdown = data.get("markdown", {})
+    build = data.get("build", {})
+    unknown_build = set(build) - {"copy_active_attachments"}
+    if unknown_build:
+        raise ConfigError(f"{path}: unknown keys in [build]: {', '.join(sorted(unknown_build))}")
     unknown_markdown = set(markdown) - {"strict_line_breaks", "external_images"}
     if unknown_markdown:
         raise ConfigError(f"{path}: unknown keys in [markdown]: "
@@ -152,6 +164,8 @@ def _from_mapping(data: Mapping[str, Any], path: Path) -> Config:
         config,
         vault=(path.parent / str(vault)).resolve() if vault else None,
         site_title=str(site.get("title", config.site_title)),
+        home=str(site.get("home", config.home)),
+        show=tuple(str(x) for x in site.get("show", config.show)),
         base_url=str(site.get("base_url", config.base_url)),
         relation_labels=labels,
         trust=trust_cfg,
@@ -161,11 +175,23 @@ def _from_mapping(data: Mapping[str, Any], path: Path) -> Config:
         ignore=tuple(data.get("ignore", config.ignore)),
         strict_line_breaks=bool(markdown.get("strict_line_breaks", config.strict_line_breaks)),
         external_images=bool(markdown.get("external_images", config.external_images)),
+        copy_active_attachments=bool(build.get("copy_active_attachments",
+                                               config.copy_active_attachments)),
     )
 
 
+class VaultNotFoundError(ConfigError):
+    """No vault was named and the current folder does not look like one (see find_vault)."""
+
+
 def find_vault(explicit: str | None, cwd: Path | None = None) -> Path:
-    """The vault a command works on: --vault, $KGWIKI_VAULT, kgwiki.toml, ./vault, the cwd."""
+    """The vault a command works on: --vault, $KGWIKI_VAULT, kgwiki.toml, ./vault, the cwd.
+
+    The current folder is taken only when it looks like a vault (a kgwiki.toml or
+    ``.obsidian/`` in it, or a Markdown file at its top level), and never when it is ``/``,
+    the temporary folder or the home folder: a command run in the wrong place says so
+    (:class:`VaultNotFoundError`) instead of scanning, and caching into, a folder of no notes.
+    """
     here = cwd or Path.cwd()
     if explicit:
         return Path(explicit).expanduser().resolve()
@@ -179,7 +205,31 @@ def find_vault(explicit: str | None, cwd: Path | None = None) -> Path:
             return config.vault
     if (here / "vault").is_dir():
         return (here / "vault").resolve()
-    return here.resolve()
+    folder = here.resolve()
+    if folder in _never_guessed() or not _looks_like_vault(folder):
+        raise VaultNotFoundError(
+            f"no vault here: {folder} has no Markdown notes at its top level"
+            if folder not in _never_guessed()
+            else f"no vault named, and {folder} is not taken for one by guess"
+        )
+    return folder
+
+
+def _never_guessed() -> set[Path]:
+    """Folders that are never a vault unless named: the root, the temporary and home folders."""
+    folders = {Path("/"), Path("/tmp"), Path(tempfile.gettempdir())}
+    with contextlib.suppress(RuntimeError):  # no home folder to be found
+        folders.add(Path.home())
+    return {folder.resolve() for folder in folders}
+
+
+def _looks_like_vault(folder: Path) -> bool:
+    if (folder / CONFIG_NAME).is_file() or (folder / ".obsidian").is_dir():
+        return True
+    try:
+        return any(entry.suffix.lower() == ".md" and entry.is_file() for entry in folder.iterdir())
+    except OSError:
+        return False
 
 
 def config_for_vault(vault: Path) -> Config:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kgwiki.config import ConfigError, config_for_vault, find_vault
+from kgwiki.config import ConfigError, VaultNotFoundError, config_for_vault, find_vault
 from kgwiki.types import NotePath
 from kgwiki.util import wants_progress
 from kgwiki.vault import NoteLookupError, Vault, VaultPathError, find_note
@@ -28,8 +28,8 @@ def shared_options() -> argparse.ArgumentParser:
     parent.add_argument(
         "--vault",
         metavar="DIR",
-        help="the vault folder "
-        "(default: $KGWIKI_VAULT, kgwiki.toml, ./vault, or the current folder)",
+        help="the vault folder (default: $KGWIKI_VAULT, kgwiki.toml, ./vault, or the current "
+        "folder when it holds Markdown notes)",
     )
     parent.add_argument("--json", action="store_true", help="print JSON for scripts")
     parent.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
@@ -40,9 +40,19 @@ def add_vault_positional(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("vault_pos", nargs="?", metavar="VAULT", help="the vault folder")
 
 
+NO_VAULT_HINT = ("name the vault: --vault DIR (or the VAULT argument), $KGWIKI_VAULT, or "
+                 "'vault = \"DIR\"' in a kgwiki.toml here")  # fmt: skip
+
+
 def vault_dir(args: argparse.Namespace) -> Path:
+    """The vault folder; a CommandError (status 2) when none is named and none is here."""
     explicit = getattr(args, "vault_pos", None) or getattr(args, "vault", None)
-    return find_vault(explicit)
+    try:
+        return find_vault(explicit)
+    except VaultNotFoundError as err:
+        raise CommandError(f"{err}; {NO_VAULT_HINT}", 2) from err
+    except ConfigError as err:
+        raise CommandError(str(err)) from err
 
 
 def load_vault(args: argparse.Namespace) -> Vault:

@@ -1,5 +1,9 @@
 """Static assets of a built site: the package's CSS/JS and the vault's attachments.
 
+Attachments are copied as they are, except active ones (see ``active_attachment``): an HTML,
+XML or scripted SVG file opened from the site would run its scripts with the site's rights
+(its origin, or every file:// page). Those are withheld unless the build is told to copy them.
+
 ``static/pygments.css`` is generated from Pygments styles (light and dark) and shipped in the
 package, so the live server serves the same file; ``python -m kgwiki.web.build.assets``
 regenerates it after a Pygments upgrade (a test says when it is out of date).
@@ -8,6 +12,7 @@ regenerates it after a Pygments upgrade (a test says when it is out of date).
 from __future__ import annotations
 
 import shutil
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 from pygments.formatters import HtmlFormatter
@@ -60,8 +65,67 @@ def copy_static(out: Path) -> list[str]:
     return written
 
 
-def copy_attachments(vault_root: Path, attachments: set[NotePath], out: Path) -> list[str]:
-    """Copy every attachment the vault holds to ``out/f/<path>`` (only when it changed)."""
+# Documents a browser runs scripts in when opened straight from the site (by their suffix,
+# which is what http.server and file:// go by). SVG is checked instead (safe_svg).
+ACTIVE_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".xht", ".shtml", ".mht", ".mhtml",
+                             ".xml", ".xsl", ".xslt", ".rdf", ".svgz"})  # fmt: skip
+MAX_SVG_BYTES = 4_000_000  # a bigger SVG is not read, and so not copied
+_SVG_ACTIVE_ELEMENTS = frozenset({"script", "foreignobject", "iframe", "embed", "object",
+                                  "handler", "listener"})  # fmt: skip
+_SCRIPT_SCHEMES = ("javascript:", "vbscript:", "data:")
+
+
+def active_attachment(source: Path) -> bool:
+    """Whether a vault file would run scripts if the site served it (and so is withheld)."""
+    suffix = source.suffix.lower()
+    if suffix in ACTIVE_SUFFIXES:
+        return True
+    return suffix == ".svg" and not safe_svg(source)
+
+
+def safe_svg(source: Path) -> bool:
+    """An SVG with no script, event handler, foreignObject or script URL (read as XML)."""
+    try:
+        if source.stat().st_size > MAX_SVG_BYTES:
+            return False
+        data = source.read_bytes()
+        if b"<?xml-stylesheet" in data:  # XSLT may write script
+            return False
+        root = ElementTree.fromstring(data)  # expat: no external entities are fetched
+    except (OSError, ElementTree.ParseError, ValueError):
+        return False
+    for element in root.iter():
+        if not isinstance(element.tag, str) or _local(element.tag) in _SVG_ACTIVE_ELEMENTS:
+            return False
+        for name, value in element.attrib.items():
+            local = _local(name)
+            if local.startswith("on") or _names_script(value):
+                return False
+            if local == "attributename" and (value.lower().startswith("on")
+                                             or _local(value) == "href"):  # fmt: skip
+                return False  # <set>/<animate> rewriting a handler or a link
+    return True
+
+
+def _local(name: str) -> str:
+    """``{namespace}name`` or ``prefix:name`` → ``name``, lower-cased."""
+    return name.rpartition("}")[2].rpartition(":")[2].lower()
+
+
+def _names_script(value: str) -> bool:
+    """A script URL (pictures as ``data:image/…`` are fine: an image runs no script)."""
+    compact = "".join(value.split()).lower()
+    return compact.startswith(_SCRIPT_SCHEMES) and not compact.startswith("data:image/")
+
+
+def copy_attachments(vault_root: Path, attachments: set[NotePath], out: Path,
+                     copy_active: bool = False) -> list[str]:  # fmt: skip
+    """Copy every attachment the vault holds to ``out/f/<path>`` (only when it changed).
+
+    Active attachments are withheld unless ``copy_active`` (any copy an earlier build made
+    is removed); their site paths are returned with the copied ones all the same, so links
+    to them are not reported as broken: they are withheld on purpose.
+    """
     written: list[str] = []
     for path in sorted(attachments):
         source = disk_path(vault_root, path)
@@ -69,7 +133,9 @@ def copy_attachments(vault_root: Path, attachments: set[NotePath], out: Path) ->
         target = out / location
         if not source.is_file():
             continue
-        if not _same(source, target):
+        if not copy_active and active_attachment(source):
+            target.unlink(missing_ok=True)
+        elif not _same(source, target):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
             shutil.copystat(source, target)

@@ -36,10 +36,18 @@ from kgwiki.web.build.pages import NoteJob, render_notes
 from kgwiki.web.build.report import BuildResult, note_problems
 from kgwiki.web.build.search_docs import SearchDoc
 from kgwiki.web.build.search_writer import SearchWriter
-from kgwiki.web.render import Renderer, StaticUrls, note_location, page_location
+from kgwiki.web.render import (
+    Renderer,
+    StaticUrls,
+    explorer_script,
+    folder_pages,
+    note_location,
+    page_location,
+)
 
-SITE_PAGES = ("home", "search", "tags", "graph", "wanted", "duplicates", "changes", "lint", "trust")
-DATA_FILES = ("data/graph.js", "feed.xml", "sitemap.xml")
+SITE_PAGES = ("home", "search", "tags", "graph", "wanted", "duplicates", "changes", "lint", "trust",
+              "dashboard")  # fmt: skip
+DATA_FILES = ("data/graph.js", "data/explorer.js", "feed.xml", "sitemap.xml")
 
 
 class Builder:
@@ -73,7 +81,8 @@ class Builder:
         previous = set(self.manifest.pages) | set(self.manifest.files)
         for name in build_assets.copy_static(self.out):
             self.files[name] = ""
-        for name in build_assets.copy_attachments(vault.root, vault.attachments, self.out):
+        for name in build_assets.copy_attachments(vault.root, vault.attachments, self.out,
+                                                  self.site.config.copy_active_attachments):
             self.files[name] = ""
         self.known = frozenset(self._planned_pages()) | set(self.files) | set(DATA_FILES)
         self._lap("assets")
@@ -98,6 +107,7 @@ class Builder:
         pages = [page_file(page_location(name)) for name in SITE_PAGES] + ["404.html"]
         pages += [page_file(page_location("tag", tag)) for tag in self.site.tags()]
         pages += [page_file(note_location(path)) for path in self.site.vault.notes]
+        pages += [page_file(location) for location in folder_pages(self.site)]
         return pages
 
     def _record(self, problems: list[str]) -> None:
@@ -138,6 +148,8 @@ class Builder:
                 self.pages[file] = old
                 continue
             self._write_page(file, self.renderer.tag(tag, context), key)
+        for location, folder in folder_pages(self.site).items():
+            self._write_page(page_file(location), self.renderer.folder(folder))
         base_href = self.base_url.rstrip("/") + "/" if self.base_url else ""
         self._write_page("404.html", self.renderer.not_found("No page lives at this address.",
                                                              base_href))  # fmt: skip
@@ -198,6 +210,7 @@ class Builder:
             self.files[name] = self.search.files[name.removeprefix("data/search/")]
         tags = [page_location("tag", t) for t in site.tags()]
         data = {"data/graph.js": build_data.graph_script(site),
+                "data/explorer.js": explorer_script(site),
                 "feed.xml": build_feed.atom_feed(site, self.base_url),
                 "sitemap.xml": build_feed.sitemap(site, self.base_url, tags)}  # fmt: skip
         previews = build_previews.write_previews(self.out, self.cards, self.removed_notes, live)

@@ -31,8 +31,7 @@ from kgwiki.web.serve.security import (
 from kgwiki.web.serve.state import ServerState, state_of
 from kgwiki.web.serve.sync import refresh_files
 
-LOGIN_HINT = ("Adding notes needs the write token: open the link with ?token= that "
-              "`kgwiki serve` printed when it started, then come back here.")  # fmt: skip
+NOT_SIGNED_IN = "You are not signed in, so the note was not added."
 FIELDS = ("title", "tags", "trust", "body")
 MAX_TAGS = 32
 
@@ -73,8 +72,13 @@ async def _add(state: ServerState, title: str, tags: list[str], trust: str, body
 
 async def _form(request: Request, csrf: str, error: str | None, values: dict[str, str],
                 status: int) -> Response:  # fmt: skip
+    """The form page; without ``csrf`` (no login) its fields are disabled under a sign-in hint.
+
+    The status reaches the template as ``values["_status"]`` (a 403 page is titled Forbidden).
+    """
+    shown = {**values, "_status": str(status)}
     html = await on_site(state_of(request),
-                         lambda _s, r: r.new_note_form(csrf, error, values))  # fmt: skip
+                         lambda _s, r: r.new_note_form(csrf, error, shown))  # fmt: skip
     return HTMLResponse(html, status, headers={**HTML_HEADERS, "cache-control": "no-store"})
 
 
@@ -82,7 +86,7 @@ async def new_form(request: Request) -> Response:
     state = state_of(request)
     cookie = request.cookies.get(SESSION_COOKIE)
     if not session_valid(cookie, state.settings.token) or cookie is None:
-        return await _form(request, "", LOGIN_HINT, {}, 200)
+        return await _form(request, "", None, {}, 200)
     return await _form(request, csrf_token(cookie, state.settings.token), None, {}, 200)
 
 
@@ -97,7 +101,7 @@ async def new_submit(request: Request) -> Response:
     if not _origin_ok(request):
         return await _form(request, "", "This form was sent from another site.", values, 403)
     if cookie is None or not session_valid(cookie, token):
-        return await _form(request, "", LOGIN_HINT, values, 403)
+        return await _form(request, "", NOT_SIGNED_IN, values, 403)
     csrf = csrf_token(cookie, token)
     if not csrf_valid(fields.get("csrf"), cookie, token):
         return await _form(request, csrf, "The form expired: send it again.", values, 403)

@@ -224,3 +224,51 @@ def test_a_csrf_token_of_another_session_is_refused(client: TestClient, vault: P
     response = client.post("/new/", data={"title": "Stale", "csrf": first}, headers=ORIGIN)
     assert response.status_code == 403
     assert _notes(vault) == before
+
+
+def _title(html: str) -> str:
+    match = re.search(r"<title>([^<]*)</title>", html)
+    assert match
+    return match.group(1)
+
+
+def test_the_logged_out_form_is_disabled_under_a_sign_in_hint(
+    refusing: tuple[Path, TestClient]
+) -> None:
+    _, client = refusing
+    client.cookies.clear()
+    response = client.get("/new/")
+    assert response.status_code == 200
+    assert _title(response.text).startswith("New note")
+    main = response.text[response.text.index("<main"):response.text.index("</main>")]
+    assert "<fieldset disabled>" in main, "nothing can be typed or sent before signing in"
+    assert 'class="banner notice sign-in-hint"' in main and "?token=" in main
+    assert 'name="csrf" value=""' in main
+    assert 'role="alert"' not in main, "not signing in yet is not an error"
+
+
+def test_the_logged_in_form_is_enabled(client: TestClient) -> None:
+    _login(client)
+    main = client.get("/new/").text
+    assert "<fieldset>" in main and "<fieldset disabled>" not in main
+    assert "sign-in-hint" not in main
+    assert _title(main).startswith("New note")
+
+
+def test_refused_form_pages_are_titled_forbidden(client: TestClient, vault: Path) -> None:
+    before = _notes(vault)
+    typed = {"title": "Kept Title", "body": "kept body text"}
+    logged_out = client.post("/new/", data={**typed, "csrf": "x"}, headers=ORIGIN)
+    csrf = _login(client)
+    foreign = client.post("/new/", data={**typed, "csrf": csrf},
+                          headers={"origin": "http://evil.example"})  # fmt: skip
+    expired = client.post("/new/", data={**typed, "csrf": "stale"}, headers=ORIGIN)
+    for response in (logged_out, foreign, expired):
+        assert response.status_code == 403
+        assert _title(response.text).startswith("Forbidden")
+        assert "<h1>Forbidden: the note was not added</h1>" in response.text
+        assert 'role="alert"' in response.text
+        assert "kept body text" in response.text, "what was typed is shown again"
+    assert "not signed in" in logged_out.text and "<fieldset disabled>" in logged_out.text
+    assert "<fieldset disabled>" not in expired.text, "signed in: send it again"
+    assert _notes(vault) == before
