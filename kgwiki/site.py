@@ -36,6 +36,8 @@ HEAD_CHECK_SECONDS = 1.0  # how stale a note page's git history may be after a c
 GIT_RETRY_SECONDS = 60.0  # after git failed, how long pages show the history read before
 
 
+INDEX_NAMES = ("index.md", "Home.md", "README.md")  # the front page, in this order
+
 class Site:
     """One vault and its derived views; ``lock`` guards updates (single reads need no lock)."""
 
@@ -125,6 +127,37 @@ class Site:
     def trust_overview(self) -> TrustOverview:
         day = self.today()
         return self._view(f"overview:{day}", lambda: trust.overview(self.vault, self.config, day))
+
+    def features(self) -> frozenset[str]:
+        """The furniture this vault's data calls for: ``trust`` (a note rates its source),
+        ``changes`` (a changelog row), ``duplicates`` (a declared duplicate), plus whatever
+        ``[site] show`` in kgwiki.toml asks for."""
+        return self._view("features", self._features)
+
+    def _features(self) -> frozenset[str]:
+        notes = self.vault.notes.values()
+        found = set(self.config.show)
+        if any(t.rated for t in self.trusts().values()):
+            found.add("trust")
+        if any(n.changelog for n in notes):
+            found.add("changes")
+        if any(n.meta.duplicate_of or n.meta.canonical_id for n in notes):
+            found.add("duplicates")
+        return frozenset(found)
+
+    def index_note(self) -> NotePath | None:
+        """The note the front page shows: ``[site] home`` in kgwiki.toml, else ``index.md``,
+        ``Home.md`` or ``README.md`` at the vault's top (in that order, any case)."""
+        return self._view("index-note", self._index_note)
+
+    def _index_note(self) -> NotePath | None:
+        by_name = {path.casefold(): path for path in self.vault.notes if "/" not in path}
+        wanted = [self.config.home] if self.config.home else list(INDEX_NAMES)
+        for name in wanted:
+            found = by_name.get(name.casefold()) or by_name.get(f"{name}.md".casefold())
+            if found is not None:
+                return found
+        return None
 
     def canonical(self, path: NotePath) -> NotePath | None:
         """The note a declared duplicate points at (None for a note that is not one)."""

@@ -42,7 +42,7 @@ SUBPACKAGES = {n for n in LAYERS if (PACKAGE / n.replace(".", "/")).is_dir()} - 
 # earlier groups (so no two modules import each other, and nothing low reaches the top).
 INSIDE: dict[str, list[str]] = {
     "util": ["atomic collector progress_bar"],
-    "markdown": ["comments guards highlight lists math rules tasks", "fastpath", "parser"],
+    "markdown": ["callouts comments guards highlight lists math rules tasks", "fastpath", "parser"],
     "note": ["frontmatter records schema textio", "collect flattened sections", "changelog_table",
              "parse", "wire"],
     "vault": ["parse_cache resolver scan", "link_problems reading", "model", "lookup stats"],
@@ -56,7 +56,8 @@ INSIDE: dict[str, list[str]] = {
     "duplicates": ["declared shingles text", "keep minhash", "detector", "find probe"],
     "authoring": ["edit", "names", "reinforcement template", "create"],
     "lint": ["repair_flattened repair_meta", "repair report"],
-    "web.render": ["sanitiser urls", "links", "body_template note_page", "pages", "renderer"],
+    "web.render": ["sanitiser urls", "explorer links", "body_template note_page",
+                   "folders pages", "renderer"],
     "web.serve": ["events metrics security watch", "ops state sync", "pages server",
                   "api notes warm", "app"],
     "web.build": ["assets atom cache data report search_docs splice",

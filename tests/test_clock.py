@@ -63,13 +63,21 @@ def test_no_test_reads_the_calendar() -> None:
     assert offenders == []
 
 
+def pattern_free(line: str) -> str:
+    """A line without the calls that measure durations, not the calendar."""
+    return line.replace("Date.now", "").replace("performance.now", "")
+
+
 def test_no_template_reads_the_calendar() -> None:
+    """kgwiki's own templates and scripts (libraries shipped under static/vendor/ are not ours)."""
     pattern = re.compile(r"\b(now|today|utcnow)\s*\(")
+    vendor = PACKAGE / "web" / "static" / "vendor"
     offenders = [f"{path.relative_to(PACKAGE)}:{number}"
                  for path in sorted(PACKAGE.rglob("*"))
                  if path.suffix in {".html", ".xml", ".md", ".js"}
+                 and not path.is_relative_to(vendor)
                  for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-                 if pattern.search(line) and "Date.now" not in line]  # fmt: skip
+                 if pattern.search(pattern_free(line))]  # fmt: skip
     assert offenders == []
 
 

@@ -25,6 +25,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from kgwiki.markdown.callouts import callouts_plugin
 from kgwiki.markdown.comments import comments_plugin
 from kgwiki.markdown.fastpath import apply as apply_fastpath
 from kgwiki.markdown.fastpath import enabled as fastpath_enabled
@@ -218,6 +219,7 @@ def create_markdown(*, fastpath: bool | None = None) -> MarkdownIt:
     md.use(highlight_plugin)
     md.use(tasks_plugin)
     md.use(math_plugin)
+    md.use(callouts_plugin)  # > [!type]± Title: blockquotes → callouts (core, before inline)
     md.inline.ruler.before("link", "wikilink", wikilink_rule)
     md.inline.ruler.before("link", "tag", tag_rule)
     md.inline.ruler.at("emphasis", cjk_flanking(emphasis.tokenize))

@@ -60,10 +60,12 @@ from kgwiki.web.build.previews import preview_bucket, preview_file, write_previe
 from kgwiki.web.build.report import BuildResult
 from kgwiki.web.build.search_docs import read_script, search_doc
 from kgwiki.web.build.search_writer import SearchWriter
-from kgwiki.web.build.splice import splice
+from kgwiki.web.build.splice import splice, splice_description
 from kgwiki.web.render import (
     BodyTemplate,
     attachment_location,
+    description,
+    description_tags,
     fill,
     make_template,
     note_location,
@@ -95,7 +97,7 @@ def facts(site: Site) -> dict[str, Any]:
     return {"embedded": sorted(site.embedders()), "paired": sorted(paired),
             "shared": sorted(shared), "near": site.dupes is not None,
             "unsketched": site.dupes.unsketched() if site.dupes is not None else [],
-            "feed_by_files": dated_by_files(site)}  # fmt: skip
+            "feed_by_files": dated_by_files(site), "front": site.index_note()}  # fmt: skip
 
 
 def build_locally(root: Path, out: Path, config: Config, manifest: Manifest,
@@ -115,6 +117,8 @@ def build_locally(root: Path, out: Path, config: Config, manifest: Manifest,
             raise NotLocal(f"{path}: more than its text changed")
         if path in local.get("embedded", ()):
             raise NotLocal(f"{path}: another note embeds it")
+        if path == local.get("front"):
+            raise NotLocal(f"{path}: the front page shows it")
         if path in local.get("paired", ()):
             raise NotLocal(f"{path}: it has a near duplicate")
         if path in local.get("shared", ()):
@@ -133,7 +137,7 @@ def build_locally(root: Path, out: Path, config: Config, manifest: Manifest,
         times = {p: int(snapshot["files"][p][0]) for p in titles if p in snapshot["files"]}
         entries = file_entries(times, {p: t[0] for p, t in titles.items()})
         feed = atom(entries, config.site_title, base_url)
-    return _apply(out, manifest, snapshot, edits, sketches, titles, feed)
+    return _apply(out, manifest, snapshot, edits, sketches, titles, feed, config)
 
 
 def _changed_notes(root: Path, out: Path, manifest: Manifest,
@@ -202,6 +206,8 @@ def _patched(out: Path, manifest: Manifest, note: Note, template: BodyTemplate,
         raise NotLocal(f"{file}: the page is missing")
     heading, rest = split_heading(body)
     html = splice(old, note.title, heading, rest)
+    if html is not None:  # the description is the note's first sentence: it follows the text
+        html = splice_description(html, description_tags(description(note)))
     if html is None:
         raise NotLocal(f"{file}: the page's heading or body cannot be told apart")
     if extract_links(html, location) != extract_links(old, location):
@@ -236,7 +242,7 @@ def _titles(out: Path, manifest: Manifest) -> Titles:
 
 def _apply(out: Path, manifest: Manifest, snapshot: dict[str, Any], edits: list[Edit],
            sketches: Mapping[NotePath, Sketch | None], titles: Titles,
-           feed: bytes | None) -> BuildResult:  # fmt: skip
+           feed: bytes | None, config: Config) -> BuildResult:  # fmt: skip
     written = 0
     if feed is not None:
         manifest.files[FEED], wrote = write_if_changed(out, FEED, feed, manifest.files.get(FEED))
@@ -252,7 +258,7 @@ def _apply(out: Path, manifest: Manifest, snapshot: dict[str, Any], edits: list[
         record["prose"] = edit.prose
     live = set(titles)
     search = SearchWriter(out, manifest.search)
-    search.update([search_doc(e.note) for e in edits], live, titles)
+    search.update([search_doc(e.note, config) for e in edits], live, titles)
     written += len(search.written)
     manifest.search = search.state()
     manifest.files = {name: h for name, h in manifest.files.items()

@@ -11,6 +11,7 @@ from markupsafe import escape
 
 _HEAD = ("<!--kg:h-->", "<!--/kg:h-->")
 _BODY = ("<!--kg:body-->", "<!--/kg:body-->")
+_DESCRIPTION = ("<!--kg:desc-->", "<!--/kg:desc-->")
 
 
 def title_heading(title: str) -> str:
@@ -33,6 +34,14 @@ def page_body(html: str, title: str) -> str | None:
     heading = html[head[0] : head[1]]
     rest = html[body[0] : body[1]]
     return rest if heading == title_heading(title) else heading + rest
+
+
+def splice_description(page: str, tags: str) -> str | None:
+    """``page`` with its description tags replaced by ``tags``; None without the markers."""
+    span = _span(page, *_DESCRIPTION)
+    if span is None:
+        return None
+    return page[: span[0]] + tags + page[span[1] :]
 
 
 def splice(page: str, title: str, heading: str, body: str) -> str | None:

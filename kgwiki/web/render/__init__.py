@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from kgwiki.web.render.body_template import BodyTemplate, fill, make_template
+from kgwiki.web.render.explorer import explorer_script
+from kgwiki.web.render.folders import folder_pages
 from kgwiki.web.render.links import (
     MAX_EMBED_DEPTH,
     Attrs,
@@ -11,6 +13,8 @@ from kgwiki.web.render.links import (
     wanted_anchor,
 )
 from kgwiki.web.render.note_page import (
+    description,
+    description_tags,
     note_context,
     preview_card,
     preview_paragraphs,
@@ -41,9 +45,13 @@ __all__ = [
     "StaticUrls",
     "UrlScheme",
     "attachment_location",
+    "description",
+    "description_tags",
     "encode_location",
     "environment",
+    "explorer_script",
     "fill",
+    "folder_pages",
     "heading_anchor",
     "make_template",
     "note_context",

@@ -12,13 +12,15 @@ from collections.abc import Iterable
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import escape as markup_escape
+
 from kgwiki.changelog import Commit
 from kgwiki.graph import is_wanted
 from kgwiki.note import Note
 from kgwiki.trust import Trust
 from kgwiki.types import NotePath
 from kgwiki.web.render.links import wanted_anchor
-from kgwiki.web.render.urls import UrlScheme
+from kgwiki.web.render.urls import UrlScheme, attachment_location
 
 if TYPE_CHECKING:
     from kgwiki.site import Site
@@ -108,7 +110,62 @@ def note_context(site: Site, urls: UrlScheme, path: NotePath) -> dict[str, Any]:
         "flattened": item.flattened,
         "local_graph": local_graph(site, urls, path),
         "history": [],
+        "toc": [{"level": h.level, "text": h.text, "id": str(h.slug)}
+                for h in item.headings if 2 <= h.level <= 4 and h.slug],
+        "description": description(item),
+        "og_image": _og_image(site, urls, item),
     }
+
+
+DESCRIPTION_CHARS = 160
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s|(?<=다\.)")
+
+
+def description(item: Note) -> str:
+    """For ``<meta name="description">``: the note's ``description:``, else its first sentence
+    (from its text, so comments and markup never show), cut to about 160 characters."""
+    if item.meta.description:
+        text = " ".join(str(item.meta.description).split())
+    else:
+        body = item.text[len(item.title):] if item.text.startswith(item.title) else item.text
+        headings = {h.text for h in item.headings}
+        lines = [line.strip() for line in body.split("\n")]
+        text = next((line for line in lines if line and line not in headings), "")
+        text = _SENTENCE_END.split(text, maxsplit=1)[0].strip()
+    if len(text) > DESCRIPTION_CHARS:
+        text = text[: DESCRIPTION_CHARS - 1].rstrip() + "…"
+    return text
+
+
+def description_tags(text: str) -> str:
+    """The description's ``<meta>`` tags exactly as ``base.html`` writes them (a local-edit build
+    puts them back in a page whose text changed)."""
+    if not text:
+        return ""
+    value = markup_escape(text)  # as Jinja's autoescape writes it
+    return (f'<meta name="description" content="{value}">'
+            f'<meta property="og:description" content="{value}">')  # fmt: skip
+
+
+_IMAGE_KEYS = ("thumbnail", "cover", "image", "banner")
+
+
+def _og_image(site: Site, urls: UrlScheme, item: Note) -> str:
+    """An absolute image URL for OpenGraph: ``thumbnail``/``cover``/``image`` in the
+    frontmatter (a URL, or an attachment when the site has a ``--base-url``)."""
+    for key in _IMAGE_KEYS:
+        value = item.meta.raw.get(key)
+        if not isinstance(value, str) or not value.strip():
+            continue
+        value = value.strip().strip("[]!")
+        if value.startswith(("http://", "https://")):
+            return value
+        absolute = getattr(urls, "absolute", None)
+        base = str(getattr(urls, "base", ""))
+        resolved = site.vault.resolve(value, item.path)
+        if absolute is not None and base and resolved.is_attachment and resolved.path:
+            return str(absolute(attachment_location(resolved.path)))
+    return ""
 
 
 def with_history(site: Site, context: dict[str, Any], path: NotePath,

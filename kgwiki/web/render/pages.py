@@ -30,13 +30,18 @@ __all__ = [
 
 MAX_LINT_ROWS = 3000
 MAX_WANTED_SOURCES = 12
-NAV = (("graph", "Graph"), ("tags", "Tags"), ("changes", "Changes"), ("trust", "Trust"),
-       ("wanted", "Wanted"), ("duplicates", "Duplicates"), ("lint", "Lint"))  # fmt: skip
+NAV = (("dashboard", "Overview"), ("graph", "Graph"), ("tags", "Tags"), ("changes", "Changes"),
+       ("trust", "Trust"), ("wanted", "Wanted"), ("duplicates", "Duplicates"),
+       ("lint", "Lint"))  # fmt: skip
+# Pages linked only where the vault has their data (Site.features) or kgwiki.toml asks for them.
+GATED = frozenset({"changes", "trust", "duplicates"})
 
 
 def base_context(site: Site, urls: UrlScheme, location: str) -> dict[str, Any]:
     """What the layout needs on every page."""
-    nav = [{"name": name, "label": label, "url": urls.page(name)} for name, label in NAV]
+    features = site.features()
+    nav = [{"name": name, "label": label, "url": urls.page(name)}
+           for name, label in NAV if name not in GATED or name in features]  # fmt: skip
     return {
         "site_title": site.config.site_title,
         "urls": urls,
@@ -49,7 +54,31 @@ def base_context(site: Site, urls: UrlScheme, location: str) -> dict[str, Any]:
         "note_path": "",
         "query": "",
         "body_class": "strict-line-breaks" if site.config.strict_line_breaks else "",
+        "description": "",
+        "og_image": "",
+        "canonical_url": _canonical(urls, location),
+        "toc": [],
+        "folder": "",
+        "features": features,
+        "home_panel": None,
     }
+
+
+def home_panel(site: Site, urls: UrlScheme) -> dict[str, Any]:
+    """Beside the index note on the front page: recent changes (where the vault has any) and
+    the hubs (the notes most linked to)."""
+    hubs = [{**link_to(site, urls, hub.path), "inbound": hub.inbound}
+            for hub in site.graph.hubs(8) if hub.path in site.vault.notes]  # fmt: skip
+    changes = _changes(site, urls, 6) if "changes" in site.features() else []
+    return {"hubs": hubs, "changes": changes}
+
+
+def _canonical(urls: UrlScheme, location: str) -> str:
+    """The page's absolute address when the site has one (``--base-url``), else ""."""
+    absolute = getattr(urls, "absolute", None)
+    if absolute is None or not getattr(urls, "base", ""):
+        return ""
+    return str(absolute(location))
 
 
 def home(site: Site, urls: UrlScheme) -> dict[str, Any]:

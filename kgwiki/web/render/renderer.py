@@ -18,7 +18,7 @@ from kgwiki.markdown import parse
 from kgwiki.site import Site
 from kgwiki.types import NotePath
 from kgwiki.web.assets import TEMPLATES
-from kgwiki.web.render import note_page, pages
+from kgwiki.web.render import folders, note_page, pages
 from kgwiki.web.render.body_template import BodyTemplate, fill, make_template
 from kgwiki.web.render.links import SiteLinks
 from kgwiki.web.render.sanitiser import sanitise, split_heading
@@ -69,21 +69,24 @@ class Renderer:
 
     # -- notes ----------------------------------------------------------------------------
 
-    def body(self, path: NotePath) -> str:
-        """The sanitised body HTML of a note, for its own page."""
-        return render_body(self.site, self.urls.at(note_location(path)), path)
+    def body(self, path: NotePath, at: str | None = None) -> str:
+        """The sanitised body HTML of a note, for its own page (or a page at ``at``)."""
+        location = note_location(path) if at is None else at
+        return render_body(self.site, self.urls.at(location), path)
 
-    def note_context(self, path: NotePath) -> dict[str, Any]:
+    def note_context(self, path: NotePath, at: str | None = None) -> dict[str, Any]:
         """Everything a note page shows except the body (plain data: the build hashes it)."""
-        context = note_page.note_context(self.site, self.urls.at(note_location(path)), path)
+        location = note_location(path) if at is None else at
+        context = note_page.note_context(self.site, self.urls.at(location), path)
         return pages.with_history(self.site, context, path, None)
 
     def note(self, path: NotePath, body: str | None = None,
-             context: dict[str, Any] | None = None) -> str:  # fmt: skip
-        """A note's page; ``body``/``context`` may be passed when already computed."""
-        location = note_location(path)
-        html = self.body(path) if body is None else body
-        ctx = self.note_context(path) if context is None else context
+             context: dict[str, Any] | None = None, at: str | None = None) -> str:  # fmt: skip
+        """A note's page; ``body``/``context`` may be passed when already computed, ``at`` draws
+        it at another location (the front page)."""
+        location = note_location(path) if at is None else at
+        html = self.body(path, at) if body is None else body
+        ctx = self.note_context(path, at) if context is None else context
         heading, rest = split_heading(html)
         return self._page("note.html", location,
                           {**ctx, "heading": Markup(heading), "body": Markup(rest)})  # fmt: skip
@@ -95,7 +98,25 @@ class Renderer:
     # -- site-wide pages ------------------------------------------------------------------
 
     def home(self) -> str:
-        return self._page("home.html", "", pages.home(self.site, self.urls.at("")))
+        """The front page: the vault's index note with recent changes and hubs beside it, or,
+        without one, the generated overview."""
+        index = self.site.index_note()
+        if index is None:
+            return self._page("home.html", "", pages.home(self.site, self.urls.at("")))
+        context = {**self.note_context(index, ""),
+                   "home_panel": pages.home_panel(self.site, self.urls.at(""))}  # fmt: skip
+        return self.note(index, context=context, at="")
+
+    def folder(self, folder: str) -> str:
+        """A folder's page: its own note, subfolders and notes."""
+        location = note_location(NotePath(folder))
+        return self._page("folder.html", location,
+                          folders.folder_context(self.site, self.urls.at(location), folder))
+
+    def dashboard(self) -> str:
+        """The overview of the vault: counts, recent changes, hubs, trust."""
+        return self._page("home.html", "dashboard/",
+                          pages.home(self.site, self.urls.at("dashboard/")))  # fmt: skip
 
     def search(self, query: str = "") -> str:
         location = page_location("search")

@@ -18,7 +18,7 @@ from kgwiki.vault import NOTE_SUFFIXES
 
 PAGE_NAMES = frozenset(
     {"home", "search", "tags", "tag", "graph", "wanted", "duplicates", "changes", "lint",
-     "trust", "new"}
+     "trust", "new", "dashboard"}
 )  # fmt: skip
 _UNSAFE_SEGMENTS = frozenset({"", ".", ".."})
 
@@ -55,7 +55,7 @@ def attachment_location(path: NotePath) -> str:
 _PAGE_LOCATIONS = {
     "home": "", "search": "search/", "tags": "tags/", "graph": "graph/", "wanted": "wanted/",
     "duplicates": "duplicates/", "changes": "changes/", "lint": "lint/", "trust": "trust/",
-    "new": "new/",
+    "new": "new/", "dashboard": "dashboard/",
 }  # fmt: skip
 
 

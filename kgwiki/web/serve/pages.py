@@ -24,7 +24,7 @@ from kgwiki.site import Site
 from kgwiki.types import NotePath
 from kgwiki.vault import disk_path
 from kgwiki.web.assets import STATIC
-from kgwiki.web.render import Renderer
+from kgwiki.web.render import Renderer, explorer_script, folder_pages
 from kgwiki.web.serve.security import (
     ATTACHMENT_CSP,
     SESSION_COOKIE,
@@ -136,6 +136,9 @@ async def note_page(request: Request) -> Response:
         path = state.locator.notes.get(location)
         if path is not None:
             return site.version, compress(renderer.note(path).encode("utf-8")), None
+        folder = folder_pages(site).get(location)
+        if folder is not None:
+            return site.version, compress(renderer.folder(folder).encode("utf-8")), None
         # An alias, title, id or file name: send the browser to the note's own URL.
         resolution = site.vault.resolve(rest.strip("/"))
         if resolution.path is not None and resolution.path in site.vault.notes:
@@ -200,11 +203,38 @@ async def attachment(request: Request) -> Response:
                                        "cache-control": "no-cache"})  # fmt: skip
 
 
+async def explorer_data(request: Request) -> Response:
+    """``/data/explorer.js``: the file tree every page's explorer draws (as a static build
+    writes it), drawn once per version of the site."""
+    state = state_of(request)
+    key = "data:explorer"
+    if state.site is not None:
+        hit = state.pages.get(key, state.site.version)
+        if hit is not None:
+            return _script(request, hit)
+
+    def draw(site: Site, _renderer: Renderer) -> tuple[int, bytes]:
+        return site.version, compress(explorer_script(site))
+
+    version, body = await on_site(state, draw)
+    state.pages.put(key, version, body)
+    return _script(request, body)
+
+
+def _script(request: Request, gzipped_body: bytes) -> Response:
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        return Response(gzipped_body, media_type="text/javascript; charset=utf-8",
+                        headers={"content-encoding": "gzip", "cache-control": "no-cache",
+                                 "vary": "accept-encoding"})  # fmt: skip
+    return Response(gzip.decompress(gzipped_body), media_type="text/javascript; charset=utf-8",
+                    headers={"cache-control": "no-cache"})
+
+
 def page_routes() -> list[BaseRoute]:
     simple = [("graph", lambda r: r.graph()), ("wanted", lambda r: r.wanted()),
               ("duplicates", lambda r: r.duplicates()), ("changes", lambda r: r.changes()),
               ("lint", lambda r: r.lint()), ("trust", lambda r: r.trust()),
-              ("tags", lambda r: r.tags())]  # fmt: skip
+              ("tags", lambda r: r.tags()), ("dashboard", lambda r: r.dashboard())]  # fmt: skip
     # Note pages first: they are most of the traffic, and routes are tried in order.
     routes: list[BaseRoute] = [
         Route("/n/{rest:path}", note_page),
@@ -212,6 +242,7 @@ def page_routes() -> list[BaseRoute]:
         Route("/search", search_page),
         Route("/search/", search_page),
         Route("/tags/{rest:path}", tag_page),
+        Route("/data/explorer.js", explorer_data),
         Route("/f/{rest:path}", attachment),
         Route("/files/{rest:path}", attachment),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
