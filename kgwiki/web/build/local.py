@@ -43,7 +43,6 @@ from kgwiki.note import Note, content_hash
 from kgwiki.types import NotePath
 from kgwiki.vault import disk_path, read_note
 from kgwiki.web.build import links as build_links
-from kgwiki.web.build.atom import atom, file_entries
 from kgwiki.web.build.cache import (
     CONFIG_ENTRY,
     Manifest,
@@ -63,9 +62,12 @@ from kgwiki.web.build.search_writer import SearchWriter
 from kgwiki.web.build.splice import splice, splice_description
 from kgwiki.web.render import (
     BodyTemplate,
+    atom,
     attachment_location,
+    dated_by_files,
     description,
     description_tags,
+    file_entries,
     fill,
     make_template,
     note_location,
@@ -87,8 +89,6 @@ Titles = dict[NotePath, tuple[str, str, str]]  # (title, location, trust level) 
 
 def facts(site: Site) -> dict[str, Any]:
     """What a full build records for the next one to decide whether an edit is local."""
-    from kgwiki.web.build.feed import dated_by_files
-
     pages: defaultdict[str, list[NotePath]] = defaultdict(list)
     for path in site.vault.notes:
         pages[note_location(path)].append(path)

@@ -16,11 +16,11 @@ from kgwiki.site import Site
 from kgwiki.types import NotePath
 from kgwiki.web.build import assets as build_assets
 from kgwiki.web.build import data as build_data
-from kgwiki.web.build import feed as build_feed
 from kgwiki.web.build import links as build_links
 from kgwiki.web.build import local as build_local
 from kgwiki.web.build import plan as build_plan
 from kgwiki.web.build import previews as build_previews
+from kgwiki.web.build import redirects
 from kgwiki.web.build.cache import (
     Manifest,
     PageRecord,
@@ -39,10 +39,12 @@ from kgwiki.web.build.search_writer import SearchWriter
 from kgwiki.web.render import (
     Renderer,
     StaticUrls,
+    atom_feed,
     explorer_script,
     folder_pages,
     note_location,
     page_location,
+    sitemap,
 )
 
 SITE_PAGES = ("home", "search", "tags", "graph", "wanted", "duplicates", "changes", "lint", "trust",
@@ -211,8 +213,8 @@ class Builder:
         tags = [page_location("tag", t) for t in site.tags()]
         data = {"data/graph.js": build_data.graph_script(site),
                 "data/explorer.js": explorer_script(site),
-                "feed.xml": build_feed.atom_feed(site, self.base_url),
-                "sitemap.xml": build_feed.sitemap(site, self.base_url, tags)}  # fmt: skip
+                "feed.xml": atom_feed(site, self.base_url),
+                "sitemap.xml": sitemap(site, self.base_url, tags)}  # fmt: skip
         previews = build_previews.write_previews(self.out, self.cards, self.removed_notes, live)
         for name, content in [*data.items(), *previews.items()]:
             if content is not None:  # None: a preview bucket left empty (removed as stale)
@@ -221,7 +223,7 @@ class Builder:
             if (name.startswith("data/preview/") and content_hash and name not in self.files
                     and name not in previews):  # fmt: skip
                 self.files[name] = content_hash
-        for file, html in build_feed.alias_redirects(site, self.base_url).items():
+        for file, html in redirects.alias_redirects(site, self.base_url).items():
             self._write_page(file, html.decode("utf-8"))
 
 

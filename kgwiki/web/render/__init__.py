@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from kgwiki.web.render.atom import atom, file_entries, site_url
 from kgwiki.web.render.body_template import BodyTemplate, fill, make_template
 from kgwiki.web.render.explorer import explorer_script
+from kgwiki.web.render.feeds import atom_feed, dated_by_files, sitemap
 from kgwiki.web.render.folders import folder_pages
 from kgwiki.web.render.links import (
     MAX_EMBED_DEPTH,
@@ -44,12 +46,16 @@ __all__ = [
     "SiteLinks",
     "StaticUrls",
     "UrlScheme",
+    "atom",
+    "atom_feed",
     "attachment_location",
+    "dated_by_files",
     "description",
     "description_tags",
     "encode_location",
     "environment",
     "explorer_script",
+    "file_entries",
     "fill",
     "folder_pages",
     "heading_anchor",
@@ -61,6 +67,8 @@ __all__ = [
     "preview_paragraphs",
     "render_body",
     "sanitise",
+    "site_url",
+    "sitemap",
     "split_heading",
     "tag_location",
     "wanted_anchor",

@@ -24,7 +24,14 @@ from kgwiki.site import Site
 from kgwiki.types import NotePath
 from kgwiki.vault import disk_path
 from kgwiki.web.assets import STATIC
-from kgwiki.web.render import Renderer, explorer_script, folder_pages
+from kgwiki.web.render import (
+    Renderer,
+    atom_feed,
+    explorer_script,
+    folder_pages,
+    page_location,
+    sitemap,
+)
 from kgwiki.web.serve.security import (
     ATTACHMENT_CSP,
     SESSION_COOKIE,
@@ -230,6 +237,25 @@ def _script(request: Request, gzipped_body: bytes) -> Response:
                     headers={"cache-control": "no-cache"})
 
 
+async def feed(request: Request) -> Response:
+    """``/feed.xml`` and ``/sitemap.xml``, as a static build writes them, with this server's
+    address in their absolute URLs."""
+    state = state_of(request)
+    name = request.url.path.strip("/")
+    base = str(request.base_url)
+
+    def draw(site: Site, _renderer: Renderer) -> bytes:
+        if name == "feed.xml":
+            return atom_feed(site, base)
+        tags = [page_location("tag", tag) for tag in site.tags()]
+        return sitemap(site, base, tags)
+
+    body = await on_site(state, draw)
+    kind = "application/atom+xml" if name == "feed.xml" else "application/xml"
+    return Response(body, media_type=f"{kind}; charset=utf-8",
+                    headers={"cache-control": "no-cache"})
+
+
 def page_routes() -> list[BaseRoute]:
     simple = [("graph", lambda r: r.graph()), ("wanted", lambda r: r.wanted()),
               ("duplicates", lambda r: r.duplicates()), ("changes", lambda r: r.changes()),
@@ -243,6 +269,8 @@ def page_routes() -> list[BaseRoute]:
         Route("/search/", search_page),
         Route("/tags/{rest:path}", tag_page),
         Route("/data/explorer.js", explorer_data),
+        Route("/feed.xml", feed),
+        Route("/sitemap.xml", feed),
         Route("/f/{rest:path}", attachment),
         Route("/files/{rest:path}", attachment),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

@@ -125,7 +125,9 @@ def test_sitemap_lists_every_page_absolutely(built: tuple[Path, BuildResult]) ->
     assert all(u.startswith(BASE) for u in urls)
     assert BASE + "n/10_Wiki/Topics/kubernetes/" in urls
     assert BASE + "n/index/" in urls and BASE in urls
-    assert sum(u.startswith(BASE + "n/") for u in urls) == 39
+    folders = {"10_Wiki/", "10_Wiki/Topics/", "10_Wiki/Patterns/", "20_Blog/", "30_Inbox/"}
+    assert all(BASE + "n/" + folder in urls for folder in folders)  # folder pages
+    assert sum(u.startswith(BASE + "n/") for u in urls) == 39 + len(folders)  # and 39 notes
 
 
 def test_search_index_holds_korean_bigrams(built: tuple[Path, BuildResult]) -> None:

@@ -236,3 +236,22 @@ def test_a_vault_that_cannot_load_stays_unready(tmp_path: Path) -> None:
             time.sleep(0.01)
         assert client.get("/ready").status_code == 503
         assert "missing" in (body["error"] or "")
+
+
+def test_the_live_server_serves_the_feed_and_sitemap(client: TestClient, site: Site) -> None:
+    """The same files a static build writes, with the server's own address in their URLs."""
+    import xml.etree.ElementTree as ET
+
+    feed = client.get("/feed.xml")
+    assert feed.status_code == 200 and feed.headers["content-type"].startswith(
+        "application/atom+xml")
+    entries = ET.fromstring(feed.content).findall("{http://www.w3.org/2005/Atom}entry")
+    assert len(entries) >= 20
+    sitemap = client.get("/sitemap.xml")
+    assert sitemap.status_code == 200
+    urls = [e.text or "" for e in ET.fromstring(sitemap.content).iter(
+        "{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert all(u.startswith("http://testserver/") for u in urls)
+    assert "http://testserver/n/10_Wiki/Topics/kubernetes/" in urls
+    assert "http://testserver/n/10_Wiki/Topics/" in urls  # folder pages too
+    assert 'type="application/atom+xml"' in client.get("/").text

@@ -1,4 +1,4 @@
-"""The files around the pages: Atom feed, sitemap and alias redirects.
+"""The files around the pages, for both outputs: the Atom feed and the sitemap.
 
 The feed (``build_atom``) lists changelog rows, newest first; a vault without changelogs
 gets its most recently modified notes instead. Sitemap and feed carry absolute URLs when the
@@ -12,12 +12,13 @@ import xml.etree.ElementTree as ET
 from kgwiki.site import Site
 from kgwiki.types import NotePath
 from kgwiki.vault import disk_path
-from kgwiki.web.build.atom import FEED_ENTRIES, FeedEntry, atom, file_entries, site_url
-from kgwiki.web.build.cache import page_file
-from kgwiki.web.render import StaticUrls, environment, note_location, page_location
+from kgwiki.web.render.atom import FEED_ENTRIES, FeedEntry, atom, file_entries, site_url
+from kgwiki.web.render.folders import folder_pages
+from kgwiki.web.render.urls import note_location, page_location
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
-SITE_PAGES = ("home", "search", "tags", "graph", "wanted", "duplicates", "changes", "lint", "trust")
+SITE_PAGES = ("home", "search", "tags", "graph", "wanted", "duplicates", "changes", "lint", "trust",
+              "dashboard")  # fmt: skip
 
 
 def dated_by_files(site: Site) -> bool:
@@ -47,6 +48,7 @@ def sitemap(site: Site, base_url: str, tag_locations: list[str]) -> bytes:
     ET.register_namespace("", SITEMAP)
     root = ET.Element(f"{{{SITEMAP}}}urlset")
     locations = [page_location(name) for name in SITE_PAGES] + sorted(tag_locations)
+    locations += sorted(folder_pages(site))
     lastmod: dict[str, str] = {}
     for path in sorted(site.vault.notes):
         location = note_location(path)
@@ -61,23 +63,3 @@ def sitemap(site: Site, base_url: str, tag_locations: list[str]) -> bytes:
             ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = lastmod[location]
     ET.indent(root)
     return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True)) + b"\n"
-
-
-def alias_redirects(site: Site, base_url: str) -> dict[str, bytes]:
-    """``n/<alias>/index.html`` for each alias that names no note page: a redirect to the note."""
-    taken = {note_location(path) for path in site.vault.notes}
-    template = environment().get_template("redirect.html")
-    pages: dict[str, bytes] = {}
-    for path in sorted(site.vault.notes):
-        note = site.vault.notes[path]
-        for alias in note.aliases:
-            location = note_location(NotePath(alias.strip().strip("/") + ".md"))
-            if not alias.strip().strip("/") or location in taken:
-                continue
-            taken.add(location)
-            target = StaticUrls(base_url).at(location).note(path)
-            canonical = site_url(base_url, note_location(path)) if base_url else target
-            html = template.render(title=note.title, alias=alias, target=target,
-                                   canonical=canonical)  # fmt: skip
-            pages[page_file(location)] = html.encode("utf-8")
-    return pages

@@ -1,6 +1,6 @@
-"""The Atom feed of a static site (``feed.xml``), from its entries alone.
+"""The Atom feed (``feed.xml``) of a site, live or static, from its entries alone.
 
-Entries are changelog rows (``build_feed.feed_entries``); a vault without any gets the notes
+Entries are changelog rows (``feeds.feed_entries``); a vault without any gets the notes
 whose files changed last, which ``file_entries`` computes from file times and titles — also
 all that a local-edit build (``build_local``) has at hand.
 """
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kgwiki.types import NotePath
-from kgwiki.web.render import encode_location, note_location, page_location
+from kgwiki.web.render.urls import encode_location, note_location, page_location
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_ENTRIES = 50
