@@ -1,14 +1,17 @@
 """``kgwiki index [VAULT] [--rebuild]`` and ``kgwiki search QUERY``: the full-text index.
 
-``search`` brings the index up to date first (a comparison of content hashes, cheap when
-nothing changed), so a note written by another tool is found at once. See docs/search.md for
-the query language.
+``search`` answers from the index alone when no note or folder changed since the index was
+last brought up to date (file times, compared without reading a note); otherwise it says so,
+loads the vault and updates the index first (a comparison of content hashes), so a note
+written by another tool is found at once. See docs/search.md for the query language.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import html
+import os
 import re
 import sys
 import time
@@ -79,6 +82,7 @@ def run_index(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     with _open(vault, args) as index:
         done = _update(index, vault, args, args.rebuild)
+        _mark_checked(index.folder)
         seconds = time.perf_counter() - started
         if args.json:
             common.print_json({"index": str(index.folder), "notes": len(index),
@@ -95,13 +99,19 @@ def _summary(done: IndexUpdate) -> str:
     return f"{len(done.added)} added, {len(done.changed)} changed, {len(done.removed)} removed"
 
 
+CHECKED = ".kgwiki-checked"  # in the index folder: touched when the index was last made current
+
+
 def run_search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
-    vault = common.load_vault(args)
-    with _open(vault, args, trust=not args.no_trust) as index:
-        if not args.no_update:
-            _update(index, vault, args, rebuild=False)
-        results = index.search(query, limit=max(1, args.limit))
+    results = _search_index_alone(args, query)
+    if results is None:
+        vault = common.load_vault(args)
+        with _open(vault, args, trust=not args.no_trust) as index:
+            if not args.no_update:
+                _update(index, vault, args, rebuild=False)
+                _mark_checked(index.folder)
+            results = index.search(query, limit=max(1, args.limit))
     if results.error is not None:
         raise common.CommandError(f"cannot read the query: {results.error}", status=2)
     if args.json:
@@ -109,6 +119,66 @@ def run_search(args: argparse.Namespace) -> int:
         return 0
     _print(results, bold=sys.stdout.isatty())
     return 0 if results.hits else 1
+
+
+def _search_index_alone(args: argparse.Namespace, query: str) -> SearchResults | None:
+    """The results from the index without loading the vault, or None when the index is
+    missing or older than a note (then the caller loads the vault and updates it)."""
+    from kgwiki.config import ConfigError, config_for_vault
+    from kgwiki.search import IndexUnavailableError, SearchIndex
+
+    root = common.vault_dir(args)
+    try:
+        config = config_for_vault(root)
+    except ConfigError as err:
+        raise common.CommandError(str(err)) from err
+    folder = Path(args.index_dir) if args.index_dir else root / config.cache_dir / "index"
+    if not args.no_update:
+        checked = _newest_time(folder, files_only=True)
+        if checked is None or _newest_note_time(root, config.ignore) > checked:
+            if checked is not None and not args.quiet:
+                print("notes changed since the index was updated: updating it first",
+                      file=sys.stderr)  # fmt: skip
+            return None
+    try:
+        index = SearchIndex.open_dir(folder, config, trust_weight=0.0 if args.no_trust else None)
+    except IndexUnavailableError:
+        return None
+    with index:
+        return index.search(query, limit=max(1, args.limit))
+
+
+def _newest_time(folder: Path, files_only: bool = False) -> int | None:
+    """The newest modification time (ns) among a folder's entries; None if it has none."""
+    try:
+        times = [e.stat().st_mtime_ns for e in os.scandir(folder)
+                 if not files_only or e.is_file()]  # fmt: skip
+    except OSError:
+        return None
+    return max(times, default=None)
+
+
+def _newest_note_time(root: Path, ignore: tuple[str, ...]) -> int:
+    """The newest time any note or folder of the vault changed (a deleted or renamed note
+    changes its folder's time), by walking the tree without reading a file."""
+    newest = 0
+    ignored = set(ignore)
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in ignored]
+        try:
+            newest = max(newest, os.stat(folder).st_mtime_ns)
+            for name in files:
+                if name.lower().endswith((".md", ".markdown")):
+                    newest = max(newest, os.stat(os.path.join(folder, name)).st_mtime_ns)
+        except OSError:
+            continue
+    return newest
+
+
+def _mark_checked(folder: Path) -> None:
+    """Record that the index is current with the notes as they are now."""
+    with contextlib.suppress(OSError):  # a read-only index: the next search checks again
+        (folder / CHECKED).touch()
 
 
 def _print(results: SearchResults, bold: bool) -> None:

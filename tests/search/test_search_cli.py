@@ -90,3 +90,39 @@ def test_no_hits_exit_status_one_and_typo_suggestion(
     assert status == 0
     assert out.startswith("No results for 'queus'; showing 'queues'.")
     assert "[Queues]" in out
+
+
+def test_search_answers_from_the_index_alone_until_a_note_changes(
+    vault: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a current index, ``kgwiki search`` never loads the vault; after an edit it says so,
+    updates the index and finds the new text."""
+    import os
+
+    from kgwiki.vault import Vault
+
+    assert _run(capsys, "index", str(vault), "-q")[0] == 0
+    real_load = Vault.load
+
+    def no_load(*args: object, **kwargs: object) -> Vault:
+        raise AssertionError("the vault was loaded")
+
+    monkeypatch.setattr(Vault, "load", no_load)
+    status, out, err = _run(capsys, "search", "architecture", "--vault", str(vault), "--json")
+    assert status == 0 and json.loads(out)["hits"] and err == ""
+    note = next(vault.rglob("*.md"))
+    note.write_text(note.read_text(encoding="utf-8") + "\nzebracorn\n", encoding="utf-8")
+    index_time = max(p.stat().st_mtime_ns for p in (vault / ".kgwiki" / "index").iterdir())
+    later = index_time + 1_000_000  # newer than the index even on a coarse clock, not future
+    os.utime(note, ns=(later, later))
+    with pytest.raises(AssertionError, match="the vault was loaded"):
+        main(["search", "zebracorn", "--vault", str(vault), "--json"])
+    monkeypatch.setattr(Vault, "load", real_load)
+    capsys.readouterr()
+    status, out, err = _run(capsys, "search", "zebracorn", "--vault", str(vault), "--json")
+    assert status == 0 and "updating it first" in err
+    assert [hit["path"] for hit in json.loads(out)["hits"]] == [
+        note.relative_to(vault).as_posix()]
+    monkeypatch.setattr(Vault, "load", no_load)  # current again: the index alone answers
+    status, out, _ = _run(capsys, "search", "zebracorn", "--vault", str(vault), "--json")
+    assert status == 0 and len(json.loads(out)["hits"]) == 1
