@@ -30,7 +30,7 @@ LAYERS: dict[str, int] = {
     "duplicates": 7, "authoring": 7,
     "lint": 8,
     "site": 9,
-    "web": 10, "web.assets": 10,
+    "web": 10, "web.assets": 10, "mcp": 10,
     "web.render": 11,
     "web.build": 12, "web.serve": 12,
     "cli": 13,
@@ -63,8 +63,9 @@ INSIDE: dict[str, list[str]] = {
     "web.build": ["assets cache data report search_docs splice",
                   "buckets check local_sketches plan previews redirects", "links search_writer",
                   "local pages", "run", "flow"],
-    "cli": ["common", "cmd_author cmd_build cmd_graph cmd_info cmd_lint cmd_search cmd_serve "
-            "cmd_trust", "main"],
+    "mcp": ["access edits limits probe", "views", "writes", "server"],
+    "cli": ["common", "cmd_author cmd_build cmd_graph cmd_info cmd_lint cmd_mcp cmd_search "
+            "cmd_serve cmd_trust", "main"],
 }  # fmt: skip
 
 THIRD_PARTY_HOME = {
@@ -83,6 +84,7 @@ THIRD_PARTY_HOME = {
     "watchfiles": {"web.serve"},
     "uvicorn": {"web.serve", "cli"},
     "tqdm": {"util"},
+    "mcp": {"mcp"},
 }
 
 
