@@ -61,8 +61,8 @@ def mode(base: str) -> str:
 def graph_page(browser: Any, base: str) -> Iterator[Any]:
     with checked_page(browser, 1280) as page:
         page.goto(base + "graph/index.html")
-        page.wait_for_function("window.kgwikiGraph && window.kgwikiGraph.ready")
-        page.wait_for_function("!window.kgwikiGraph.global.running")  # settled
+        page.wait_for_function("() => window.kgwikiGraph && window.kgwikiGraph.ready")
+        page.wait_for_function("() => !window.kgwikiGraph.global.running")  # settled
         yield page
 
 
@@ -105,7 +105,7 @@ def test_dragging_a_node_pulls_its_neighbours(graph_page: Any, base: str) -> Non
     assert along > 15, f"{follower} moved {along:.1f} px along the drag"
     screenshot(page, f"graph-drag-{mode(base)}", full_page=False)
     page.mouse.up()
-    page.wait_for_function("!window.kgwikiGraph.global.running", timeout=20000)
+    page.wait_for_function("() => !window.kgwikiGraph.global.running", timeout=20000)
     assert far is not None
 
 
@@ -137,7 +137,7 @@ def test_a_click_opens_the_note_and_search_focuses(graph_page: Any, base: str) -
     option = page.locator("#graph-find-list [role=option]", has_text="Helm")
     option.wait_for()
     page.press("#graph-find", "Enter")
-    page.wait_for_function(f"window.kgwikiGraph.global.selected === "
+    page.wait_for_function(f"() => window.kgwikiGraph.global.selected === "
                            f"window.kgwikiGraph.global.g.index.get('{HELM}')")  # fmt: skip
     # the text alternative lists Helm's neighbours, as links
     page.locator("#graph-text summary").click()
@@ -171,7 +171,7 @@ def test_the_keyboard_zooms_and_pans(graph_page: Any) -> None:
 def test_the_local_graph_has_a_depth_control(browser: Any, base: str) -> None:
     with checked_page(browser, 1280) as page:
         page.goto(base + KUBERNETES_PAGE)
-        page.wait_for_function("window.kgwikiGraph && window.kgwikiGraph.local")
+        page.wait_for_function("() => window.kgwikiGraph && window.kgwikiGraph.local")
         depth = page.locator(".local-graph-controls button")
         assert depth.count() == 3
         assert depth.nth(0).get_attribute("aria-pressed") == "true"
@@ -181,7 +181,7 @@ def test_the_local_graph_has_a_depth_control(browser: Any, base: str) -> None:
         box.scroll_into_view_if_needed()
         screenshot(page, f"local-graph-1-{mode(base)}", full_page=False)
         page.locator(".local-graph-controls button[data-depth='2']").click()
-        page.wait_for_function(f"window.kgwikiGraph.local.g.n > {one}")
+        page.wait_for_function(f"() => window.kgwikiGraph.local.g.n > {one}")
         assert depth.nth(1).get_attribute("aria-pressed") == "true"
         page.locator(".local-graph-text summary").click()
         assert page.locator(".local-graph-text a").count() == page.evaluate(
@@ -203,10 +203,10 @@ def position_local(page: Any, node: str) -> tuple[float, float]:
 def test_screenshots(browser: Any, base: str, width: int) -> None:
     with checked_page(browser, width) as page:
         page.goto(base + "graph/index.html")
-        page.wait_for_function("window.kgwikiGraph && window.kgwikiGraph.ready")
-        page.wait_for_function("!window.kgwikiGraph.global.running")
+        page.wait_for_function("() => window.kgwikiGraph && window.kgwikiGraph.ready")
+        page.wait_for_function("() => !window.kgwikiGraph.global.running")
         screenshot(page, f"graph-{width}-{mode(base)}", full_page=False)
         page.goto(base + KUBERNETES_PAGE)
-        page.wait_for_function("window.kgwikiGraph && window.kgwikiGraph.local")
+        page.wait_for_function("() => window.kgwikiGraph && window.kgwikiGraph.local")
         page.locator(".local-graph-box").scroll_into_view_if_needed()
         screenshot(page, f"local-graph-{width}-{mode(base)}", full_page=False)

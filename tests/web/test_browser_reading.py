@@ -121,7 +121,7 @@ def test_contents_follow_scrolling(browser: Any, sites: dict[str, tuple[Path, Pa
         target = last.get_attribute("href") or ""
         page.evaluate("id => document.getElementById(decodeURIComponent(id)).scrollIntoView()",
                       target[1:])  # fmt: skip
-        page.wait_for_function("h => document.querySelector('.toc a[aria-current=true]')"
+        page.wait_for_function("(h) => document.querySelector('.toc a[aria-current=true]')"
                                " && document.querySelector('.toc a[aria-current=true]')"
                                ".getAttribute('href') === h", arg=target)  # fmt: skip
         heading = page.locator(".note-body h2[id] .heading-anchor").first
@@ -141,9 +141,9 @@ def test_phone_width_has_one_header_row_and_drawers(browser: Any,
         closed = pane.bounding_box()
         assert closed is not None and closed["x"] + closed["width"] <= 0
         page.click(".menu-toggle")
-        page.wait_for_function("document.querySelector('#side-pane')"
+        page.wait_for_function("() => document.querySelector('#side-pane')"
                                ".getBoundingClientRect().left >= 0")  # fmt: skip
         screenshot(page, f"reading-drawer-{name}", full_page=False)
         page.keyboard.press("Escape")
-        page.wait_for_function("document.querySelector('#side-pane')"
+        page.wait_for_function("() => document.querySelector('#side-pane')"
                                ".getBoundingClientRect().right <= 0")  # fmt: skip

@@ -95,7 +95,7 @@ def test_no_probe_runs_a_script_from_the_built_site(tmp_path: Path, browser: Any
     build(vault, site)
     with checked_page(browser, width=1024) as page:
         page.goto((site / "n" / "probes" / "index.html").as_uri())
-        page.wait_for_function("document.querySelector('img[src$=\"clean.svg\"]').complete")
+        page.wait_for_function("() => document.querySelector('img[src$=\"clean.svg\"]').complete")
         assert page.evaluate("document.querySelector('img[src$=\"clean.svg\"]').naturalWidth") > 0
         for name in PROBES:
             file = site / "f" / "assets" / name

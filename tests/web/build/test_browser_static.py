@@ -63,7 +63,8 @@ def search(page: Any, base: str, query: str) -> list[str]:
     page.goto(base + "search/index.html")
     page.fill("#search-input", query)
     page.press("#search-input", "Enter")
-    page.wait_for_function("document.querySelector('#search-status').textContent.includes('result')")
+    page.wait_for_function("() => document.querySelector('#search-status')"
+                           ".textContent.includes('result')")
     page.wait_for_selector("#search-results .hit-snippet mark")
     return [t.strip() for t in page.locator("#search-results .hit-title a").all_inner_texts()]
 
@@ -111,7 +112,7 @@ def test_hover_preview(page: Any, base: str) -> None:
 
 def test_graph_click_opens_the_note(page: Any, base: str) -> None:
     page.goto(base + "graph/index.html")
-    page.wait_for_function("window.kgwikiGraph && window.kgwikiGraph.ready")
+    page.wait_for_function("() => window.kgwikiGraph && window.kgwikiGraph.ready")
     status = page.locator("#graph-status").inner_text()
     assert status.endswith("of 39 notes")
     screenshot(page, f"graph-{mode(base)}")
@@ -124,16 +125,17 @@ def test_graph_click_opens_the_note(page: Any, base: str) -> None:
 
 def test_graph_filters(page: Any, base: str) -> None:
     page.goto(base + "graph/index.html")
-    page.wait_for_function("window.kgwikiGraph && window.kgwikiGraph.ready")
+    page.wait_for_function("() => window.kgwikiGraph && window.kgwikiGraph.ready")
     page.fill("input[name=tag]", "kubernetes")
-    page.wait_for_function("!document.querySelector('#graph-status').textContent.startsWith('39')")
+    page.wait_for_function("() => !document.querySelector('#graph-status')"
+                           ".textContent.startsWith('39')")
     shown = int(page.locator("#graph-status").inner_text().split()[0])
     assert 1 <= shown < 39
 
 
 def test_local_graph_on_a_note_page(page: Any, base: str) -> None:
     page.goto(base + KUBERNETES)
-    page.wait_for_function("window.kgwikiGraph && window.kgwikiGraph.local")
+    page.wait_for_function("() => window.kgwikiGraph && window.kgwikiGraph.local")
     point = page.evaluate(
         "window.kgwikiGraph.screenPosition('10_Wiki/Topics/helm.md', 'local')"
     )
@@ -148,7 +150,7 @@ def test_terms_js_matches_the_python_analyzer(
     texts = [p.read_text(encoding="utf-8") for p in sorted(bundled_vault_dir.rglob("*.md"))]
     texts.append("ﬁne Straße ΣΊΣΥΦΟΣ 東京タワー ｶﾀｶﾅ 2026年 x_y 아키텍처는 가 generalizations")
     page.goto(base + "search/index.html")
-    page.wait_for_function("window.kgwikiTerms !== undefined")
+    page.wait_for_function("() => window.kgwikiTerms !== undefined")
     got = page.evaluate(
         "texts => texts.map(t => [kgwikiTerms.terms(t), kgwikiTerms.queryTerms(t)])", texts
     )
