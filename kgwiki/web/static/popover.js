@@ -88,7 +88,6 @@
       opener = from || document.activeElement;
       shell.hidden = false;
       body.classList.add("kg-pop-open");
-      input.setAttribute("aria-expanded", "true");
       prepare();
     }
     if (typeof text === "string") input.value = text;
@@ -155,8 +154,7 @@
     } else if (event.key === "Escape") {
       event.preventDefault();
       event.stopPropagation();
-      if (active >= 0) setActive(-1);
-      else shut();
+      shut();
     }
   });
 
@@ -166,8 +164,7 @@
       event.preventDefault();
       shut();
     } else if (event.key === "Tab") {
-      var stops = [input, close].concat(Array.prototype.slice.call(list.querySelectorAll("a")), [all]);
-      stops = stops.filter(function (node) { return node.offsetParent !== null; });
+      var stops = [input, close, all];  // the options are reached with the arrow keys
       var at = stops.indexOf(document.activeElement);
       if (event.shiftKey && at <= 0) { event.preventDefault(); stops[stops.length - 1].focus(); }
       else if (!event.shiftKey && at === stops.length - 1) { event.preventDefault(); stops[0].focus(); }
@@ -411,12 +408,14 @@
     option.appendChild(snippet);
     option.appendChild(path);
     list.appendChild(option);
+    input.setAttribute("aria-expanded", "true");  // the listbox shows once it has an option
     return { option: option, title: name, snippet: snippet };
   }
 
   function clear() {
     setActive(-1);
     list.textContent = "";
+    input.setAttribute("aria-expanded", "false");
   }
 
   function say(text) { status.textContent = text; }
