@@ -14,12 +14,13 @@ from kgwiki.authoring.edit import (
     yaml_value,
 )
 from kgwiki.authoring.names import NoteRefused, new_id
-from kgwiki.authoring.reinforcement import reinforce
+from kgwiki.authoring.reinforcement import add_changelog_row, reinforce
 
 __all__ = [
     "EditRefused",
     "NoteRefused",
     "TextFile",
+    "add_changelog_row",
     "add_note",
     "check_meta",
     "new_id",

@@ -9,7 +9,6 @@ message here goes to stderr.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import os
 import sys
 
@@ -41,15 +40,6 @@ def register(
     parser.set_defaults(handler=run)
 
 
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def run(args: argparse.Namespace) -> int:
     from kgwiki.config import ConfigError
     from kgwiki.mcp import Options, WriteAccess, generate_token, serve
@@ -74,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     if token is not None:
         print(f"kgwiki mcp: write token {token} (send 'Authorization: Bearer <token>')",
               file=sys.stderr, flush=True)  # fmt: skip
-    if args.http and not _loopback(args.host):
+    if args.http and not common.is_loopback(args.host):
         print(f"kgwiki mcp: warning: {args.host} is reachable from other machines",
               file=sys.stderr)  # fmt: skip
     serve(site, options, http=args.http, host=args.host, port=args.port)

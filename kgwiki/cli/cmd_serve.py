@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import ipaddress
 import os
 import socket
 import sys
@@ -121,15 +120,6 @@ def log_config(access: bool) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def run(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -152,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"kgwiki: serving {root} at {url}", flush=True)
     print(f"kgwiki: write token {token}", flush=True)
     print(f"kgwiki: to add notes from this browser, open {url}?token={token}", flush=True)
-    if not _is_loopback(args.host):
+    if not common.is_loopback(args.host):
         print(f"kgwiki: warning: {args.host} is reachable from other machines", file=sys.stderr)
     options: dict[str, Any] = {
         "host": args.host, "port": port, "log_config": log_config(not args.no_access_log),

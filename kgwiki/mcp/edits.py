@@ -1,42 +1,24 @@
 """Line edits for agent writes, on the authoring layer's ``TextFile`` (endings, encoding and
 BOM kept; everything not changed stays byte for byte).
 
-``add_row`` adds a changelog row the way ``kgwiki reinforce`` does — in the table's own date
-order, a table or a section made when missing — without touching ``last_reinforced``: an
-agent's edit is not a person checking the note again. ``append_text`` puts Markdown at the
-end of a section, or of the prose before the Graph and Changelog sections.
+``add_row`` adds a changelog row with the authoring layer's ``add_changelog_row`` (the row
+``kgwiki reinforce`` writes, in the table's own date order) without touching
+``last_reinforced``: an agent's edit is not a person checking the note again. ``append_text``
+puts Markdown at the end of a section, or of the prose before the Graph and Changelog
+sections.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 
-from kgwiki.authoring import EditRefused, TextFile, split_lines
-from kgwiki.note import Heading, Note, SectionKind, section_kind
-
-CHANGELOG_HEADING = "## 🕓 Changelog"
-CHANGELOG_HEADER = "| 날짜 | 변경 |"
-_CELL = re.compile(r"(?<!\\)\|")
+from kgwiki.authoring import EditRefused, TextFile, add_changelog_row, split_lines
+from kgwiki.note import Heading, Note, section_kind
 
 
 def _bare(line: str) -> str:
     return line.rstrip("\r\n")
-
-
-def _cells(line: str) -> int:
-    cells = _CELL.split(_bare(line).strip())
-    if cells and not cells[0].strip():
-        cells = cells[1:]
-    if cells and not cells[-1].strip():
-        cells = cells[:-1]
-    return max(2, len(cells))
-
-
-def _row(day: dt.date, text: str, width: int, newline: str) -> str:
-    cells = [day.isoformat(), text, *([""] * (width - 2))]
-    return "| " + " | ".join(cells) + " |" + newline
 
 
 def _section_end(note: Note, heading: Heading, total: int) -> int:
@@ -67,25 +49,7 @@ def _insert_block(file: TextFile, at: int, block: list[str]) -> None:
 
 def add_row(file: TextFile, note: Note, day: dt.date, message: str) -> None:
     """Add ``| day | message |`` to the note's changelog (``note`` is ``file`` parsed)."""
-    text = " ".join(message.split()).replace("|", "\\|")
-    newline = file.newline
-    heading = next((h for h in note.headings if section_kind(h.text) is SectionKind.CHANGELOG),
-                   None)  # fmt: skip
-    table = [CHANGELOG_HEADER + newline, "|---|---|" + newline, _row(day, text, 2, newline)]
-    if heading is None:
-        _insert_block(file, len(file.lines), [CHANGELOG_HEADING + newline, newline, *table])
-        return
-    end = _section_end(note, heading, len(file.lines))
-    rows = [e for e in note.changelog if heading.line < e.line <= end]
-    if not rows:
-        _insert_block(file, _trim(file, heading.line, end), table)
-        return
-    dated = [e.date for e in rows if e.date is not None]
-    newest_first = len(dated) >= 2 and dated[0] > dated[-1]
-    at = rows[0].line - 1 if newest_first else rows[-1].line
-    if at == len(file.lines):
-        file.ensure_final_newline()
-    file.lines.insert(at, _row(day, text, _cells(file.lines[rows[0].line - 1]), newline))
+    add_changelog_row(file, note, day, message)
 
 
 def _same(a: str, b: str) -> bool:

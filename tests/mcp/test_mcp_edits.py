@@ -38,7 +38,8 @@ def test_a_row_follows_the_tables_order_and_width() -> None:
 
 def test_a_note_without_a_changelog_gets_one_with_its_line_endings() -> None:
     text = "---\r\ntitle: N\r\n---\r\n# N\r\n\r\nBody.\r\n"
-    assert edited(text, "row", "made") == (text + "\r\n## 🕓 Changelog\r\n\r\n| 날짜 | 변경 |\r\n"
+    # the same section `kgwiki reinforce` makes (authoring.add_changelog_row)
+    assert edited(text, "row", "made") == (text + "\r\n## 🕓 Changelog\r\n| 날짜 | 변경 |\r\n"
                                            "|---|---|\r\n| 2026-11-23 | made |\r\n")  # fmt: skip
 
 
