@@ -192,12 +192,13 @@ def _highlight(code: str, lang: str, attrs: str) -> str:
     return str(pygments_highlight(code, lexer, _FORMATTER))
 
 
-# Where the text rule stops so inline rules can try to start: only at characters that begin one
-# of the rules enabled here ("$" math, "%" comments, "=" highlights included). markdown-it also
-# stops at "-:+@{}>" for plugins kgwiki does not load; each stop runs every inline rule, which
-# costs up to a third of the parse on prose. A rule that starts at another character must be
-# added here (``add_terminator_char`` would bring back markdown-it's whole default set).
-_TEXT_STOPS = re.compile(r"[\n!#$%&*<=\[\\\]^_`~]")
+# Where the text rule stops so inline rules can try to start: only where a rule enabled here can
+# begin ("$" math included; "==" highlights and "%%" comments only as pairs, so "a = b" and
+# "50%" stay plain text). markdown-it also stops at "-:+@{}>" for plugins kgwiki does not load;
+# each stop runs every inline rule, which costs up to a third of the parse on prose. A rule that
+# starts elsewhere must be added here (``add_terminator_char`` would bring back markdown-it's
+# whole default set).
+_TEXT_STOPS = re.compile(r"[\n!#$&*<\[\\\]^_`~]|==|%%")
 
 
 def create_markdown(*, fastpath: bool | None = None) -> MarkdownIt:
