@@ -215,6 +215,8 @@ def _open_callout(token: Token, header: _Header) -> None:
 
 def callout_rule(state: StateCore) -> None:
     """Core rule (after ``block``, before ``inline``): blockquotes with a header → callouts."""
+    if "[!" not in state.src:
+        return  # no callout header anywhere: nothing to walk
     tokens = state.tokens
     found = False
     for index in range(len(tokens) - 1, -1, -1):  # backwards: splicing keeps earlier indices

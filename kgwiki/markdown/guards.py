@@ -39,6 +39,8 @@ FIRST_CHARACTERS: dict[str, frozenset[str]] = {
     "footnote_def": frozenset("["),
     "html_block": frozenset("<"),
     "heading": frozenset("#"),
+    "obsidian_comment": frozenset("%"),  # %% block comments (markdown.comments)
+    "math_block": frozenset("$"),  # $$ display math (dollarmath)
 }
 
 

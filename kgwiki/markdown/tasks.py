@@ -62,6 +62,8 @@ def _list_open(tokens: Sequence[Token], item: int) -> int:
 
 def task_rule(state: StateCore) -> None:
     """Take ``[c]`` off each task item's first paragraph and mark the item (see module)."""
+    if "]" not in state.src:
+        return  # no box anywhere (one C-level search instead of a walk over every token)
     tokens = state.tokens
     for i in range(2, len(tokens)):
         inline = tokens[i]
