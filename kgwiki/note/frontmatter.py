@@ -189,11 +189,33 @@ _SIMPLE_LINE = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*)")
 
 
 def salvage_lines(raw: str) -> dict[str, Any]:
-    """From YAML that will not load, keep top-level ``key: value`` lines as plain strings."""
+    """From YAML that will not load, keep top-level ``key: value`` lines as plain strings.
+
+    A value that opens a list or mapping it does not close (``tags: [a, b``) is left out
+    rather than read as text: half of a list shown as tags ``#[a`` and ``#b`` is worse than
+    none, and the diagnostic already names the line."""
     kept: dict[str, Any] = {}
     for line in raw.split("\n"):
         match = _SIMPLE_LINE.fullmatch(line.rstrip())
         if match and match[1] not in kept:
-            value = match[2].strip().strip("\"'")
+            value = match[2].strip()
+            if value[:1] in "[{":
+                flow = _flow(value)
+                if flow is not None:
+                    kept[match[1]] = flow
+                continue
+            value = value.strip("\"'")
             kept[match[1]] = value or None
     return kept
+
+
+def _flow(value: str) -> list[Any] | dict[str, Any] | None:
+    """A flow list or mapping written on one line, loaded by itself; None if it does not
+    load (left open, or broken). Anchors and aliases are refused here as everywhere."""
+    if "&" in value or "*" in value:
+        return None
+    try:
+        loaded = yaml.safe_load(value)
+    except yaml.YAMLError:
+        return None
+    return loaded if isinstance(loaded, (list, dict)) else None

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import frontmatter as pyfrontmatter
 
+from kgwiki.note import parse_note
 from kgwiki.note.frontmatter import HANDLER, load_frontmatter, split_frontmatter
 from kgwiki.note.schema import normalise_meta
 
@@ -40,7 +42,7 @@ def test_alias_bomb_is_refused() -> None:
 
 def test_invalid_yaml_names_the_line() -> None:
     data, problems = load_frontmatter("title: ok\ntags: [a, b\nother: 1\n", "a.md")
-    assert data == {"title": "ok", "tags": "[a, b", "other": "1"}  # salvaged as text
+    assert data == {"title": "ok", "other": "1"}  # salvaged as text; the open list left out
     assert problems[0].code == "frontmatter-yaml"
     assert problems[0].line >= 3
 
@@ -91,3 +93,29 @@ def test_schema_reports_untypable_values() -> None:
     meta, problems = normalise_meta({"confidence_score": "high", "last_reinforced": "soon"}, "a.md")
     assert meta.confidence_score is None and meta.last_reinforced is None
     assert {p.code for p in problems} == {"confidence-invalid", "date-invalid"}
+
+
+def test_a_list_left_open_is_not_half_read_as_tags() -> None:
+    """``tags: [a, b`` (no closing bracket) gives no tags ``#[a`` and ``#b``; the keys around it
+    are still salvaged, and a one-line list that is whole is kept as a list."""
+    note = parse_note("x.md", b"---\ntitle: Broken\ntags: [a, b\nstatus: draft\n---\n# Broken\n")
+    assert note.title == "Broken" and note.meta.status == "draft"
+    assert note.tags == ()
+    assert [d.code for d in note.diagnostics] == ["frontmatter-yaml"]
+    whole = parse_note("y.md", b"---\ntitle: T\ntags: [a, b]\nbad: *x\n---\n# T\n")
+    assert whole.tags == ("a", "b")
+    bomb = parse_note("z.md", b"---\ntitle: T\ntags: [&a [x, x], *a]\nbad: *x\n---\n# T\n")
+    assert bomb.tags == ()
+
+
+def test_the_page_shows_frontmatter_problems(tmp_path: Path) -> None:
+    from kgwiki.site import Site
+    from kgwiki.types import NotePath
+    from kgwiki.web.render import LiveUrls, Renderer
+
+    (tmp_path / "broken.md").write_text("---\ntitle: Broken\ntags: [a, b\n---\nBody.\n",
+                                        encoding="utf-8")  # fmt: skip
+    site = Site.load(tmp_path, with_search=False, with_duplicates=False)
+    html = Renderer(site, LiveUrls()).note(NotePath("broken.md"))
+    assert 'class="banner notice frontmatter-problems"' in html and "line 3:" in html
+    assert "#[a" not in html

@@ -108,6 +108,9 @@ def note_context(site: Site, urls: UrlScheme, path: NotePath) -> dict[str, Any]:
         "backlinks": _backlinks(site, urls, path),
         "canonical": link_to(site, urls, canonical) if canonical else None,
         "flattened": item.flattened,
+        "frontmatter_problems": [{"line": d.line, "message": d.message}
+                                 for d in item.diagnostics
+                                 if d.code.startswith("frontmatter-")],
         "local_graph": local_graph(site, urls, path),
         "history": [],
         "toc": [{"level": h.level, "text": h.text, "id": str(h.slug)}
