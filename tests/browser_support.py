@@ -81,6 +81,45 @@ def wait_for_http(url: str, timeout: float = 15.0) -> None:
 
 
 @contextlib.contextmanager
+def kgwiki_server(vault: Path, log: Path, *options: str) -> Iterator[str]:
+    """``kgwiki serve VAULT`` on a free 127.0.0.1 port, until ``/ready`` answers 200; yields its
+    base URL and stops it afterwards. What it prints goes to ``log``."""
+    port = free_port()
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kgwiki.cli.main", "serve", str(vault), "--port", str(port),
+             *options],
+            stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_ready(base, process, log)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Poll /ready until it says 200 (bounded), failing early if the server died."""
+    for _ in range(600):
+        if process.poll() is not None:
+            pytest.fail(f"kgwiki serve exited: {log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(base + "ready", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"kgwiki serve never became ready: {log.read_text(errors='replace')}")
+
+
+@contextlib.contextmanager
 def http_server(folder: Path) -> Iterator[str]:
     """``python -m http.server`` over ``folder`` on a free 127.0.0.1 port; yields its base URL."""
     port = free_port()

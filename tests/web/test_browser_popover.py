@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -24,8 +22,8 @@ import pytest
 from browser_support import (
     checked_page,
     chromium,
-    free_port,
     http_server,
+    kgwiki_server,
     require_browser,
     screenshot,
 )
@@ -77,36 +75,8 @@ def site(bundled_vault_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> P
 def live(bundled_vault_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     require_browser()
     vault = _copy(bundled_vault_dir, tmp_path_factory.mktemp("popover-live"))
-    port = free_port()
-    log = vault.parent / "serve.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "kgwiki.cli.main", "serve", str(vault), "--port", str(port),
-             "-q", "--no-access-log"],
-            stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        for _ in range(600):
-            if process.poll() is not None:
-                pytest.fail(f"kgwiki serve exited: {log.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(base + "ready", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(0.1)
-        else:
-            pytest.fail(f"kgwiki serve never became ready: {log.read_text(errors='replace')}")
+    with kgwiki_server(vault, vault.parent / "serve.log", "-q", "--no-access-log") as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -15,28 +12,13 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from browser_support import checked_page, chromium, free_port, require_browser, screenshot
+from browser_support import checked_page, chromium, kgwiki_server, require_browser, screenshot
 
 pytestmark = pytest.mark.browser
 
 TOKEN = "browser-test-token"
 SERVER_ARCH = "10_Wiki/Topics/server-architecture.md"
 KUBERNETES = "10_Wiki/Topics/kubernetes.md"
-
-
-def _wait_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    """Poll /ready until it says 200 (bounded), failing early if the server died."""
-    for _ in range(600):
-        if process.poll() is not None:
-            pytest.fail(f"kgwiki serve exited: {log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(base + "ready", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"kgwiki serve never became ready: {log.read_text(errors='replace')}")
 
 
 @pytest.fixture(scope="module")
@@ -46,25 +28,9 @@ def served(tmp_path_factory: pytest.TempPathFactory,
     folder = tmp_path_factory.mktemp("browser-serve")
     vault = folder / "vault"
     shutil.copytree(bundled_vault_dir, vault, ignore=shutil.ignore_patterns(".kgwiki"))
-    port = free_port()
     log = folder / "serve.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "kgwiki.cli.main", "serve", str(vault), "--port", str(port),
-             "--token", TOKEN],
-            stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        _wait_ready(base, process, log)
+    with kgwiki_server(vault, log, "--token", TOKEN) as base:
         yield base, vault
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
     printed = log.read_text(errors="replace")
     assert f"write token {TOKEN}" in printed
     assert f"?token={TOKEN}" in printed
