@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from kgwiki.cli import common
+from kgwiki.util import counted
 
 
 def register(
@@ -62,12 +63,25 @@ def run(args: argparse.Namespace) -> int:
         print(f"{result.out}: {result.pages} pages for {result.notes} notes, {state}{extra} "
               f"in {result.seconds:.1f} s{how}")  # fmt: skip
         if result.problems and not args.strict:
-            print(f"{len(result.problems)} link problems in the notes (see --strict)")
+            _list_problems(result.problems)
     if failed:
-        print(f"kgwiki build: {len(result.broken)} broken links in the site"
-              + (f", {len(result.problems)} link problems in the notes" if args.strict else ""),
-              file=sys.stderr)  # fmt: skip
+        print(f"kgwiki build: {counted(len(result.broken), 'broken link')} in the site"
+              + (f", {counted(len(result.problems), 'link problem')} in the notes"
+                 if args.strict else ""), file=sys.stderr)  # fmt: skip
     return 1 if failed else 0
+
+
+SHOWN_PROBLEMS = 10
+
+
+def _list_problems(problems: list[str]) -> None:
+    """The first link problems as lint prints them, then how many more and where to see all."""
+    for line in problems[:SHOWN_PROBLEMS]:
+        print(f"  {line}")
+    more = len(problems) - SHOWN_PROBLEMS
+    tail = f"… and {more} more; " if more > 0 else ""
+    print(f"{counted(len(problems), 'link problem')} in the notes ({tail}`kgwiki lint` lists "
+          "every problem; --strict fails the build on them)")
 
 
 def _config_base(base: str) -> str:

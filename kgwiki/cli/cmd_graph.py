@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from kgwiki.cli import common
 from kgwiki.graph import EDGE_KINDS, is_wanted
+from kgwiki.util import counted
 
 if TYPE_CHECKING:
     from kgwiki.graph import KnowledgeGraph
@@ -55,14 +56,17 @@ def register(
     _kinds_option(p)
     p = action("hubs", "the most central notes (PageRank)")
     p.add_argument("--limit", type=int, default=20)
-    action("orphans", "notes with no link in or out")
-    action("dead-ends", "notes with no link out to an existing note")
+    common.add_vault_positional(p)
+    common.add_vault_positional(action("orphans", "notes with no link in or out"))
+    common.add_vault_positional(action("dead-ends", "notes with no link out to an existing note"))
     p = action("wanted", "missing notes that others link to, most wanted first")
     p.add_argument("--limit", type=int)
-    action("communities", "groups of closely linked notes (Louvain)")
+    common.add_vault_positional(p)
+    common.add_vault_positional(action("communities", "groups of closely linked notes (Louvain)"))
     p = action("export", "write the graph as GraphML, GEXF (Gephi) or node-link JSON")
     p.add_argument("--format", choices=["graphml", "gexf", "json"], default="graphml")
     p.add_argument("-o", "--output", metavar="FILE", required=True, type=Path)
+    common.add_vault_positional(p)
 
 
 def _kinds_option(parser: argparse.ArgumentParser) -> None:
@@ -116,7 +120,7 @@ def _backlinks(args: argparse.Namespace, vault: Vault, graph: KnowledgeGraph) ->
     if args.json:
         return _dump([{**b.to_json(), "title": graph.title(b.source)} for b in found])
     print(f"{len(found)} links to {graph.title(target)} ({target}) "
-          f"from {len({b.source for b in found})} notes")  # fmt: skip
+          f"from {counted(len({b.source for b in found}), 'note')}")  # fmt: skip
     for b in found:
         print(f"\n  {graph.title(b.source)}  [{b.kind}]  {b.source}:{b.line}")
         _context(b.context)
@@ -179,7 +183,7 @@ def _listing(args: argparse.Namespace, graph: KnowledgeGraph, paths: Sequence[st
              what: str) -> int:  # fmt: skip
     if args.json:
         return _dump([{"path": p, "title": graph.title(p)} for p in paths])
-    print(f"{len(paths)} note{'' if len(paths) == 1 else 's'} {what}")
+    print(f"{counted(len(paths), 'note')} {what}")
     _table([(graph.title(p), p) for p in paths])
     return 0
 

@@ -14,6 +14,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from kgwiki.cli import common
+from kgwiki.util import counted
 
 if TYPE_CHECKING:
     from kgwiki.diagnostics import Diagnostic
@@ -80,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
     if by_code:
         ranked = sorted(by_code.items(), key=lambda item: (-item[1], item[0]))
         print("by code: " + ", ".join(f"{code} {n}" for code, n in ranked))
-    print(f"{len(selected)} problems ({errors} errors) in {len(vault)} notes")
+    print(f"{counted(len(selected), 'problem')} ({counted(errors, 'error')}) "
+          f"in {counted(len(vault), 'note')}")
     return 1 if errors else 0
 
 
@@ -101,10 +103,11 @@ def _capped(found: list[Diagnostic], limit: int | None) -> list[Diagnostic]:
 
 def _fix_summary(fixes: list[Fix], applied: Applied | None) -> str:
     if applied is None:
-        return f"would fix {len(fixes)} files (dry run: nothing written)"
+        return f"would fix {counted(len(fixes), 'file')} (dry run: nothing written)"
     if not applied.written:
         return "nothing to fix" if not fixes else "no file could be fixed"
-    return f"fixed {len(applied.written)} files; the old versions are in {applied.backup}"
+    written = counted(len(applied.written), "file")
+    return f"fixed {written}; the old versions are in {applied.backup}"
 
 
 def _json(vault: Vault, mode: str, fixes: list[Fix], applied: Applied | None,

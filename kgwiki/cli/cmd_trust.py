@@ -7,6 +7,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from kgwiki.cli import common
+from kgwiki.util import counted
 
 if TYPE_CHECKING:
     from kgwiki.duplicates import DuplicatePair
@@ -18,6 +19,7 @@ def register(
 ) -> None:
     trust = sub.add_parser("trust", parents=[shared], help="notes with their trust level, "
                            "confidence, verification, age and score")  # fmt: skip
+    common.add_vault_positional(trust)
     trust.add_argument("--below", metavar="LEVEL", help="only notes below this level (e.g. B)")
     trust.add_argument("--stale", metavar="AGE", help="only notes not reinforced for AGE "
                        "(90d, 12w, 6m, 1y)")  # fmt: skip
@@ -25,6 +27,7 @@ def register(
 
     log = sub.add_parser("changelog", parents=[shared], help="recent changes from the notes' "
                          "changelog tables, newest first")  # fmt: skip
+    common.add_vault_positional(log)
     log.add_argument("--since", metavar="DATE", help="only changes on or after YYYY-MM-DD")
     log.add_argument("--note", metavar="NOTE", help="one note's history (with its git log)")
     log.add_argument("--limit", type=int, default=50, metavar="N", help="at most N (default 50)")
@@ -32,6 +35,7 @@ def register(
 
     dupes = sub.add_parser("dupes", parents=[shared], help="declared and near-duplicate notes, "
                            "with which one to keep and why")  # fmt: skip
+    common.add_vault_positional(dupes)
     dupes.add_argument("--threshold", type=float, metavar="T", help="least Jaccard similarity "
                        "of near-duplicates (default: [duplicates] threshold)")  # fmt: skip
     dupes.set_defaults(handler=run_dupes)
@@ -70,7 +74,7 @@ def _print_trust(rows: list[NoteTrust]) -> None:
                       f"{t.score:.2f}", ",".join(t.flags) or "-",
                       f"{row.title} ({row.path})"))  # fmt: skip
     _print_table(table)
-    print(f"{len(rows)} notes")
+    print(counted(len(rows), "note"))
 
 
 def run_changelog(args: argparse.Namespace) -> int:
@@ -90,7 +94,7 @@ def run_changelog(args: argparse.Namespace) -> int:
     for change in changes:
         where = f"{change.path}:{change.line}" if change.line else f"{change.path} (git)"
         print(f"{change.date}  {change.title} — {change.text}  [{where}]")
-    print(f"{len(changes)} changes")
+    print(counted(len(changes), "change"))
     return 0
 
 
@@ -128,8 +132,9 @@ def _print_dupes(pairs: list[DuplicatePair], threshold: float) -> None:
         print(f"{'':16}why: {pair.reason}; found by {pair.evidence}")
     kinds = {kind: sum(pair.kind == kind for pair in pairs) for kind in ("declared", "content",
                                                                         "name")}  # fmt: skip
-    print(f"{len(pairs)} pairs: {kinds['declared']} declared, {kinds['content']} near-duplicate "
-          f"text (similarity ≥ {threshold:.2f}), {kinds['name']} colliding names")
+    print(f"{counted(len(pairs), 'pair')}: {kinds['declared']} declared, {kinds['content']} "
+          f"near-duplicate text (similarity ≥ {threshold:.2f}), "
+          f"{counted(kinds['name'], 'colliding name')}")
 
 
 def _print_table(rows: list[tuple[str, ...]]) -> None:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from kgwiki.util.atomic import atomic_write_bytes, atomic_write_text
 from kgwiki.util.collector import collector_paused
 from kgwiki.util.progress_bar import progress, wants_progress
+from kgwiki.util.words import counted, plural
 
 __all__ = [
     "atomic_write_bytes",
     "atomic_write_text",
     "collector_paused",
+    "counted",
+    "plural",
     "progress",
     "wants_progress",
 ]
