@@ -3,7 +3,8 @@ rendered by replacing ``{{name}}`` placeholders — no template language, no cod
 
 In the frontmatter a placeholder becomes a YAML value (quoted when needed, lists as ``[a, b]``),
 so ``title: {{title}}`` is right for any title; in the body it is the plain text. A line that
-holds only a placeholder whose value is empty disappears.
+holds only a placeholder whose value is empty disappears, and so do an empty ``>`` line and
+a section left with nothing in it (``authoring/tidy.py``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from kgwiki.authoring.edit import content, frontmatter_span, split_lines, yaml_value
 from kgwiki.authoring.names import NoteRefused, file_name_problem
+from kgwiki.authoring.tidy import tidy_body
 
 Value = str | float | Sequence[str]
 
@@ -66,7 +68,8 @@ def render_template(template: str, values: Mapping[str, Value], where: str = "te
         if standalone and not in_frontmatter and _plain(values[standalone[1]]) == "":
             continue
         out.append(_fill(line, values, _yaml if in_frontmatter else _plain))
-    return "".join(out)
+    head = end + 1  # the frontmatter lines are kept one for one; 0 without frontmatter
+    return "".join(out[:head] + tidy_body(split_lines("".join(out[head:]))))
 
 
 def _fill(line: str, values: Mapping[str, Value], form: Callable[[Value], str]) -> str:

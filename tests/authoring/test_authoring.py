@@ -73,9 +73,8 @@ def test_new_note_has_the_schema_sections_and_parent_link(vault: Vault, vault_di
     }  # fmt: skip
     note = vault.notes[path]  # the vault knows it without a reload
     assert [(h.level, h.text) for h in note.headings] == [
-        (1, "Distributed Transactions"), (2, "매 한 줄"), (2, "매 핵심"), (2, "🔗 Graph"),
-        (2, "🕓 Changelog"),
-    ]  # fmt: skip
+        (1, "Distributed Transactions"), (2, "🔗 Graph"), (2, "🕓 Changelog"),
+    ]  # fmt: skip: no body, so no empty "매 핵심" section (and no empty "> " quote)
     assert [(e.date, e.text) for e in note.changelog] == [(TODAY, "Created")]
     assert "- 부모: [[Microservices]]\n" in (vault_dir / path).read_text(encoding="utf-8")
     assert [(vault.resolve(link.target.file or "").path, link.relation)
@@ -184,6 +183,36 @@ def test_a_vault_template_overrides_the_default(vault: Vault, vault_dir: Path) -
         "# Short One\n\n첫 문단.\n둘째 줄.\n\nUp: [[Microservices]] (Microservices); "
         "tags x, y; made 2026-11-23\n- 부모: [[Microservices]]\n"
     ) in text
+
+
+def test_a_template_leaves_no_empty_quote_or_section_behind(vault: Vault, vault_dir: Path) -> None:
+    (vault_dir / "templates").mkdir()
+    (vault_dir / "templates/skeleton.md").write_text(
+        "---\ntitle: {{title}}\n---\n# {{title}}\n\n## 매 한 줄\n>\n\n## 매 핵심\n{{body}}\n\n"
+        "### 매 세부\n\n## Example\n```md\n## not a heading\n>\n\n\n```\n\n"
+        "## 🔗 Graph\n{{graph}}\n\n## 🕓 Changelog\n| 날짜 | 변경 |\n|---|---|\n"
+        "| {{today}} | Created |\n", encoding="utf-8")  # fmt: skip
+    bare = new_note(vault, "Bare One", template="skeleton", today=TODAY)
+    assert (vault_dir / bare).read_text(encoding="utf-8").split("---\n", 2)[2] == (
+        "# Bare One\n\n## Example\n```md\n## not a heading\n>\n\n\n```\n\n"
+        "## 🕓 Changelog\n| 날짜 | 변경 |\n|---|---|\n| 2026-11-23 | Created |\n"
+    )  # the code block is kept as written, blank lines, quote marker and all
+    full = new_note(vault, "Full One", template="skeleton", body="Some text.",
+                    parent="Microservices", today=TODAY)  # fmt: skip
+    headings = [(h.level, h.text) for h in vault.notes[full].headings]
+    assert headings == [(1, "Full One"), (2, "매 핵심"), (2, "Example"), (2, "🔗 Graph"),
+                        (2, "🕓 Changelog")]  # fmt: skip
+    assert "\n>\n" not in (vault_dir / full).read_text(encoding="utf-8").split("```")[0]
+
+
+def test_the_default_template_without_a_body_is_title_and_changelog(
+    vault: Vault, vault_dir: Path
+) -> None:
+    path = new_note(vault, "Lonely Note", today=TODAY)
+    body = (vault_dir / path).read_text(encoding="utf-8").split("---\n", 2)[2]
+    assert body == ("# Lonely Note\n\n## 🕓 Changelog\n| 날짜 | 변경 |\n|---|---|\n"
+                    "| 2026-11-23 | Created |\n")  # fmt: skip
+    assert not [d for d in vault.notes[path].diagnostics if d.severity == "error"]
 
 
 def test_templates_with_unknown_placeholders_or_bad_yaml_are_refused(
