@@ -41,7 +41,7 @@ SUBPACKAGES = {n for n in LAYERS if (PACKAGE / n.replace(".", "/")).is_dir()} - 
 # Inside each subpackage: groups of modules, lowest first. A module imports only modules of
 # earlier groups (so no two modules import each other, and nothing low reaches the top).
 INSIDE: dict[str, list[str]] = {
-    "util": ["atomic collector progress_bar"],
+    "util": ["atomic collector progress_bar words"],
     "markdown": ["callouts comments guards highlight lists math rules tasks", "fastpath", "parser"],
     "note": ["frontmatter records schema textio", "collect flattened sections", "changelog_table",
              "parse", "wire"],
@@ -54,7 +54,7 @@ INSIDE: dict[str, list[str]] = {
     "trust": ["levels", "assessment", "lint"],
     "changelog": ["git", "history"],
     "duplicates": ["declared shingles text", "keep minhash", "detector", "find probe"],
-    "authoring": ["edit", "names", "reinforcement template", "create"],
+    "authoring": ["edit tidy", "names", "reinforcement template", "create"],
     "lint": ["repair_flattened repair_meta", "repair report"],
     "web.render": ["sanitiser urls", "atom explorer links", "body_template note_page",
                    "folders pages", "feeds renderer"],
