@@ -13,7 +13,7 @@ from kgwiki.authoring.edit import (
     split_lines,
     yaml_value,
 )
-from kgwiki.authoring.names import NoteRefused, new_id
+from kgwiki.authoring.names import NoteRefused, default_folder, new_id
 from kgwiki.authoring.reinforcement import add_changelog_row, reinforce
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "add_changelog_row",
     "add_note",
     "check_meta",
+    "default_folder",
     "new_id",
     "new_note",
     "readable_meta",

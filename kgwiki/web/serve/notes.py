@@ -8,6 +8,7 @@ response arrives) and tell open pages to reload.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -16,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from kgwiki.authoring import NoteRefused, new_note
+from kgwiki.authoring import NoteRefused, default_folder, new_note
 from kgwiki.types import NotePath
 from kgwiki.web.serve.pages import HTML_HEADERS, NotReady, on_site
 from kgwiki.web.serve.security import (
@@ -32,7 +33,7 @@ from kgwiki.web.serve.state import ServerState, state_of
 from kgwiki.web.serve.sync import refresh_files
 
 NOT_SIGNED_IN = "You are not signed in, so the note was not added."
-FIELDS = ("title", "tags", "trust", "body")
+FIELDS = ("title", "aliases", "tags", "trust", "parent", "folder", "body")
 MAX_TAGS = 32
 
 
@@ -46,12 +47,35 @@ def split_tags(raw: object) -> list[str]:
     return items
 
 
+def split_aliases(raw: object) -> list[str]:
+    """Aliases from a form field (``one, two``: they may hold spaces) or a JSON list."""
+    items = [a.strip() for a in raw.split(",") if a.strip()] if isinstance(raw, str) else raw
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        raise NoteRefused("aliases must be a list of strings")
+    if len(items) > MAX_TAGS:
+        raise NoteRefused(f"at most {MAX_TAGS} aliases")
+    return items
+
+
+@dataclass(frozen=True)
+class NewNote:
+    """What the form or the API asks for; empty parent/folder mean none/the default folder."""
+
+    title: str
+    tags: list[str]
+    aliases: list[str]
+    trust: str = ""
+    parent: str = ""
+    folder: str = ""
+    body: str = ""
+
+
 def _origin_ok(request: Request) -> bool:
     return same_origin(request.headers.get("origin"), request.headers.get("referer"),
                        request.url.scheme, request.headers.get("host"))  # fmt: skip
 
 
-async def _add(state: ServerState, title: str, tags: list[str], trust: str, body: str) -> NotePath:
+async def _add(state: ServerState, asked: NewNote) -> NotePath:
     """Write the note (kgwiki.authoring.create), take it into this worker's site, announce it."""
     site = state.site
     if site is None:
@@ -61,7 +85,9 @@ async def _add(state: ServerState, title: str, tags: list[str], trust: str, body
     def write() -> tuple[NotePath, int, set[NotePath]]:
         # Under the site lock: new_note updates the vault, which pages are being drawn from.
         with site.lock:
-            path = new_note(site.vault, title, tags=tags, trust=trust or None, body=body)
+            path = new_note(site.vault, asked.title, tags=asked.tags, aliases=asked.aliases,
+                            trust=asked.trust.strip() or None, parent=asked.parent.strip() or None,
+                            category=asked.folder.strip() or None, body=asked.body)  # fmt: skip
             version, changed = refresh_files(site, [path], writer)
         return path, version, changed
 
@@ -76,9 +102,10 @@ async def _form(request: Request, csrf: str, error: str | None, values: dict[str
 
     The status reaches the template as ``values["_status"]`` (a 403 page is titled Forbidden).
     """
-    shown = {**values, "_status": str(status)}
-    html = await on_site(state_of(request),
-                         lambda _s, r: r.new_note_form(csrf, error, shown))  # fmt: skip
+    state = state_of(request)
+    folder = default_folder(state.site.vault, None) if state.site is not None else ""
+    shown = {**values, "_status": str(status), "_default_folder": folder or "(the vault's top)"}
+    html = await on_site(state, lambda _s, r: r.new_note_form(csrf, error, shown))
     return HTMLResponse(html, status, headers={**HTML_HEADERS, "cache-control": "no-store"})
 
 
@@ -106,13 +133,15 @@ async def new_submit(request: Request) -> Response:
     if not csrf_valid(fields.get("csrf"), cookie, token):
         return await _form(request, csrf, "The form expired: send it again.", values, 403)
     try:
-        tags = split_tags(values["tags"])
-        path = await _add(state, values["title"], tags, values["trust"].strip(), values["body"])
+        asked = NewNote(values["title"], split_tags(values["tags"]),
+                        split_aliases(values["aliases"]), values["trust"], values["parent"],
+                        values["folder"], values["body"])  # fmt: skip
+        path = await _add(state, asked)
     except NoteRefused as err:
         if err.existing is None:
             return await _form(request, csrf, err.message, values, 400)
-        message = f"{err.message} — see {_url(state, err.existing)}"
-        return await _form(request, csrf, message, values, 409)
+        existing = {"_existing_url": _url(state, err.existing), "_existing_path": err.existing}
+        return await _form(request, csrf, err.message, {**values, **existing}, 409)
     return RedirectResponse(_url(state, path), 303)
 
 
@@ -149,11 +178,14 @@ async def api_create(request: Request) -> Response:
         return _error(400, "the body must be a JSON object")
     if not isinstance(data, dict):
         return _error(400, "the body must be a JSON object")
-    title, trust, body = data.get("title"), data.get("trust") or "", data.get("body") or ""
-    if not isinstance(title, str) or not isinstance(trust, str) or not isinstance(body, str):
-        return _error(400, "title, trust and body must be strings")
+    texts = {name: data.get(name) or "" for name in ("trust", "parent", "folder", "body")}
+    title = data.get("title")
+    if not isinstance(title, str) or not all(isinstance(v, str) for v in texts.values()):
+        return _error(400, "title, trust, parent, folder and body must be strings")
     try:
-        path = await _add(state, title, split_tags(data.get("tags") or []), trust.strip(), body)
+        asked = NewNote(title, split_tags(data.get("tags") or []),
+                        split_aliases(data.get("aliases") or []), **texts)  # fmt: skip
+        path = await _add(state, asked)
     except NoteRefused as err:
         if err.existing is None:
             return _error(400, err.message)

@@ -272,3 +272,68 @@ def test_refused_form_pages_are_titled_forbidden(client: TestClient, vault: Path
     assert "not signed in" in logged_out.text and "<fieldset disabled>" in logged_out.text
     assert "<fieldset disabled>" not in expired.text, "signed in: send it again"
     assert _notes(vault) == before
+
+
+def test_the_form_takes_a_parent_folder_and_aliases_like_the_cli(
+    client: TestClient, vault: Path
+) -> None:
+    csrf = _login(client)
+    page = client.get("/new/").text
+    for name in ("parent", "folder", "aliases"):
+        assert f'name="{name}"' in page
+    assert "10_Wiki/Topics" in page, "the folder field says where a note goes by default"
+    form = {"title": "Chaos Drills", "aliases": "장애 훈련, Game Day", "tags": "resilience",
+            "parent": "Kubernetes", "folder": "", "body": "Practice failure.", "csrf": csrf}
+    response = client.post("/new/", data=form, headers=ORIGIN)
+    assert response.status_code == 303
+    created = vault / "10_Wiki/Topics/chaos-drills.md"  # the parent's folder
+    text = created.read_text(encoding="utf-8")
+    assert "aliases: [장애 훈련, Game Day]" in text
+    assert "- 부모: [[Kubernetes]]" in text
+    elsewhere = {**form, "title": "Drill Log", "aliases": "", "parent": "", "folder": "30_Inbox"}
+    assert client.post("/new/", data=elsewhere, headers=ORIGIN).status_code == 303
+    assert (vault / "30_Inbox/drill-log.md").is_file()
+    search = client.get("/api/search", params={"q": "장애 훈련"}).json()
+    assert search["hits"][0]["path"] == "10_Wiki/Topics/chaos-drills.md"
+
+
+def test_a_parent_that_is_not_a_note_is_400_and_nothing_is_written(
+    client: TestClient, vault: Path
+) -> None:
+    csrf = _login(client)
+    before = _notes(vault)
+    form = {"title": "Orphan Child", "parent": "No Such Parent Note", "csrf": csrf}
+    response = client.post("/new/", data=form, headers=ORIGIN)
+    assert response.status_code == 400
+    assert "No Such Parent Note" in response.text and 'role="alert"' in response.text
+    outside = client.post("/new/", data={**form, "parent": "", "folder": "../outside"},
+                          headers=ORIGIN)  # fmt: skip
+    assert outside.status_code == 400
+    assert _notes(vault) == before
+    assert not (vault.parent / "outside").exists()
+
+
+def test_a_taken_title_links_the_existing_note(client: TestClient) -> None:
+    csrf = _login(client)
+    response = client.post("/new/", data={"title": "Kubernetes", "csrf": csrf}, headers=ORIGIN)
+    assert response.status_code == 409
+    alert = re.search(r'<p class="banner error" role="alert">(.*?)</p>', response.text, re.S)
+    assert alert
+    link = re.search(r'<a href="([^"]+)">([^<]+)</a>', alert.group(1))
+    assert link, "the existing note is a link, not a URL in the text"
+    assert link.group(2) == "10_Wiki/Topics/kubernetes.md"
+    assert client.get(link.group(1)).status_code == 200
+
+
+def test_the_api_takes_parent_folder_and_aliases(client: TestClient, vault: Path) -> None:
+    status, body = _post(client, {"title": "Api Child", "parent": "Kubernetes",
+                                  "aliases": ["API 자식"], "folder": ""},
+                         authorization=f"Bearer {TOKEN}")  # fmt: skip
+    assert status == 201 and body["path"] == "10_Wiki/Topics/api-child.md"
+    assert "[[Kubernetes]]" in (vault / str(body["path"])).read_text(encoding="utf-8")
+    status, body = _post(client, {"title": "Api Bad", "aliases": "not a list"},
+                         authorization=f"Bearer {TOKEN}")  # fmt: skip
+    assert status == 201, "a comma-separated string is taken as the form takes it"
+    status, body = _post(client, {"title": "Api Worse", "parent": 3},
+                         authorization=f"Bearer {TOKEN}")  # fmt: skip
+    assert status == 400
