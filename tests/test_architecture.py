@@ -50,7 +50,8 @@ INSIDE: dict[str, list[str]] = {
               "paths queries", "knowledge"],
     # the writer side never reaches the reader (index) or the query runner
     "search": ["analysis merge parallel query rank results", "columns phrase schema",
-               "compile store", "snippet spell writer", "run", "index"],
+               "compile postings store", "matches snippet spell writer", "topk", "run",
+               "index"],
     "trust": ["levels", "assessment", "lint"],
     "changelog": ["git", "history"],
     "duplicates": ["declared shingles text", "keep minhash", "detector", "find probe"],

@@ -13,10 +13,10 @@ from typing import Any
 
 from kgwiki.search.compile import Compiled, compile_query
 from kgwiki.search.query import AllOf, Not, QueryError, parse_query, positive_text
-from kgwiki.search.rank import names_bonus, top_documents
 from kgwiki.search.results import Hit, SearchResults
 from kgwiki.search.snippet import Highlighter, highlighter, snippet
 from kgwiki.search.spell import corrected_query, corrections
+from kgwiki.search.topk import names_bonus, top_documents
 from kgwiki.types import NotePath
 
 

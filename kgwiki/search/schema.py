@@ -40,6 +40,8 @@ SECTION_WEIGHTS = (5.0, 5.0, 2.0, 2.0, 1.0)
 # Positions jump this far between sections, so a phrase never runs from one into the next.
 _SECTION_GAP = 100
 _COUNT = struct.Struct("<I")
+_POSITION = struct.Struct("=I")  # one item of the native ``array("I")`` the positions are
+_ONE_POSITION = _COUNT.size + _POSITION.size
 
 
 class WeightedSections(formats.Positions):  # type: ignore[misc]  # whoosh is untyped
@@ -79,6 +81,8 @@ class WeightedSections(formats.Positions):  # type: ignore[misc]  # whoosh is un
         return _COUNT.pack(len(poslist)) + array("I", poslist).tobytes()
 
     def decode_positions(self, valuestring: bytes) -> list[int]:
+        if len(valuestring) == _ONE_POSITION:  # most postings: a bigram once in a note
+            return [_POSITION.unpack_from(valuestring, _COUNT.size)[0]]
         positions = array("I")
         positions.frombytes(valuestring[_COUNT.size :])
         return positions.tolist()
