@@ -9,7 +9,8 @@ One vault per size is generated with ``scripts/gen_vault.py`` into the workdir (
 Each stage runs in a fresh process (``bench.py --_stage NAME``), so stages do not share caches
 in memory and the peak RSS that ``os.wait4`` reports for that process is the stage's own. A
 stage whose module is missing or which fails is reported as "unavailable: <reason>"; the run
-goes on. Targets are DESIGN.md's "Performance targets" (stated for 10k notes). See
+goes on. Targets are DESIGN.md's "Performance targets" (stated for 10k notes) and the goals
+of issues 20 and 22, judged again in a summary table (``bench_goals``). See
 docs/benchmarks.md.
 """
 
@@ -21,15 +22,16 @@ import json
 import shlex
 import statistics
 import sys
-import time
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import bench_cli
+import bench_goals
 import bench_peers
 import bench_report
+import bench_scale
 import bench_stages
 import bench_web
 from bench_common import (
@@ -41,9 +43,11 @@ from bench_common import (
     log_tail,
     run_measured,
 )
+from bench_vaults import ensure_vault
 
 STAGES: dict[str, Callable[[StageContext], StageOutput]] = {
-    **bench_stages.STAGES, **bench_web.STAGES, **bench_peers.STAGES,
+    **bench_stages.STAGES, **bench_web.STAGES, **bench_peers.STAGES, **bench_cli.STAGES,
+    **bench_scale.STAGES,
 }  # fmt: skip
 # The stages of a run, in order; each may need untimed setup steps (run in their own process).
 ORDER = (
@@ -54,11 +58,15 @@ ORDER = (
     "index_cold",
     "index_update",
     "query",
+    "cli_search",
     "dupes",
     "build_cold",
     "build_nochange",
     "build_edit",
     "serve",
+    "serve_start",
+    "search_api",
+    "scale",
     "hugo",
     "mkdocs",
 )
@@ -68,12 +76,15 @@ SETUP: dict[str, tuple[str, ...]] = {
     "index_cold": ("prime",), "index_update": ("prime", "index_ready"),
     "query": ("prime", "index_ready"), "dupes": ("prime",), "build_nochange": ("build_ready",),
     "build_edit": ("build_ready",), "serve": ("prime",), "hugo": ("hugo_prepare",),
-    "mkdocs": ("mkdocs_prepare",),
+    "mkdocs": ("mkdocs_prepare",), "cli_search": ("prime", "index_ready"),
+    "serve_start": ("prime", "serve_caches"), "search_api": ("prime", "serve_caches"),
+    "scale": ("scale_vault",),
 }  # fmt: skip
 # What a stage leaves behind: setups it makes unnecessary (+) or undoes (-).
 EFFECTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "index_cold": (("index_ready",), ()), "build_cold": (("build_ready",), ("prime",)),
-    "build_edit": ((), ("build_ready",)),
+    "index_cold": (("index_ready",), ()),
+    "build_cold": (("build_ready",), ("prime", "serve_caches")),
+    "build_edit": ((), ("build_ready", "serve_caches")), "serve": (("serve_caches",), ()),
 }  # fmt: skip
 
 
@@ -208,29 +219,6 @@ def run_stage(args: argparse.Namespace, name: str, vault: Path, size: int, work:
 # -- the run --------------------------------------------------------------------------------
 
 
-def ensure_vault(workdir: Path, notes: int, seed: int) -> tuple[Path, dict[str, Any]]:
-    """The generated vault of this size and seed, reused when the folder already holds it."""
-    import gen_vault
-
-    vault = workdir / "vaults" / f"notes-{notes}-seed-{seed}"
-    manifest = vault / gen_vault.MANIFEST
-    if manifest.is_file():
-        planted = json.loads(manifest.read_text(encoding="utf-8"))
-        if planted.get("notes") == notes and planted.get("seed") == seed:
-            size = sum(p.stat().st_size for p in vault.rglob("*.md")
-                       if ".kgwiki" not in p.parts)  # fmt: skip
-            return vault, {"notes": notes, "mb": round(size / 1e6, 1), "generated": False}
-    start = time.perf_counter()
-    stats = gen_vault.generate(notes, vault, seed)
-    info = {k: v for k, v in asdict(stats).items() if k not in ("out", "duplicates", "flattened")}
-    return vault, {
-        **info,
-        "mb": round(stats.megabytes, 1),
-        "generated": True,
-        "generate_s": round(time.perf_counter() - start, 1),
-    }
-
-
 def selected(args: argparse.Namespace) -> list[str]:
     if args.stages:
         names = [s.strip() for s in args.stages.split(",") if s.strip()]
@@ -278,8 +266,9 @@ def run_size(args: argparse.Namespace, notes: int, stages: list[str],
 
 def run_repeated(args: argparse.Namespace, name: str, vault: Path, notes: int, work: Path
                  ) -> dict[str, Any]:  # fmt: skip
-    """``run_stage`` ``--repeat`` times (peers once): the median run's record, every run kept."""
-    times = 1 if name in PEERS else max(1, args.repeat)
+    """``run_stage`` ``--repeat`` times (MkDocs once: it is slow and only a reference): the
+    median run's record, every run kept."""
+    times = 1 if name == "mkdocs" else max(1, args.repeat)
     records = [run_stage(args, name, vault, notes, work) for _ in range(times)]
     return median_record(records)
 
@@ -347,6 +336,7 @@ def report(args: argparse.Namespace, results: list[dict[str, Any]]) -> None:
     if lines:
         print("\nCold build against the peers:")
         print("\n".join(f"  {line}" for line in lines))
+    print(bench_goals.summary_markdown(merged))
     if args.markdown:
         args.markdown.write_text(bench_report.markdown(merged), encoding="utf-8")
     if args.plot:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,6 +97,14 @@ class StageContext:
     http_client: str = "raw"  # the load generator: "raw" (asyncio streams) or "httpx"
 
 
+def show_value(value: float, unit: str) -> str:
+    """A figure as the tables show it: three significant places for times, then the unit."""
+    if unit in ("s", "ms"):
+        text = f"{value:.3f}" if value < 1 else f"{value:.2f}" if value < 10 else f"{value:.1f}"
+        return f"{text} {unit}"
+    return f"{value:,.0f} {unit}" if value >= 100 else f"{value:.1f} {unit}"
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     """The q-th percentile (0–100) with linear interpolation between closest ranks."""
     if not values:
@@ -133,8 +142,11 @@ def run_measured(
     log: Path,
     cwd: Path | None = None,
     env: dict[str, str] | None = None,
+    on_start: Callable[[int], object] | None = None,
 ) -> Ran:
     """Run ``cmd`` to the end, with stdout+stderr in ``log``, and measure it.
+
+    ``on_start`` is called with the child's pid once it runs (to watch it while it does).
 
     ``os.wait4`` gives the peak RSS of this one child (the largest of it and the children it
     waited for), where ``getrusage(RUSAGE_CHILDREN)`` would keep the maximum over every child
@@ -145,6 +157,8 @@ def run_measured(
         start = time.perf_counter()
         proc = subprocess.Popen(list(cmd), stdout=out, stderr=subprocess.STDOUT, cwd=cwd, env=env)
         fired = threading.Event()
+        if on_start is not None:
+            on_start(proc.pid)
 
         def kill() -> None:
             fired.set()
@@ -231,6 +245,42 @@ def _inside(text: str, sentence: str) -> str:
             lines[i] = f"{line} {sentence}"
             return "\n".join(lines)
     raise Unavailable("no line of prose to edit")
+
+
+_LINK = re.compile(r"(?<!!)\[\[([^\]|#\n]+)")
+
+
+@contextlib.contextmanager
+def relinked(note: Path, target: str) -> Iterator[str]:
+    """Point the note's first wiki-link (past the frontmatter, outside code) at ``target``, a
+    shape edit: the note's links change, so a build cannot patch its page alone. Yields the
+    old target; puts the original bytes back afterwards."""
+    original = note.read_bytes()
+    lines = original.decode("utf-8").split("\n")
+    start = lines.index("---", 1) + 1 if lines and lines[0] == "---" and "---" in lines[1:] else 0
+    fenced = False
+    old = None
+    for i in range(start, len(lines)):
+        line = lines[i]
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+            continue
+        for found in [] if fenced else _LINK.finditer(line):
+            if found.group(1).strip().casefold() != target.casefold() and (
+                line[: found.start()].count("`") % 2 == 0
+            ):
+                old = found.group(1)
+                lines[i] = line[: found.start(1)] + target + line[found.end(1) :]
+                break
+        if old is not None:
+            break
+    if old is None:
+        raise Unavailable(f"{note.name}: no wiki-link to point elsewhere")
+    note.write_bytes("\n".join(lines).encode())
+    try:
+        yield old
+    finally:
+        note.write_bytes(original)
 
 
 def sample_notes(vault: Path, count: int, seed: int) -> list[Path]:

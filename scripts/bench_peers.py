@@ -126,6 +126,7 @@ def hugo(ctx: StageContext) -> StageOutput:
                             "peak_mib_hugo": round(ran.peak_mib),
                             "cpu_s": round(ran.cpu_seconds, 1)})  # fmt: skip
     out.add("cold build", ran.seconds, "s")
+    out.add("cold build CPU", ran.cpu_seconds, "s")
     return out
 
 

@@ -52,7 +52,7 @@ def draw_queries(vault: Vault, seed: int) -> dict[str, tuple[str, ...]]:
     pairs = [" ".join(rng.sample(pool, 2)) for _ in range(8)] if len(pool) >= 2 else []
     rare = [w for w in ranked if 2 <= df[w] <= max(2, len(sample) // 100)]
     rare = rng.sample(rare, min(6, len(rare)))
-    phrases = []
+    phrases: list[str] = []
     for path in rng.sample(sample, min(20, len(sample))):
         words = texts[path]
         if len(words) >= 2 and len(phrases) < 6:

@@ -12,7 +12,16 @@ import subprocess
 import sys
 from typing import Any
 
-from bench_common import MKDOCS_DESIGN_1K, REFERENCES, REPO, TARGET_MAX_NOTES, TARGETS, venv_tool
+from bench_common import (
+    MKDOCS_DESIGN_1K,
+    REFERENCES,
+    REPO,
+    TARGET_MAX_NOTES,
+    TARGETS,
+    show_value,
+    venv_tool,
+)
+from bench_goals import goal_target, summary_markdown
 from bench_plot import Point, extrapolate, svg
 
 Row = tuple[str, str, str, str, str, str, str, str, str]
@@ -63,25 +72,18 @@ def _tool_version(cmd: list[str]) -> str | None:
     return done.stdout.strip().split(" BuildDate")[0].split(" from ")[0] or None
 
 
-def _value(value: float, unit: str) -> str:
-    if unit in ("s", "ms"):
-        text = f"{value:.3f}" if value < 1 else f"{value:.2f}" if value < 10 else f"{value:.1f}"
-        return f"{text} {unit}"
-    return f"{value:,.0f} {unit}" if value >= 100 else f"{value:.1f} {unit}"
-
-
 def _runs(metric: dict[str, Any]) -> str:
     """`` (median of 5: 9.1–10.2 s)`` for a figure measured more than once (``--repeat``)."""
     runs = metric.get("runs")
     if not runs:
         return ""
-    low, high = _value(min(runs), metric["unit"]), _value(max(runs), metric["unit"])
+    low, high = show_value(min(runs), metric["unit"]), show_value(max(runs), metric["unit"])
     return f" (median of {len(runs)}: {low.rsplit(' ', 1)[0]}–{high})"
 
 
 def verdict(stage: str, figure: str, value: float, notes: int) -> tuple[str, str]:
     """(target text, pass/MISS/—) for one figure at one vault size."""
-    target = TARGETS.get((stage, figure))
+    target = TARGETS.get((stage, figure)) or goal_target(stage, figure)
     if target is None:
         return REFERENCES.get((stage, figure), ""), "—"
     if notes > TARGET_MAX_NOTES:
@@ -104,7 +106,7 @@ def rows(result: dict[str, Any]) -> list[Row]:
             for k, metric in enumerate(record["metrics"]):
                 target, mark = verdict(stage, metric["name"], metric["value"], notes)
                 out.append((size if k == 0 else "", stage if k == 0 else "", metric["name"],
-                            _value(metric["value"], metric["unit"]) + _runs(metric),
+                            show_value(metric["value"], metric["unit"]) + _runs(metric),
                             target, mark,
                             peak if k == 0 else "", cpu if k == 0 else "",
                             load if k == 0 else ""))  # fmt: skip
@@ -134,7 +136,7 @@ def markdown(result: dict[str, Any]) -> str:
 
     lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
     lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows(result)]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" + summary_markdown(result)
 
 
 def _figure(record: dict[str, Any] | None, name: str) -> float | None:

@@ -66,10 +66,32 @@ def test_one_note_builds_are_local_edits(run: tuple[dict[str, Any], str, Path]) 
     record = result["sizes"][str(NOTES)]["stages"]["build_edit"]
     assert record["status"] == "ok", record
     names = [m["name"] for m in record["metrics"]]
-    assert names == ["one-note build", "one-note build, prose edit"]
+    assert names == ["one-note build", "one-note build, prose edit",
+                     "one-note build, shape edit", "shape edit CPU"]
     assert record["info"]["mode"] == "local", record["info"]
     assert record["info"]["written"] > 0
     assert record["info"]["prose_edit"]["mode"] == "local", record["info"]
+    # the third edit points a link elsewhere: a shape edit, which no local patch can take
+    assert record["info"]["shape_edit"]["mode"] == "full", record["info"]
+
+
+def test_issue_rows_are_measured_and_judged(run: tuple[dict[str, Any], str, Path]) -> None:
+    """The stages behind issues 20 and 22 run, and the summary judges their figures."""
+    result, stdout, _ = run
+    stages = result["sizes"][str(NOTES)]["stages"]
+    for name in ("cli_search", "serve_start", "search_api", "scale"):
+        assert stages[name]["status"] == "ok", stages[name]
+    assert [m["name"] for m in stages["serve_start"]["metrics"]] == [
+        "ready, caches of an earlier run", "ready CPU"]
+    assert "setup" not in stages["serve_start"]  # the serve stage before left its caches
+    figures = {m["name"] for m in stages["search_api"]["metrics"]}
+    assert {"p95", "first round p95", "server CPU per query"} <= figures
+    assert {f"p95 {kind}" for kind in stages["search_api"]["info"]["by_kind_ms"]} <= figures
+    made = stages["scale"]["setup"]["scale_vault"]["info"]
+    assert made["notes"] == NOTES and made["templated"] > 0
+    assert stages["scale"]["info"]["vault"].endswith("-templates-30")
+    assert "Issue-20 and issue-22 rows, 60 notes: figure vs goal" in stdout
+    assert stdout.count("| 20 | ") == 5 and stdout.count("| 22 | ") == 4
 
 
 def test_prose_edit_keeps_every_line(tmp_path: Path) -> None:
