@@ -20,7 +20,6 @@ from kgwiki.changelog import Change, Commit, NoteHistory, head_commit, read_git_
 from kgwiki.config import Config, config_for_vault
 from kgwiki.diagnostics import Diagnostic
 from kgwiki.graph import KnowledgeGraph, is_wanted
-from kgwiki.lint import lint_vault
 from kgwiki.note import LinkKind
 from kgwiki.trust import Trust, TrustOverview
 from kgwiki.types import NotePath
@@ -53,7 +52,8 @@ class Site:
         self.vault = vault
         self.graph = graph
         self.search = search
-        self.dupes = dupes
+        self._dupes = dupes
+        self._dupes_later = False  # made on first use (see ``load(defer_duplicates=True)``)
         self.lock = threading.RLock()
         self.version = 0
         self.fixed_today = today
@@ -61,6 +61,7 @@ class Site:
         self._commits: tuple[str, dict[NotePath, tuple[Commit, ...]]] | None = None
         self._commits_lock = threading.Lock()
         self._head_checked = 0.0
+        self._loaded_version: int | None = None
 
     @classmethod
     def load(
@@ -72,6 +73,8 @@ class Site:
         index_dir: Path | None = None,
         with_search: bool = True,
         with_duplicates: bool = True,
+        defer_duplicates: bool = False,
+        reuse: bool = False,
         jobs: int | None = None,
         today: dt.date | None = None,
         derive: Derive | None = None,
@@ -80,16 +83,45 @@ class Site:
 
         ``with_search=False`` skips the search index (the static build writes its own);
         ``with_duplicates=False`` skips near-duplicate detection (declared duplicates remain);
+        ``defer_duplicates`` makes the detector on first use of :attr:`dupes` instead;
+        ``reuse`` takes the vault's link tables and the graph from the last load when the
+        vault is as it was then (checked file by file; see ``Vault.load(keep_links=...)``)
+        and :meth:`save_state` writes them for the next;
         ``today`` fixes the date trust is judged by (tests), else it is the current day;
         ``derive`` is passed to ``Vault.load``.
         """
         config = config or config_for_vault(Path(vault_root))
         vault = Vault.load(vault_root, config, show_progress=show_progress, jobs=jobs,
-                           derive=derive)  # fmt: skip
-        graph = KnowledgeGraph.build(vault)
+                           derive=derive, keep_links=reuse)  # fmt: skip
+        graph = KnowledgeGraph.from_cache(vault) if reuse else None
+        graph = graph or KnowledgeGraph.build(vault)
         search = _open_search(vault, index_dir, show_progress) if with_search else None
-        dupes = _detector(vault) if with_duplicates else None
-        return cls(vault, graph, search, dupes, today=today)
+        dupes = _detector(vault) if with_duplicates and not defer_duplicates else None
+        site = cls(vault, graph, search, dupes, today=today)
+        site._dupes_later = with_duplicates and defer_duplicates
+        site._loaded_version = site.version if reuse else None
+        return site
+
+    @property
+    def dupes(self) -> DuplicateDetector | None:
+        """The near-duplicate detector (None when not loaded); a deferred one is made here."""
+        if self._dupes is None and self._dupes_later:
+            with self.lock:  # the vault holds still while it reads every note
+                if self._dupes is None:
+                    self._dupes = _detector(self.vault)
+        return self._dupes
+
+    @dupes.setter
+    def dupes(self, detector: DuplicateDetector | None) -> None:
+        self._dupes = detector
+
+    def save_state(self) -> bool:
+        """Write the link tables and graph for the next ``load(reuse=True)``: only while the
+        site is as it was loaded (they are keyed by the files as they were then)."""
+        with self.lock:
+            if self._loaded_version is None or self.version != self._loaded_version:
+                return False
+            return self.vault.save_links() and self.graph.save_cache(self.vault)
 
     @property
     def config(self) -> Config:
@@ -241,6 +273,8 @@ class Site:
 
     def diagnostics(self) -> list[Diagnostic]:
         """Everything ``kgwiki lint`` reports, reusing this site's graph and detector."""
+        from kgwiki.lint import lint_vault  # with numpy (the detector): not for a start-up
+
         day = self.today()
         return self._view(f"diagnostics:{day}", lambda: lint_vault(
             self.vault, graph=self.graph, detector=self.dupes,
@@ -268,8 +302,8 @@ class Site:
             self.graph.update_note(self.vault, rel)
             if self.search is not None:
                 self.search.update(self.vault)
-            if self.dupes is not None:
-                _update_detector(self.dupes, self.vault, rel)
+            if self._dupes is not None:  # a deferred one not made yet reads the notes as they are
+                _update_detector(self._dupes, self.vault, rel)
             self.version += 1
             changed = {rel} | before | self._neighbours(rel) | writers
             return {p for p in changed if p in self.vault.notes or p == rel}

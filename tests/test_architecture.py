@@ -45,8 +45,9 @@ INSIDE: dict[str, list[str]] = {
     "markdown": ["callouts comments guards highlight lists math rules tasks", "fastpath", "parser"],
     "note": ["frontmatter records schema textio", "collect flattened sections", "changelog_table",
              "parse", "wire"],
-    "vault": ["parse_cache resolver scan", "link_problems reading", "model", "lookup stats"],
-    "graph": ["forces records tags", "edge_index edges", "export layout rank walk",
+    "vault": ["parse_cache resolver scan", "link_cache link_problems reading", "model",
+              "lookup stats"],
+    "graph": ["forces records snapshot tags", "edge_index edges", "export layout rank walk",
               "paths queries", "knowledge"],
     # the writer side never reaches the reader (index) or the query runner
     "search": ["analysis merge parallel query rank results", "columns phrase schema",

@@ -162,8 +162,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _prepare(root: Any, quiet: bool) -> None:
-    """Bring the parse cache and the search index up to date once, before workers read them."""
+    """Bring the parse cache, the search index and the kept graph up to date once, before
+    workers read them."""
     from kgwiki.site import Site
     from kgwiki.util import wants_progress
 
-    Site.load(root, show_progress=wants_progress(quiet))
+    site = Site.load(root, show_progress=wants_progress(quiet), reuse=True)
+    site.save_state()
+    if site.search is not None:
+        site.search.close()

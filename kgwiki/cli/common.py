@@ -1,18 +1,24 @@
-"""What every command shares: finding the vault, loading it, printing for people or JSON."""
+"""What every command shares: finding the vault, loading it, printing for people or JSON.
+
+Every command module is imported to build the parser, and each imports this one: what it
+imports at the top is paid by every command, so the vault (and with it the Markdown parser)
+is imported by the functions that load one. ``kgwiki search`` answered from the index
+alone never loads the vault.
+"""
 
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kgwiki.config import ConfigError, VaultNotFoundError, config_for_vault, find_vault
-from kgwiki.types import NotePath
-from kgwiki.util import wants_progress
-from kgwiki.vault import NoteLookupError, Vault, VaultPathError, find_note
+
+if TYPE_CHECKING:
+    from kgwiki.types import NotePath
+    from kgwiki.vault import Vault
 
 
 class CommandError(Exception):
@@ -58,6 +64,9 @@ def vault_dir(args: argparse.Namespace) -> Path:
 
 def load_vault(args: argparse.Namespace) -> Vault:
     """Load the vault the arguments name, turning every expected failure into a CommandError."""
+    from kgwiki.util import wants_progress
+    from kgwiki.vault import Vault, VaultPathError
+
     root = vault_dir(args)
     try:
         config = config_for_vault(root)
@@ -68,6 +77,8 @@ def load_vault(args: argparse.Namespace) -> Vault:
 
 def note_path(vault: Vault, name: str) -> NotePath:
     """A note named by title, alias, id or path — or a CommandError with suggestions."""
+    from kgwiki.vault import NoteLookupError, find_note
+
     try:
         return find_note(vault, name)
     except NoteLookupError as err:
@@ -82,6 +93,8 @@ def print_json(data: Any) -> None:
 def is_loopback(host: str) -> bool:
     """Whether ``host`` names this machine only (a server bound there is not reachable from
     elsewhere)."""
+    import ipaddress
+
     if host == "localhost":
         return True
     try:

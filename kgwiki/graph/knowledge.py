@@ -9,6 +9,8 @@ queries walk (``graph_queries``, ``graph_paths``) and ranking reads (``graph_ran
 networkx ``MultiDiGraph`` (``.graph``) is made from it when asked for — by export and by
 callers who want networkx's algorithms — and kept until the graph changes: building 115k
 networkx edges cost as much as everything else in a 10k-note build, and queries never need it.
+For the same reason networkx, numpy and scipy (export, layout, ranking) are imported when
+first used: a third of a second that a server's start and ``kgwiki search`` do not pay.
 """
 
 from __future__ import annotations
@@ -16,13 +18,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from kgwiki.graph import export as graph_export
-from kgwiki.graph import layout as graph_layout
 from kgwiki.graph import paths as graph_paths
 from kgwiki.graph import queries as graph_queries
-from kgwiki.graph import rank as graph_rank
 from kgwiki.graph.edge_index import EdgeIndex
 from kgwiki.graph.edges import declared_names, note_edges, wanted_name
 from kgwiki.graph.records import (
@@ -36,11 +35,15 @@ from kgwiki.graph.records import (
     is_wanted,
     wanted_id,
 )
+from kgwiki.graph.snapshot import graph_key, read_graph_state, write_graph_state
 from kgwiki.graph.tags import TagIndex
 from kgwiki.note import Note
 from kgwiki.types import NoteKey, NotePath
 from kgwiki.util import collector_paused
 from kgwiki.vault import Vault, normalise_path, note_key, note_names
+
+if TYPE_CHECKING:
+    from kgwiki.graph.layout import Keyed
 
 T = TypeVar("T")
 Positions = dict[NotePath, tuple[float, float]]
@@ -58,7 +61,8 @@ class KnowledgeGraph:
         self._declared: defaultdict[NoteKey, set[NotePath]] = defaultdict(set)
         self._version = 0
         self._cache: dict[str, tuple[int, Any]] = {}
-        self._layout: graph_layout.Keyed | None = None
+        self._layout: Keyed | None = None
+        self._kept = False  # this graph is the one in the graph cache
 
     # -- building and keeping current ----------------------------------------------------
 
@@ -74,6 +78,36 @@ class KnowledgeGraph:
             for path in vault.notes:
                 kg._put_edges(path, list(note_edges(vault, vault.notes[path], kg._notes)))
         return kg
+
+    @classmethod
+    def from_cache(cls, vault: Vault) -> KnowledgeGraph | None:
+        """The graph :meth:`save_cache` kept for a vault whose files were as they are now
+        (``vault.state_key``, from ``Vault.load(keep_links=True)``); else None."""
+        key = graph_key(vault.state_key)
+        if key is None:
+            return None
+        kg = cls(vault.root / vault.config.cache_dir)
+        with collector_paused():
+            state = read_graph_state(kg.cache_dir, key) if kg.cache_dir else None
+            if state is None:
+                return None
+            kg.index, kg._attrs, kg._tags, declared = state
+        kg._declared = defaultdict(set, declared)
+        kg._notes = dict(vault.notes)  # as ``build`` sets them: every note, in vault order
+        kg._kept = True
+        return kg
+
+    def save_cache(self, vault: Vault) -> bool:
+        """Keep this graph for :meth:`from_cache`, if it is still that of ``vault`` as it was
+        loaded (same files) and unchanged since it was built; True when it is kept."""
+        key = graph_key(vault.state_key)
+        if key is None or self._version != 0 or self.cache_dir is None:
+            return False
+        if self._kept or vault.version != vault.keyed_version:
+            return self._kept
+        state = (self.index, self._attrs, self._tags, dict(self._declared))
+        self._kept = write_graph_state(self.cache_dir, key, state)
+        return self._kept
 
     def update_note(self, vault: Vault, path: NotePath | str) -> None:
         """Take in one note the vault has just (re)read; a note gone from the vault is removed.
@@ -193,6 +227,8 @@ class KnowledgeGraph:
         Node attributes: title, path, tags, trust, confidence, status, category, wanted.
         Edge attributes: kind, line, context, name; keys number each note's edges.
         """
+        from kgwiki.graph import export as graph_export
+
         return self._cached("networkx", lambda: graph_export.to_networkx(self._attrs, self.index))
 
     def __contains__(self, node: object) -> bool:
@@ -254,11 +290,15 @@ class KnowledgeGraph:
         return graph_queries.wanted(self.index, self._attrs)
 
     def hubs(self, limit: int = 20) -> list[Hub]:
+        from kgwiki.graph import rank as graph_rank
+
         ranked = self._cached("hubs", lambda: graph_rank.hubs(self.index, list(self._notes)))
         return ranked[:limit]
 
     def communities(self) -> list[list[NotePath]]:
         """Groups of closely linked notes (Louvain, seeded), largest first."""
+        from kgwiki.graph import rank as graph_rank
+
         groups = self._cached(
             "communities", lambda: graph_rank.communities(self.index, list(self._notes))
         )
@@ -273,6 +313,8 @@ class KnowledgeGraph:
         ``<vault>/.kgwiki/layout.pickle`` across runs.
         """
 
+        from kgwiki.graph import layout as graph_layout
+
         def compute() -> Positions:
             self._layout = graph_layout.cached_layout(
                 self.index, self._notes, self.cache_dir, self._layout
@@ -282,8 +324,12 @@ class KnowledgeGraph:
         return self._cached("layout", compute)
 
     def to_node_link(self, subset: Iterable[NodeId] | None = None) -> dict[str, Any]:
+        from kgwiki.graph import export as graph_export
+
         return graph_export.to_node_link(self._attrs, self.index, self.layout(), subset)
 
     def export(self, file: Path, fmt: str) -> None:
         """Write the whole graph as ``graphml``, ``gexf`` or ``json`` (node-link)."""
+        from kgwiki.graph import export as graph_export
+
         graph_export.write(self.graph, file, fmt)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kgwiki.types import NotePath
+from kgwiki.types import NotePath, pickled_by_fields
 
 # Edge kinds. Typed relations come from a note's Graph section (the parser maps its labels,
 # Config.relation_labels, to these names) or from frontmatter duplicate_of / canonical_id.
@@ -46,6 +46,7 @@ def kind_rank(kind: str) -> int:
     return KIND_RANK.get(kind, CUSTOM_KIND_RANK)
 
 
+@pickled_by_fields  # the graph cache holds 100k of them (see ``graph.snapshot``)
 @dataclass(frozen=True, slots=True)
 class Edge:
     """One written reference: ``source`` names ``target`` at ``line`` of the source note.

@@ -13,6 +13,8 @@ from kgwiki.diagnostics import Diagnostic
 from kgwiki.note import Note, Wire, to_wire
 from kgwiki.types import NoteKey, NotePath
 from kgwiki.util import collector_paused
+from kgwiki.vault.link_cache import FILE as LINKS_FILE
+from kgwiki.vault.link_cache import read_state, vault_key, write_state
 from kgwiki.vault.link_problems import link_problems
 from kgwiki.vault.parse_cache import (
     FOLDER,
@@ -56,6 +58,11 @@ class Vault:
         # the note changes
         self.derived: dict[NotePath, object] = {}
         self._derive: Derive | None = None
+        # the vault's files as loaded, as one hash (``load(keep_links=True)``): the key of the
+        # link tables kept between runs, and of what other layers keep (the graph)
+        self.state_key: str | None = None
+        self.keyed_version = -1  # ``version`` when ``state_key`` was taken
+        self._links_kept = False  # the tables on disk are these (read from there or written)
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -69,12 +76,16 @@ class Vault:
         jobs: int | None = None,
         use_cache: bool = True,
         derive: Derive | None = None,
+        keep_links: bool = False,
     ) -> Vault:
         """Scan and parse a folder; unchanged files come from the parse cache.
 
         ``derive(note, tokens)``, a module-level function, runs where each note is parsed (in
         the worker processes) on the note and its body's tokens; what it returns, unless
         None, lands in ``vault.derived``. Notes from the parse cache are not derived.
+        ``keep_links`` takes the link tables from the last such load when every file is as
+        it was then (``link_cache``), sets ``state_key``, and lets :meth:`save_links` keep
+        them for the next.
         """
         root = Path(root)
         if not root.is_dir():
@@ -82,10 +93,11 @@ class Vault:
         vault = cls(root, config or config_for_vault(root))
         vault._derive = derive
         with collector_paused():
-            vault._load(use_cache, show_progress, jobs)
+            vault._load(use_cache, show_progress, jobs, keep_links and use_cache)
         return vault
 
-    def _load(self, use_cache: bool, show_progress: bool, jobs: int | None) -> None:
+    def _load(self, use_cache: bool, show_progress: bool, jobs: int | None,
+              keep_links: bool = False) -> None:  # fmt: skip
         vault = self
         scan = scan_vault(vault.root, vault.config.ignore)
         vault.scan_diagnostics = scan.diagnostics
@@ -95,24 +107,59 @@ class Vault:
         cached = vault._read_cache() if use_cache else {}
         stale: list[NotePath] = []
         stats: dict[NotePath, tuple[int, int] | None] = {}
+        fresh: list[Note] = []
         for path in scan.notes:
             stat = stats[path] = vault._stat(path)
             hit = cached.pop(path, None)
             if hit is not None and stat is not None and hit[0] == stat:
-                vault._put(hit[1], stat)
+                fresh.append(hit[1])
             else:
                 stale.append(path)
                 vault._dirty.add(bucket_of(path))
         vault._dirty.update(bucket_of(path) for path in cached)  # notes deleted since
+        kept = None
+        if keep_links:
+            vault.state_key = vault_key(vault.config, stats, scan.attachments)
+            if vault.state_key is not None:
+                kept = read_state(vault._links_file(), vault.state_key)
+        put = vault._put if kept is None else vault._place
+        for note in fresh:
+            put(note, stats[note.path])
         # the stat taken before reading: if the file changes meanwhile, the next load sees it
         labels = dict(vault.config.relation_labels)
         found = parse_many(vault.root, stale, labels, vault._derive, show=show_progress, jobs=jobs)
         for note, derived in found:
-            vault._put(note, stats[note.path])
+            put(note, stats[note.path])
             if derived is not None:
                 vault.derived[note.path] = derived
+        if kept is not None:
+            vault.index, wanting, vault._wants_of = kept
+            vault._wanting = defaultdict(set, wanting)
+            vault._links_kept = True
+        vault.keyed_version = vault.version
         if use_cache and vault._dirty:
             vault._write_cache()
+
+    def _place(self, note: Note, stat: tuple[int, int] | None) -> None:
+        """A note whose link tables are read from the link cache (see ``_put``)."""
+        self.notes[note.path] = note
+        if stat is not None:
+            self._stats[note.path] = stat
+        self.version += 1
+
+    def _links_file(self) -> Path:
+        return self.root / self.config.cache_dir / LINKS_FILE
+
+    def save_links(self) -> bool:
+        """Keep the link tables for the next ``load(keep_links=True)`` if the vault is as it
+        was loaded (they are keyed by the files as they were); True when they are kept."""
+        if self._links_kept:
+            return True
+        if self.state_key is None or self.version != self.keyed_version:
+            return False
+        state = (self.index, dict(self._wanting), self._wants_of)
+        self._links_kept = write_state(self._links_file(), self.state_key, state)
+        return self._links_kept
 
     def _stat(self, path: NotePath) -> tuple[int, int] | None:
         try:

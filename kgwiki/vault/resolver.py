@@ -87,6 +87,10 @@ class LinkIndex:
         # Memo of answers by (name, linking folder); any change to the tables clears it.
         self._memo: dict[tuple[str, str], Resolution] = {}
 
+    def __getstate__(self) -> dict[str, object]:
+        """The tables without the memo (kept between runs by ``link_cache``)."""
+        return {**self.__dict__, "_memo": {}}
+
     def add(self, note: NamedNote) -> None:
         self.remove(note.path)
         self._memo.clear()

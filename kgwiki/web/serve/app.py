@@ -83,6 +83,14 @@ def _gauges(state: ServerState) -> None:
         lambda: 1.0 if state.warm.done else 0.0)  # fmt: skip
 
 
+def _keep_state(site: Site) -> None:
+    """Write what the next start reuses; a failure costs that start time, never this one."""
+    try:
+        site.save_state()
+    except Exception:
+        log.exception("could not keep the graph for the next start")
+
+
 class Runtime:
     """What the lifespan starts and stops: the loader, the watcher and the reader timer."""
 
@@ -117,6 +125,9 @@ class Runtime:
             state.role = "writer"
             started = time.time()
         self._serve(site)
+        if self.preloaded is None and state.role == "writer":
+            # after ready: the next start reads the link tables and graph instead of building
+            await run_in_threadpool(_keep_state, site)
         if self.watcher is not None:
             await run_in_threadpool(self._catch_up, site, started)
 

@@ -78,16 +78,17 @@ def load_site(vault_root: Path, writer: bool) -> Site:
     # A loaded site is a million or more long-lived objects (notes, graph, index): left to the
     # cycle collector, each full pass over them stalls every request for about a second.
     # Loaded with the collector paused, then frozen: exempt from those passes, still freed by
-    # reference count.
+    # reference count. No collection before freezing: that one full pass cost a second of the
+    # start-up (10k notes) to free some 130 objects (whoosh's closures), frozen with the rest.
     with collector_paused():
         if writer:
-            site = Site.load(vault_root)
+            site = Site.load(vault_root, reuse=True, defer_duplicates=True)
         else:
-            site = Site.load(vault_root, with_search=False)
+            site = Site.load(vault_root, reuse=True, with_search=False,
+                             defer_duplicates=True)  # fmt: skip
             from kgwiki.search import SearchIndex
 
             site.search = SearchIndex.open(site.vault)
-    gc.collect()  # once: cyclic garbage of the load (closed index files) is not frozen
     gc.freeze()
     return site
 

@@ -1,10 +1,13 @@
-"""Draw note pages ahead of their first visit, while the server has nothing else to do.
+"""Draw pages ahead of their first visit, while the server has nothing else to do.
 
-A cold note page costs milliseconds of Markdown, link and template work (about 5 ms on the
-10,000-note benchmark vault); a cached one well under one. After loading, a daemon thread
-draws note pages into the page cache, most linked-to first, until the cache is nearly full.
-It yields to requests (the GIL would make them wait), and a change to the site only drops the
-pages that changed, so the work is not thrown away.
+The server is ready once the site is loaded; what the pages derive from all of it (trust of
+every note, hubs, canonical notes, the file tree every page loads, the near-duplicate
+detector) is made on first use, a second or two at 10,000 notes. After loading, a daemon
+thread makes that first use: the common pages (home, the explorer's file tree), then the
+detector, then note pages into the page cache, most linked-to first, until the cache is
+nearly full. A cold note page costs milliseconds (about 5 ms on the 10,000-note benchmark
+vault); a cached one well under one. It yields to requests (the GIL would make them wait),
+and a change to the site only drops the pages that changed, so the work is not thrown away.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kgwiki.types import NotePath
+from kgwiki.web.render import explorer_script
 from kgwiki.web.serve.pages import compress
 from kgwiki.web.serve.state import PageCache, WarmStatus, note_page_key
 
@@ -24,6 +28,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("kgwiki.serve")
 _BUSY_PAUSE = 0.05
+
+# Pages every visit needs, by page-cache key (the keys ``pages.py`` looks them up under).
+COMMON: tuple[tuple[str, Callable[[Site, Renderer], bytes]], ...] = (
+    ("home", lambda site, renderer: renderer.home().encode("utf-8")),
+    ("data:explorer", lambda site, renderer: explorer_script(site)),
+)
 
 
 class Warmer:
@@ -57,6 +67,14 @@ class Warmer:
 
     def run(self) -> None:
         try:
+            for key, draw in COMMON:
+                self._wait()
+                if self._stop.is_set():
+                    break
+                self.draw_common(key, draw)
+            self._wait()
+            if not self._stop.is_set():
+                _ = self.site.dupes  # a deferred detector is made now, not on a first request
             for path in self.order():
                 while self.busy() and not self._stop.is_set():
                     self._stop.wait(_BUSY_PAUSE)
@@ -67,6 +85,18 @@ class Warmer:
             log.exception("warming the page cache stopped")
         self.status.done = True
         log.info("warmed %d note pages", self.drawn)
+
+    def _wait(self) -> None:
+        while self.busy() and not self._stop.is_set():
+            self._stop.wait(_BUSY_PAUSE)
+
+    def draw_common(self, key: str, draw: Callable[[Site, Renderer], bytes]) -> None:
+        with self.site.lock:
+            if key in self.pages:
+                return
+            version = self.site.version
+            body = draw(self.site, self.renderer)
+        self.pages.put(key, version, compress(body))
 
     def draw(self, path: NotePath) -> None:
         key = note_page_key(path)
