@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kgwiki.cli import common
-from kgwiki.vault import disk_path
 
 if TYPE_CHECKING:
     from kgwiki.types import NotePath
@@ -72,7 +71,7 @@ def _new(args: argparse.Namespace, vault: Vault) -> int:
                         aliases=args.alias, parent=args.parent, template=args.template)  # fmt: skip
     except NoteRefused as err:
         raise common.CommandError(err.message) from err
-    edited = _edit(disk_path(vault.root, path)) if args.edit else True
+    edited = _edit(_file(vault.root, path)) if args.edit else True
     vault.refresh_file(path)
     _report(args, vault, path, "created")
     return 0 if edited else 1
@@ -112,7 +111,7 @@ def _reinforce(args: argparse.Namespace, vault: Vault) -> int:
 
 def _describe(vault: Vault, path: NotePath) -> dict[str, Any]:
     note = vault.notes[path]
-    return {"path": path, "file": str(disk_path(vault.root, path)), "title": note.title,
+    return {"path": path, "file": str(_file(vault.root, path)), "title": note.title,
             "id": note.id, "last_reinforced": note.meta.last_reinforced}  # fmt: skip
 
 
@@ -139,3 +138,9 @@ def _edit(file: Path) -> bool:
     if status != 0:
         print(f"kgwiki new: {editor} exited with status {status}", file=sys.stderr)
     return status == 0
+
+
+def _file(root: Path, path: str) -> Path:
+    from kgwiki.vault import disk_path  # imported here: building the parser stays light
+
+    return disk_path(root, path)

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kgwiki.cli import common
-from kgwiki.graph import EDGE_KINDS, is_wanted
 from kgwiki.util import counted
 
 if TYPE_CHECKING:
@@ -69,10 +68,15 @@ def register(
     common.add_vault_positional(p)
 
 
+# graph.EDGE_KINDS, written out so that building the parser (every command does) does not
+# import the graph package; tests/cli/test_whole_vault_commands.py checks the two agree.
+KIND_NAMES = ("link", "embed", "parent", "child", "variant", "adjacent", "duplicate-of")
+
+
 def _kinds_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kind", action="append", metavar="KIND",
                         help=f"only edges of this kind; repeat or separate with commas "
-                        f"({', '.join(EDGE_KINDS)})")  # fmt: skip
+                        f"({', '.join(KIND_NAMES)})")  # fmt: skip
 
 
 def run(args: argparse.Namespace) -> int:
@@ -248,6 +252,8 @@ def _label(graph: KnowledgeGraph, node: str) -> str:
 
 
 def _where(node: str) -> str:
+    from kgwiki.graph import is_wanted
+
     return "" if is_wanted(node) else node
 
 

@@ -25,7 +25,7 @@ from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import scoring
 
@@ -45,7 +45,9 @@ from kgwiki.search.store import (
 )
 from kgwiki.search.writer import IndexUpdate, View, apply, plan, rebuild_plan
 from kgwiki.types import NotePath
-from kgwiki.vault import Vault
+
+if TYPE_CHECKING:
+    from kgwiki.vault import Vault
 
 __all__ = [
     "Hit", "IndexLockedError", "IndexUnavailableError", "IndexUpdate", "SearchIndex",
@@ -108,6 +110,8 @@ class SearchIndex:
         created empty: call :meth:`update` to fill it. Without ``index_dir`` the index lives in
         the vault, or in the user's cache folder when the vault is read-only.
         """
+        from kgwiki.vault import Vault  # here: `kgwiki search` on a current index needs no vault
+
         if not isinstance(vault, Vault):
             vault = Vault.load(Path(vault).expanduser())
         if index_dir is not None:

@@ -19,15 +19,17 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import fields, formats
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from kgwiki.note import Note
 from kgwiki.search.analysis import korean_analyzer, spans, terms, word_analyzer
 from kgwiki.search.results import TrustWeighting
+
+if TYPE_CHECKING:
+    from kgwiki.note import Note
 
 # Bump when the schema, the analyzer or the document layout changes: an index written with
 # another version is rebuilt from the notes rather than read with the wrong rules.

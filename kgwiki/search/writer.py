@@ -12,17 +12,19 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh.writing import CLEAR
 
-from kgwiki.note import Note
 from kgwiki.search.columns import Indexed
 from kgwiki.search.merge import SegmentInfo, dropping, to_fold
 from kgwiki.search.schema import note_document
 from kgwiki.search.store import WRITER_TIMEOUT, acquire_writer
 from kgwiki.types import NotePath
 from kgwiki.util import progress
+
+if TYPE_CHECKING:
+    from kgwiki.note import Note
 
 # Below this many notes, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 500
@@ -51,7 +53,7 @@ class IndexUpdate:
 
 
 Live = Mapping[NotePath, Indexed]
-Notes = Mapping[NotePath, Note]
+Notes = Mapping[NotePath, "Note"]
 
 
 def plan(indexed: Live, notes: Notes) -> IndexUpdate:

@@ -6,8 +6,6 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
-from tqdm import tqdm
-
 T = TypeVar("T")
 
 
@@ -20,6 +18,8 @@ def progress(items: Iterable[T], total: int | None, desc: str, enabled: bool) ->
     if not enabled or (total is not None and total < 50):
         yield from items
         return
+    from tqdm import tqdm  # only when a bar is drawn: `kgwiki search` never pays for it
+
     yield from tqdm(
         items,
         total=total,

@@ -13,7 +13,8 @@ from kgwiki.cli.main import main
 
 NOT_FOR_SEARCH = ("starlette", "uvicorn", "jinja2", "nh3", "networkx", "numpy", "scipy",
                   "datasketch", "watchfiles", "kgwiki.web", "kgwiki.site", "kgwiki.lint",
-                  "kgwiki.duplicates")  # fmt: skip
+                  "kgwiki.duplicates", "kgwiki.graph", "kgwiki.vault", "kgwiki.note",
+                  "kgwiki.markdown", "markdown_it", "yaml", "tqdm")  # fmt: skip
 
 PROBE = """
 import json, sys

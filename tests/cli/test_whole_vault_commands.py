@@ -81,3 +81,10 @@ def test_build_lists_the_first_link_problems(
     assert set(listed) <= lint_lines
     summary = out.strip().splitlines()[-1]
     assert "link problems in the notes" in summary and "kgwiki lint" in summary
+
+
+def test_the_kinds_the_help_lists_are_the_graph_edge_kinds() -> None:
+    from kgwiki.cli.cmd_graph import KIND_NAMES
+    from kgwiki.graph import EDGE_KINDS
+
+    assert KIND_NAMES == EDGE_KINDS
