@@ -41,7 +41,7 @@ SUBPACKAGES = {n for n in LAYERS if (PACKAGE / n.replace(".", "/")).is_dir()} - 
 # Inside each subpackage: groups of modules, lowest first. A module imports only modules of
 # earlier groups (so no two modules import each other, and nothing low reaches the top).
 INSIDE: dict[str, list[str]] = {
-    "util": ["atomic collector progress_bar words"],
+    "util": ["atomic collector fingerprint progress_bar words"],
     "markdown": ["callouts comments guards highlight lists math rules tasks", "fastpath", "parser"],
     "note": ["frontmatter records schema textio", "collect flattened sections", "changelog_table",
              "parse", "wire"],
@@ -55,7 +55,8 @@ INSIDE: dict[str, list[str]] = {
                "index"],
     "trust": ["levels", "assessment", "lint"],
     "changelog": ["git", "history"],
-    "duplicates": ["declared shingles text", "keep minhash", "detector", "find probe"],
+    "duplicates": ["declared shingles text", "keep minhash shingle_cache", "detector",
+                   "find probe"],
     "authoring": ["edit tidy", "names", "reinforcement template", "create"],
     "lint": ["repair_flattened repair_meta", "repair report"],
     "web.render": ["sanitiser urls", "atom explorer links", "body_template note_page",

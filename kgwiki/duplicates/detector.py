@@ -28,6 +28,7 @@ from kgwiki.duplicates.minhash import (
     sketch_of,
     sketch_texts,
 )
+from kgwiki.duplicates.shingle_cache import ShingleCache
 from kgwiki.duplicates.shingles import (
     Hashes,
     common_cutoff,
@@ -57,6 +58,7 @@ MIN_THRESHOLD = 0.5
 ESTIMATE_SLACK = 0.15
 NUM_PERM = 128  # permutations per sketch
 _SHINGLE_BATCH = 500  # notes shingled together when every note's set is needed
+_SAVE_AFTER = 32  # shingle sets computed before the cache file is written again
 
 
 class DuplicateDetector:
@@ -90,6 +92,7 @@ class DuplicateDetector:
         # inserting 10,000 sketches into MinHashLSH alone took two seconds.
         self._lsh_threshold = self.threshold
         self._lsh: MinHashLSH | None = None
+        self._use_cache = use_cache
         self._index_all(jobs, use_cache, show_progress)
 
     @classmethod
@@ -268,8 +271,25 @@ class DuplicateDetector:
 
     def _all_shingles(self) -> dict[NotePath, Hashes]:
         missing = [p for p in self._sketches if p not in self._shingles]
-        if missing:
-            self._shingles.update(exact_shingles(self.vault, missing, self.params.shingle_size))
+        if not missing:
+            return self._shingles
+        config = self.vault.config
+        cache = (ShingleCache.open(self.vault.root, config.cache_dir, self.params.shingle_size)
+                 if self._use_cache else None)  # fmt: skip
+        todo = []
+        for path in missing:
+            hit = cache.get(self._versions[path]) if cache is not None else None
+            if hit is None:
+                todo.append(path)
+            else:
+                self._shingles[path] = hit
+        computed = exact_shingles(self.vault, todo, self.params.shingle_size)
+        self._shingles.update(computed)
+        if cache is not None and len(todo) >= _SAVE_AFTER:  # not for a note or two (serve)
+            for path, shingles in computed.items():
+                cache.put(self._versions[path], shingles)
+            cache.keep_only(dict.fromkeys(self._versions.values()))
+            cache.save()
         return self._shingles
 
     def _verify(self, pairs: Iterable[tuple[NotePath, NotePath]], threshold: float

@@ -9,13 +9,11 @@ under the vault's ``state_key`` (every file's stat, the config, the parser's ver
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import pickle
 from pathlib import Path
 from typing import Any
 
-from kgwiki.util import atomic_write_bytes
+from kgwiki.util import atomic_write_bytes, source_hash
 
 FILE = "graph.pickle"  # in the config's cache_dir
 
@@ -44,10 +42,5 @@ def write_graph_state(folder: Path, key: str, state: object) -> bool:
     return True
 
 
-@functools.cache
 def _code_hash() -> str:
-    digest = hashlib.blake2b(digest_size=8)
-    for file in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(file.name.encode())
-        digest.update(file.read_bytes())
-    return digest.hexdigest()
+    return source_hash(Path(__file__).parent)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kgwiki.util.atomic import atomic_write_bytes, atomic_write_text
 from kgwiki.util.collector import collector_paused
+from kgwiki.util.fingerprint import source_hash
 from kgwiki.util.progress_bar import progress, wants_progress
 from kgwiki.util.words import counted, plural
 
@@ -14,5 +15,6 @@ __all__ = [
     "counted",
     "plural",
     "progress",
+    "source_hash",
     "wants_progress",
 ]

@@ -10,7 +10,6 @@ unreadable file or a note without a stat, and the tables are built again, never 
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import pickle
 from collections.abc import Iterable, Mapping
@@ -19,7 +18,7 @@ from typing import Any
 
 from kgwiki.config import Config
 from kgwiki.types import NotePath
-from kgwiki.util import atomic_write_bytes
+from kgwiki.util import atomic_write_bytes, source_hash
 from kgwiki.vault.parse_cache import Stat, cache_version
 
 FILE = "links.pickle"  # in the config's cache_dir
@@ -62,11 +61,4 @@ def write_state(file: Path, key: str, state: object) -> bool:
     return True
 
 
-@functools.cache
-def source_hash(package: Path) -> str:
-    """A hash of a package's code (its ``*.py`` files): changed code, state built again."""
-    digest = hashlib.blake2b(digest_size=8)
-    for file in sorted(package.glob("*.py")):
-        digest.update(file.name.encode())
-        digest.update(file.read_bytes())
-    return digest.hexdigest()
+

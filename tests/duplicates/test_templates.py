@@ -106,3 +106,45 @@ def test_placeholder_aliases_are_no_names(
     assert [name for name, _ in name_groups(vault)] == ["Person"]
     resolution = vault.resolve("Person")
     assert resolution.path is not None and len(resolution.candidates) == TEMPLATED + 4
+
+
+def test_shingle_sets_are_kept_between_runs_and_never_stale(
+    template_vault: tuple[Path, set[tuple[NotePath, NotePath]], list[NotePath]],
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    import shutil
+
+    from kgwiki.duplicates import detector
+
+    root = tmp_path / "vault"
+    shutil.copytree(template_vault[0], root, ignore=shutil.ignore_patterns(".kgwiki"))
+    computed: list[int] = []
+    real = detector.exact_shingles
+
+    def counting(vault: Vault, paths: object, k: int) -> object:
+        found = real(vault, paths, k)  # type: ignore[arg-type]
+        computed.append(len(found))
+        return found
+
+    monkeypatch.setattr(detector, "exact_shingles", counting)
+    first = find_duplicates(Vault.load(root))
+    assert sum(computed) == len(list(root.rglob("*.md")))
+    assert (root / ".kgwiki" / "shingles.npz").is_file()
+    computed.clear()
+    assert find_duplicates(Vault.load(root)) == first
+    assert sum(computed) == 0, "every set read back from .kgwiki/shingles.npz"
+    # A changed note is shingled again (its content hash is not in the cache); the copy that
+    # no longer reads like its source is no longer paired with it.
+    copy = root / "copies" / "c4.md"
+    copy.write_text(copy.read_text(encoding="utf-8").replace("## About", "## About\n" + " ".join(
+        WORDS) * 3), encoding="utf-8")  # fmt: skip
+    computed.clear()
+    changed = find_duplicates(Vault.load(root))
+    assert sum(computed) == 1
+    assert ("copies/c4.md", "people/p0099.md") in {(p.a, p.b) for p in first}
+    assert ("copies/c4.md", "people/p0099.md") not in {(p.a, p.b) for p in changed}
+    # A damaged cache file is computed again, with the same answer.
+    (root / ".kgwiki" / "shingles.npz").write_bytes(b"not numpy")
+    computed.clear()
+    assert find_duplicates(Vault.load(root)) == changed
+    assert sum(computed) == len(list(root.rglob("*.md")))
