@@ -263,11 +263,17 @@ class DuplicateDetector:
     def distinctive(self, paths: Iterable[NotePath]) -> dict[NotePath, Hashes]:
         """The shingle sets of some sketched notes less the shingles common to many notes."""
         sets = self._all_shingles()
+        common = self.common_shingles()
+        return {path: without(sets[path], common) for path in paths}
+
+    def common_shingles(self) -> Hashes:
+        """The shingles common to many notes (a template's boilerplate), which the similarity
+        leaves out; counted over the current notes (a local build keeps them for its probe)."""
         if self._common is None or self._common[0] != self._changes:
+            sets = self._all_shingles()
             cutoff = common_cutoff(len(self._versions))
             self._common = (self._changes, common_shingles(list(sets.values()), cutoff))
-        common = self._common[1]
-        return {path: without(sets[path], common) for path in paths}
+        return self._common[1]
 
     def _all_shingles(self) -> dict[NotePath, Hashes]:
         missing = [p for p in self._sketches if p not in self._shingles]

@@ -130,7 +130,7 @@ def build_locally(root: Path, out: Path, config: Config, manifest: Manifest,
         edits.append(_patched(out, manifest, note, template, fills[path]))
     sketches: dict[NotePath, Sketch | None] = {}
     if edits and local.get("near", True):
-        sketches = new_sketches(root, config, manifest, edits, local)
+        sketches = new_sketches(root, out, config, manifest, edits, local)
     titles = _titles(out, manifest)
     feed = None
     if local.get("feed_by_files", True):  # the edited files are the newest now

@@ -1,6 +1,7 @@
 """Local edits, the duplicate side: an edited note may take the local path only if the
 near-duplicate detector would pair it with no other note now (its sketch, probed against the
-sketches of the last build)."""
+sketches of the last build, less the shingles the last build found common to many notes:
+the detector leaves those out, so a template-made vault is judged as ``find`` judges it)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,14 @@ from kgwiki.config import Config
 from kgwiki.duplicates import content_text
 from kgwiki.note import Note
 from kgwiki.types import NotePath
+from kgwiki.util import atomic_write_bytes
 from kgwiki.vault import read_note
-from kgwiki.web.build.cache import Manifest
+from kgwiki.web.build.cache import CACHE_DIR, Manifest
 
 if TYPE_CHECKING:
-    from kgwiki.duplicates import Sketch, SketchCache
+    from kgwiki.duplicates import DuplicateDetector, Hashes, Sketch, SketchCache
+
+COMMON_FILE = "common-shingles.npy"  # in the build's cache folder
 
 
 class NotLocal(Exception):
@@ -36,8 +40,9 @@ class Edit:
     prose: str  # the hash of its prose (duplicates_text.content_text)
 
 
-def new_sketches(root: Path, config: Config, manifest: Manifest, edits: Sequence[Edit],
-                  local: Mapping[str, Any]) -> dict[NotePath, Sketch | None]:  # fmt: skip
+def new_sketches(root: Path, out: Path, config: Config, manifest: Manifest,
+                 edits: Sequence[Edit], local: Mapping[str, Any]
+                 ) -> dict[NotePath, Sketch | None]:  # fmt: skip
     """The sketches of the edited notes whose prose changed, if none has a near duplicate now.
 
     The vault's sketch cache holds a sketch for every note's content hash (a note too short
@@ -60,7 +65,12 @@ def new_sketches(root: Path, config: Config, manifest: Manifest, edits: Sequence
             cache.put(edit.note.content_hash, kept)
         elif edit.path not in unsketched:
             raise NotLocal(f"{edit.path}: its sketch is not in the vault's cache")
-    new = _probe(root, config, manifest, reworded, unsketched, cache) if reworded else {}
+    new = {}
+    if reworded:
+        common = load_common(out)
+        if common is None:
+            raise NotLocal("the last build kept no list of common shingles")
+        new = _probe(root, config, manifest, reworded, unsketched, cache, common)
     for note in reworded:
         sketch = new[note.path]
         if sketch is not None:
@@ -71,10 +81,11 @@ def new_sketches(root: Path, config: Config, manifest: Manifest, edits: Sequence
 
 def _probe(
     root: Path, config: Config, manifest: Manifest, notes: Sequence[Note],
-    unsketched: set[str], cache: SketchCache,
+    unsketched: set[str], cache: SketchCache, common: Hashes,
 ) -> dict[NotePath, Sketch | None]:  # fmt: skip
-    """New sketches of reworded notes, if the detector pairs none of them with another."""
-    from kgwiki.duplicates import Hashes, partners, shingle_sets, sketch_of
+    """New sketches of reworded notes, if the detector pairs none of them with another
+    (``common``: the shingles it leaves out, as the last build counted them)."""
+    from kgwiki.duplicates import partners, shingle_sets, sketch_of
 
     edited = {note.path: note for note in notes}
     size = cache.params.shingle_size
@@ -99,7 +110,37 @@ def _probe(
         if sketch is None:
             continue
         rivals = [*others, *((p, s) for p, s in new.items() if p != path and s is not None)]
-        found = partners(sketch, shingles[path], rivals, shingles_of, config.duplicate_threshold)
+        found = partners(sketch, shingles[path], rivals, shingles_of, config.duplicate_threshold,
+                         common)  # fmt: skip
         if found:
             raise NotLocal(f"{path}: a near duplicate of {found[0][0]} now")
     return new
+
+
+def keep_common(out: Path, detector: DuplicateDetector | None) -> None:
+    """Keep the shingles ``detector`` found common to many notes, for the next local build.
+
+    Without near-duplicate detection nothing is kept (and no local build probes).
+    """
+    import io
+
+    import numpy as np
+
+    file = out / CACHE_DIR / COMMON_FILE
+    if detector is None:
+        file.unlink(missing_ok=True)
+        return
+    buffer = io.BytesIO()
+    np.save(buffer, np.asarray(detector.common_shingles(), dtype=np.uint64), allow_pickle=False)
+    atomic_write_bytes(file, buffer.getvalue())
+
+
+def load_common(out: Path) -> Hashes | None:
+    """The common shingles the last full build kept (None: none kept, or unreadable)."""
+    import numpy as np
+
+    try:
+        found = np.load(out / CACHE_DIR / COMMON_FILE, allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+    return found if found.dtype == np.uint64 and found.ndim == 1 else None

@@ -11,7 +11,6 @@ one byte for byte.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -73,10 +72,10 @@ def candidates(site: Site, out: Path, old: Mapping[str, Mapping[str, Any]]) -> s
                 or info.get("trust") != trust_signature(site, path)):  # fmt: skip
             changed.add(path)
     deleted = [p for p in old if p not in vault.notes]
-    readers = _reverse(old)
-    found = set(changed)
-    for moved in (*changed, *deleted):
-        found |= readers.get(moved, set())
+    moved = {*changed, *deleted}
+    # the pages that showed a changed or deleted note (one pass; no index of every reader)
+    found = {NotePath(p) for p, info in old.items() if not moved.isdisjoint(info.get("deps", ()))}
+    found |= changed
     for path in changed:
         found |= {NotePath(e.target) for e in graph.outlinks(path) if not is_wanted(e.target)}
         found |= {b.source for b in graph.backlinks(path)}
@@ -93,14 +92,6 @@ def candidates(site: Site, out: Path, old: Mapping[str, Mapping[str, Any]]) -> s
                 queue.append(source)
     return {p for p in found if p in vault.notes}
 
-
-
-def _reverse(old: Mapping[str, Mapping[str, Any]]) -> dict[str, set[NotePath]]:
-    readers: defaultdict[str, set[NotePath]] = defaultdict(set)
-    for path, info in old.items():
-        for dep in info.get("deps", ()):
-            readers[dep].add(NotePath(path))
-    return readers
 
 
 def unchanged(old: Mapping[str, Mapping[str, Any]], paths: Iterable[NotePath]) -> dict[str, Any]:

@@ -32,6 +32,7 @@ from kgwiki.web.build.cache import (
 )
 from kgwiki.web.build.check import broken_targets
 from kgwiki.web.build.links import Fills
+from kgwiki.web.build.local_sketches import keep_common
 from kgwiki.web.build.pages import NoteJob, render_notes
 from kgwiki.web.build.report import BuildResult, note_problems
 from kgwiki.web.build.search_docs import SearchDoc
@@ -70,6 +71,8 @@ class Builder:
         self.removed_notes: list[str] = []
         self.written = 0
         self.known: frozenset[str] = frozenset()
+        self.known_digest = ""
+        self.same_known = False
         self.timings: dict[str, float] = {}
         self._clock = time.perf_counter()
 
@@ -87,6 +90,10 @@ class Builder:
                                                   self.site.config.copy_active_attachments):
             self.files[name] = ""
         self.known = frozenset(self._planned_pages()) | set(self.files) | set(DATA_FILES)
+        # The files a page may link to: while they are the ones of the last build, a page
+        # with the same bytes has the same broken links.
+        self.known_digest = digest(*sorted(self.known))
+        self.same_known = self.manifest.inputs.get("known") == self.known_digest
         self._lap("assets")
         self._site_pages()
         self._lap("site pages")
@@ -122,14 +129,27 @@ class Builder:
         self.manifest.counts = {"notes": len(self.site.vault.notes), "pages": len(self.pages)}
         self.manifest.local = build_local.facts(self.site)
         build_links.store(self.out).save(self.fills, self.removed_notes)
+        keep_common(self.out, self.site.dupes)
+
+    def _kept(self, file: str, key: str) -> bool:
+        """Keep the record of a page drawn from the same inputs (``key``) and still there."""
+        old = self.manifest.pages.get(file)
+        if (old is None or not key or old.key != key or not self.same_known
+                or not (self.out / file).is_file()):  # fmt: skip
+            return False
+        self.pages[file] = old
+        return True
 
     def _write_page(self, file: str, html: str, key: str = "") -> None:
         old = self.manifest.pages.get(file)
         content, wrote = write_if_changed(self.out, file, html.encode("utf-8"),
                                           None if old is None else old.content)  # fmt: skip
         self.written += wrote
-        location = file.removesuffix("index.html")
-        self.pages[file] = PageRecord(key, content, broken_targets(html, location, self.known))
+        if old is not None and old.content == content and self.same_known:
+            broken = old.broken  # the same bytes link to the same files, all still there or not
+        else:
+            broken = broken_targets(html, file.removesuffix("index.html"), self.known)
+        self.pages[file] = PageRecord(key, content, broken)
 
     def _write_file(self, name: str, content: bytes) -> None:
         self.files[name], wrote = write_if_changed(self.out, name, content,
@@ -144,12 +164,9 @@ class Builder:
         for tag in self.site.tags():  # one per tag: drawn again only when its list changed
             file = page_file(page_location("tag", tag))
             context = self.renderer.tag_context(tag)
-            key = json_digest(context)
-            old = self.manifest.pages.get(file)
-            if old is not None and old.key == key and (self.out / file).is_file():
-                self.pages[file] = old
-                continue
-            self._write_page(file, self.renderer.tag(tag, context), key)
+            key = json_digest([self._features(), context])
+            if not self._kept(file, key):
+                self._write_page(file, self.renderer.tag(tag, context), key)
         for location, folder in folder_pages(self.site).items():
             self._write_page(page_file(location), self.renderer.folder(folder))
         base_href = self.base_url.rstrip("/") + "/" if self.base_url else ""
@@ -161,16 +178,21 @@ class Builder:
         vault, old = self.site.vault, self.manifest
         commits = git_log_all(vault.root) if _in_git(vault.root) else {}
         attachments = digest(*sorted(vault.attachments))
-        inputs = {"attachments": attachments, "git": git_head}
+        features = self._features()
+        inputs = {"attachments": attachments, "git": git_head, "features": features}
         old_notes = _with_dep_paths(old.notes, old.search.get("paths", []))
+        same = {k: v for k, v in old.inputs.items() if k != "known"} == inputs
         todo = (build_plan.candidates(self.site, self.out, old_notes)
-                if old.inputs == inputs and old_notes else set(vault.notes))  # fmt: skip
+                if same and old_notes else set(vault.notes))  # fmt: skip
+        # The furniture every page's navigation shows (a first changelog row adds "Changes")
+        # is in no page's key: when it changed, every page is drawn again (bodies reused).
+        redraw = old.inputs.get("features") != features
         notes: dict[str, dict[str, Any]] = {}
         for path in sorted(set(vault.notes) - todo):
             file = page_file(note_location(path))
             self.pages[file] = old.pages[file]
             notes[path] = old_notes[path]
-        jobs = [self._job(path) for path in sorted(todo)]
+        jobs = [self._job(path, redraw) for path in sorted(todo)]
         for result in render_notes(self.site, self.renderer, self.out, jobs, commits=commits,
                                    attachments=attachments, known=self.known, workers=self.jobs,
                                    show_progress=self.show):  # fmt: skip
@@ -189,17 +211,23 @@ class Builder:
                 self.cards[result.path] = result.preview[1]
             if result.doc is not None:
                 self.docs.append(result.doc)
-        self.manifest.inputs = inputs
+        self.manifest.inputs = {**inputs, "known": self.known_digest}
         self.removed_notes = [p for p in old.notes if p not in vault.notes]
         self.manifest.notes = notes
 
-    def _job(self, path: NotePath) -> NoteJob:
+    def _job(self, path: NotePath, redraw: bool = False) -> NoteJob:
+        """The page of ``path`` to bring up to date (``redraw``: even if its key is the same)."""
         record = self.manifest.pages.get(page_file(note_location(path)))
         preview = str(self.manifest.notes.get(path, {}).get("preview", ""))
         doc = self.search.content_of(path)
         if record is None:
             return NoteJob(path, old_doc=doc, old_preview=preview)
-        return NoteJob(path, record.key, record.content, record.body, doc, preview)
+        key = "" if redraw else record.key
+        return NoteJob(path, key, record.content, record.body, doc, preview)
+
+    def _features(self) -> str:
+        """What of the site's furniture its pages show (``Site.features``: the navigation)."""
+        return ",".join(sorted(self.site.features()))
 
     def _data_files(self) -> None:
         site, vault = self.site, self.site.vault
@@ -223,8 +251,10 @@ class Builder:
             if (name.startswith("data/preview/") and content_hash and name not in self.files
                     and name not in previews):  # fmt: skip
                 self.files[name] = content_hash
-        for file, html in redirects.alias_redirects(site, self.base_url).items():
-            self._write_page(file, html.decode("utf-8"))
+        for file, fields in redirects.alias_redirects(site, self.base_url).items():
+            key = redirects.redirect_key(fields)
+            if not self._kept(file, key):
+                self._write_page(file, redirects.redirect_page(fields), key)
 
 
 def _with_dep_paths(
