@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from markupsafe import escape as markup_escape
 
@@ -33,6 +33,21 @@ RELATION_LABELS = {
     "parent": "Parents", "child": "Children", "variant": "Variants", "adjacent": "Adjacent",
     "duplicate-of": "Duplicate of", "duplicated-by": "Duplicated by",
 }  # fmt: skip
+
+
+class Backlink(Protocol):
+    """An edge into a note as ``KnowledgeGraph.backlinks`` lists it."""
+
+    @property
+    def source(self) -> NotePath: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def context(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+
+
 _WIKI = re.compile(r"!?\[\[([^\]|]*)(?:\\?\|([^\]]*))?\]\]")
 
 
@@ -67,10 +82,26 @@ def trust_data(trust: Trust, stale_days: int) -> dict[str, Any]:
     }
 
 
-def link_to(site: Site, urls: UrlScheme, path: NotePath) -> dict[str, str]:
+def link_to(site: Site, urls: UrlScheme, path: NotePath,
+            labels: Labels | None = None) -> dict[str, str]:  # fmt: skip
     """How a page lists another note: title, URL (from this page), path, trust level."""
-    title, level = site.label(path)
+    title, level = site.label(path) if labels is None else labels.label(path)
     return {"title": title, "url": urls.note(path), "path": path, "level": level}
+
+
+class Labels:
+    """``Site.label`` and ``Site.trust`` for the drawing of one page: the site's trust table
+    is looked up once (each ``Site`` call reads the clock), not once per listed note."""
+
+    __slots__ = ("notes", "trusts")
+
+    def __init__(self, site: Site) -> None:
+        self.notes = site.vault.notes
+        self.trusts = site.trusts()
+
+    def label(self, path: NotePath) -> tuple[str, str]:
+        """As ``Site.label``: the note's title and trust level ("" when unrated)."""
+        return self.notes[path].title, self.trusts[path].level or ""
 
 
 def _by_title(site: Site, paths: Iterable[NotePath]) -> list[NotePath]:
@@ -87,12 +118,13 @@ def context_text(line: str) -> str:
 def note_context(site: Site, urls: UrlScheme, path: NotePath) -> dict[str, Any]:
     """The context of a note page (everything but the body)."""
     item = site.vault.notes[path]
-    trust = site.trust(path)
+    labels = Labels(site)
+    trust = labels.trusts[path]
     graph = site.graph
-    relations = graph.relations(path)
+    relations, backlinks = graph.relations(path), graph.backlinks(path)  # each asked for once
     relation_rows = [
         {"kind": kind, "label": RELATION_LABELS.get(kind, kind.capitalize()),
-         "notes": [link_to(site, urls, p) for p in _by_title(site, relations[kind])]}
+         "notes": [link_to(site, urls, p, labels) for p in _by_title(site, relations[kind])]}
         for kind in sorted(relations, key=_relation_rank)
     ]  # fmt: skip
     canonical = site.canonical(path)
@@ -103,15 +135,15 @@ def note_context(site: Site, urls: UrlScheme, path: NotePath) -> dict[str, Any]:
         "tags": [{"name": t, "url": urls.page("tag", t)} for t in item.tags],
         "trust": trust_data(trust, site.config.trust.stale_days),
         "meta": _meta_rows(item),
-        "breadcrumbs": [link_to(site, urls, p) for p in graph.parents_chain(path)],
+        "breadcrumbs": [link_to(site, urls, p, labels) for p in graph.parents_chain(path)],
         "relations": relation_rows,
-        "backlinks": _backlinks(site, urls, path),
-        "canonical": link_to(site, urls, canonical) if canonical else None,
+        "backlinks": _backlinks(site, urls, backlinks, labels),
+        "canonical": link_to(site, urls, canonical, labels) if canonical else None,
         "flattened": item.flattened,
         "frontmatter_problems": [{"line": d.line, "message": d.message}
                                  for d in item.diagnostics
                                  if d.code.startswith("frontmatter-")],
-        "local_graph": local_graph(site, urls, path),
+        "local_graph": local_graph(site, urls, path, labels, relations, backlinks),
         "history": [],
         "toc": [{"level": h.level, "text": h.text, "id": str(h.slug)}
                 for h in item.headings if 2 <= h.level <= 4 and h.slug],
@@ -198,38 +230,48 @@ def _meta_rows(item: Note) -> list[tuple[str, str]]:
     return out
 
 
-def _backlinks(site: Site, urls: UrlScheme, path: NotePath) -> dict[str, Any]:
+def _backlinks(site: Site, urls: UrlScheme, backlinks: Iterable[Backlink],
+               labels: Labels) -> dict[str, Any]:  # fmt: skip
     """Backlinks grouped by source note, each with its lines of context."""
     groups: dict[NotePath, list[dict[str, Any]]] = {}
-    for link in site.graph.backlinks(path):
+    for link in backlinks:
         groups.setdefault(link.source, []).append(
             {"line": link.line, "kind": link.kind, "context": context_text(link.context)}
         )
     ordered = _by_title(site, groups)
-    shown = [{**link_to(site, urls, p), "lines": groups[p]} for p in ordered[:MAX_BACKLINKS]]
+    shown = [{**link_to(site, urls, p, labels), "lines": groups[p]}
+             for p in ordered[:MAX_BACKLINKS]]  # fmt: skip
     return {"total": len(ordered), "notes": shown}
 
 
-def local_graph(site: Site, urls: UrlScheme, path: NotePath) -> dict[str, Any]:
+def local_graph(
+    site: Site, urls: UrlScheme, path: NotePath, labels: Labels | None = None,
+    relations: Mapping[str, list[NotePath]] | None = None,
+    backlinks: Iterable[Backlink] | None = None,
+) -> dict[str, Any]:  # fmt: skip
     """The note and its neighbours on a ring (typed relations first), for the local graph view.
 
     Only edges at the centre are drawn, so the page depends on its own neighbours alone.
+    ``labels``, ``relations`` and ``backlinks`` may be passed when the caller has them.
     """
     graph = site.graph
+    trusts = (labels or Labels(site)).trusts
+    relations = graph.relations(path) if relations is None else relations
+    backlinks = graph.backlinks(path) if backlinks is None else backlinks
     kinds: dict[str, str] = {}  # node id (a note path or a wanted node) → how it is related
-    for kind, members in graph.relations(path).items():
+    for kind, members in relations.items():
         for other in members:
             kinds.setdefault(other, kind)
     for edge in graph.outlinks(path):
         kinds.setdefault(edge.target, edge.kind)
-    for back in graph.backlinks(path):
+    for back in backlinks:
         kinds.setdefault(back.source, "backlink" if back.kind in ("link", "embed") else back.kind)
     kinds.pop(path, None)
     ranked = sorted(kinds, key=lambda n: (_relation_rank(kinds[n])[0], graph.title(n).casefold(),
                                           n))  # fmt: skip
     shown = ranked[:MAX_LOCAL_NODES]
     centre = {"id": path, "title": site.vault.notes[path].title, "url": urls.note(path),
-              "x": 0.0, "y": 0.0, "trust": site.trust(path).level or "", "wanted": False,
+              "x": 0.0, "y": 0.0, "trust": trusts[path].level or "", "wanted": False,
               "centre": True}  # fmt: skip
     nodes = [centre]
     for index, node in enumerate(shown):
@@ -240,7 +282,7 @@ def local_graph(site: Site, urls: UrlScheme, path: NotePath) -> dict[str, Any]:
             "url": urls.page("wanted") + "#" + wanted_anchor(graph.title(node)) if wanted
             else urls.note(NotePath(node)),
             "x": round(math.cos(angle), 4), "y": round(math.sin(angle), 4),
-            "trust": "" if wanted else site.trust(NotePath(node)).level or "",
+            "trust": "" if wanted else trusts[NotePath(node)].level or "",
             "wanted": wanted, "centre": False,
         })  # fmt: skip
     links = [{"source": path, "target": node, "kind": kinds[node]} for node in shown]

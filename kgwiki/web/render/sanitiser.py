@@ -7,6 +7,7 @@ Note HTML from the vault is never trusted: whatever the Markdown holds (raw HTML
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import urlsplit
 
 import nh3
@@ -69,18 +70,30 @@ def _media_source(element: str, attribute: str, value: str) -> str | None:
 _EMPTY_FRAME = re.compile(r"<(iframe|audio|video)(?![^>]*\ssrc=)[^>]*>[^<]*</\1>")
 
 
+_OPTIONS: dict[str, Any] = {
+    "tags": _TAGS,
+    "attributes": _ATTRIBUTES,
+    "url_schemes": {"http", "https", "mailto"},
+    "filter_style_properties": {"text-align"},
+    "link_rel": None,
+}
+# Built once: ``nh3.clean`` converts the whole configuration on every call (0.16 ms).
+# The attribute filter (a Python call for every attribute nh3 keeps) only ever changes a
+# frame's or player's ``src``, so HTML that cannot hold one is cleaned without it. An element
+# comes only from a start tag, its name written literally right after ``<`` (no character
+# reference can spell it): HTML with no ``<iframe``, ``<audio`` or ``<video`` in any case
+# has no frame or player.
+_CLEANER = nh3.Cleaner(**_OPTIONS)
+_FRAME_CLEANER = nh3.Cleaner(**_OPTIONS, attribute_filter=_media_source)
+_FRAME_TAG = re.compile("<(?:" + "|".join(sorted(_FRAMES)) + ")", re.IGNORECASE)
+
+
 def sanitise(html: str) -> str:
     """Clean note HTML: no scripts, styles or handlers; only http(s), mailto and relative URLs
     (and for frames and players, relative ones only)."""
-    cleaned = nh3.clean(
-        html,
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        attribute_filter=_media_source,
-        url_schemes={"http", "https", "mailto"},
-        filter_style_properties={"text-align"},
-        link_rel=None,
-    )
+    if _FRAME_TAG.search(html) is None:
+        return _CLEANER.clean(html)
+    cleaned = _FRAME_CLEANER.clean(html)
     return _EMPTY_FRAME.sub("", cleaned) if "</" in cleaned else cleaned
 
 
