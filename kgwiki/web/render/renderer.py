@@ -191,7 +191,9 @@ class Renderer:
                    "levels": list(self.site.config.trust.levels)}  # fmt: skip
         return self._page("new.html", location, context)
 
-    def not_found(self, message: str = "No such page.", base_href: str = "") -> str:
-        """The 404 page; a static site's has ``<base href>`` so it works at any depth."""
-        return self._page("404.html", "", {"title": "Not found", "message": message,
+    def not_found(self, message: str = "No such page.", base_href: str = "",
+                  title: str = "Not found") -> str:  # fmt: skip
+        """The 404 page (or, titled "Forbidden", the 403 one); a static site's has
+        ``<base href>`` so it works at any depth."""
+        return self._page("404.html", "", {"title": title, "message": message,
                                            "base_href": base_href})  # fmt: skip

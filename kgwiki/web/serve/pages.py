@@ -284,5 +284,6 @@ async def error_page(state: ServerState, message: str, status: int) -> Response:
     """The 404 (or 403) page in the site's look, or plain text before the site is loaded."""
     if state.renderer is None:
         return Response(message + "\n", status, media_type="text/plain")
-    html = await on_site(state, lambda _site, renderer: renderer.not_found(message))
+    title = "Forbidden" if status == 403 else "Not found"
+    html = await on_site(state, lambda _site, renderer: renderer.not_found(message, title=title))
     return HTMLResponse(html, status, headers=HTML_HEADERS)

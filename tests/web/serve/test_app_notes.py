@@ -171,6 +171,10 @@ def test_a_wrong_login_token_is_403_and_sets_no_cookie(client: TestClient) -> No
     response = client.get("/", params={"token": "nope"})
     assert response.status_code == 403
     assert "set-cookie" not in response.headers
+    assert _title(response.text).startswith("Forbidden"), "titled as its status, not Not found"
+    assert "<h1>Forbidden</h1>" in response.text and "Not found" not in response.text
+    missing = client.get("/n/no/such/note/")
+    assert missing.status_code == 404 and _title(missing.text).startswith("Not found")
 
 
 def test_the_form_creates_a_note_and_redirects_to_it(client: TestClient, vault: Path) -> None:
