@@ -55,7 +55,7 @@ INSIDE: dict[str, list[str]] = {
                "index"],
     "trust": ["levels", "assessment", "lint"],
     "changelog": ["git", "history"],
-    "duplicates": ["declared shingles text", "keep minhash shingle_cache", "detector",
+    "duplicates": ["content_cache declared shingles text", "keep minhash shingle_cache", "detector",
                    "find probe"],
     "authoring": ["edit tidy", "names", "reinforcement template", "create"],
     "lint": ["repair_flattened repair_meta", "repair report"],

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kgwiki import __version__
+from kgwiki.duplicates.content_cache import ContentCache
 from kgwiki.duplicates.shingles import TOKENIZER_VERSION, Hashes, shingle_sets
 from kgwiki.util import atomic_write_bytes
 
@@ -179,14 +180,13 @@ def banded_pairs(matrix: npt.NDArray[np.uint32], bands: int, rows: int, least: f
     return first[keep], second[keep]
 
 
-class SketchCache:
+class SketchCache(ContentCache[Sketch]):
     """Sketches by file content hash, read from and written to ``<vault>/.kgwiki/``."""
 
     def __init__(self, path: Path, params: SketchParams) -> None:
+        super().__init__()
         self.path = path
         self.params = params
-        self.entries: dict[str, Sketch] = {}
-        self.dirty = False
 
     @classmethod
     def open(cls, root: Path, cache_dir: str, params: SketchParams) -> SketchCache:
@@ -203,20 +203,6 @@ class SketchCache:
         except Exception:
             cache.entries = {}
         return cache
-
-    def get(self, key: str) -> Sketch | None:
-        return self.entries.get(key)
-
-    def put(self, key: str, sketch: Sketch) -> None:
-        self.entries[key] = sketch
-        self.dirty = True
-
-    def keep_only(self, keys: Mapping[str, object]) -> None:
-        """Forget sketches of contents no longer in the vault (so the file does not grow)."""
-        stale = [key for key in self.entries if key not in keys]
-        for key in stale:
-            del self.entries[key]
-        self.dirty = self.dirty or bool(stale)
 
     def save(self) -> None:
         if not self.dirty:

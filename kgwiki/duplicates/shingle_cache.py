@@ -11,11 +11,11 @@ and markdown code, and the toolchain).
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 
+from kgwiki.duplicates.content_cache import ContentCache
 from kgwiki.duplicates.shingles import Hashes
 from kgwiki.util import atomic_write_bytes, source_hash
 from kgwiki.versions import toolchain
@@ -29,14 +29,13 @@ def cache_key(shingle_size: int) -> str:
     return f"k={shingle_size}|{code}|{toolchain()}"
 
 
-class ShingleCache:
+class ShingleCache(ContentCache[Hashes]):
     """Shingle sets by content hash; ``save`` writes only when something was added or dropped."""
 
     def __init__(self, path: Path, key: str) -> None:
+        super().__init__()
         self.path = path
         self.key = key
-        self.entries: dict[str, Hashes] = {}
-        self.dirty = False
 
     @classmethod
     def open(cls, root: Path, cache_dir: str, shingle_size: int) -> ShingleCache:
@@ -54,20 +53,6 @@ class ShingleCache:
         except Exception:  # missing, truncated, another format: computed again
             cache.entries = {}
         return cache
-
-    def get(self, key: str) -> Hashes | None:
-        return self.entries.get(key)
-
-    def put(self, key: str, shingles: Hashes) -> None:
-        self.entries[key] = shingles
-        self.dirty = True
-
-    def keep_only(self, keys: Mapping[str, object]) -> None:
-        """Forget the sets of contents no longer in the vault (so the file does not grow)."""
-        stale = [key for key in self.entries if key not in keys]
-        for key in stale:
-            del self.entries[key]
-        self.dirty = self.dirty or bool(stale)
 
     def save(self) -> None:
         if not self.dirty:

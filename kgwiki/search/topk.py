@@ -20,16 +20,15 @@ exhaustive collector (search_rank.py), which remains the reference the tests com
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import heapq
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from kgwiki.search.matches import SegmentMatches, Unsupported
 from kgwiki.search.rank import HEADINGS_BONUS, NAMES_BONUS, NameBoost
 from kgwiki.search.rank import names_bonus as exhaustive_names_bonus
 from kgwiki.search.rank import top_documents as exhaustive_top_documents
+from kgwiki.util import collector_off
 
 # How far below the limit-th score a candidate may be and still be verified: relative to the
 # score, plus an absolute floor for scores near zero. Orders of addition differ by a few
@@ -53,7 +52,7 @@ def top_documents(
     The same answer as :func:`search_rank.top_documents` (whoosh scoring every match).
     """
     try:
-        with _collector_off():
+        with collector_off():
             scores, total, exact = match_all(searcher, query, filter_query, limit, bonus,
                                              factors)  # fmt: skip
     except Unsupported:
@@ -66,24 +65,6 @@ def top_documents(
         scores = verified
     best = heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
     return [(score, docnum) for docnum, score in best], total
-
-
-@contextlib.contextmanager
-def _collector_off() -> Iterator[None]:
-    """No cycle collection while the match sets are built.
-
-    They are thousands of short-lived lists, dicts and sets, all acyclic and freed by
-    reference count when the query ends. A collection in the middle would find nothing, but
-    promote them towards the oldest generation, and every so often that sets off a full pass
-    over everything the process holds (0.6 s with a 10k vault loaded and not frozen).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def names_bonus(searcher: Any, boosts: Sequence[NameBoost]) -> dict[int, float]:

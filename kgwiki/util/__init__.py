@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kgwiki.util.atomic import atomic_write_bytes, atomic_write_text
-from kgwiki.util.collector import collector_paused
+from kgwiki.util.collector import collector_off, collector_paused
 from kgwiki.util.fingerprint import source_hash
 from kgwiki.util.progress_bar import progress, wants_progress
 from kgwiki.util.words import counted, plural
@@ -11,6 +11,7 @@ from kgwiki.util.words import counted, plural
 __all__ = [
     "atomic_write_bytes",
     "atomic_write_text",
+    "collector_off",
     "collector_paused",
     "counted",
     "plural",

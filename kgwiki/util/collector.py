@@ -35,3 +35,22 @@ def collector_paused() -> Iterator[None]:
                 gc.freeze()
                 gc.unfreeze()
             gc.enable()
+
+
+@contextlib.contextmanager
+def collector_off() -> Iterator[None]:
+    """Pause the cycle collector around short-lived acyclic work, and only restart it.
+
+    For a burst of temporary lists, dicts and sets freed by reference count when it ends (a
+    search building its match sets): a collection in the middle would find nothing but promote
+    them towards the oldest generation, and every so often that sets off a full pass over
+    everything the process holds (0.6 s with a 10k vault loaded and not frozen). Unlike
+    ``collector_paused`` nothing is aged on leaving: nothing made here outlives it.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
