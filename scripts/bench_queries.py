@@ -45,7 +45,7 @@ def draw_queries(vault: Vault, seed: int) -> dict[str, tuple[str, ...]]:
     for path in sample:
         words = _words(vault.notes[path].text)
         texts[path] = words
-        df.update(dict.fromkeys(w.casefold() for w in words))
+        df.update(list(dict.fromkeys(w.casefold() for w in words)))  # ordered: same draw each run
     ranked = [w for w, _n in df.most_common()]
     common = ranked[:8]
     pool = ranked[:40]

@@ -4,6 +4,7 @@ the documented shape. No timing is asserted (speed is what the benchmark measure
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -209,3 +210,16 @@ def test_ab_runs_both_versions_in_turn(tmp_path: Path) -> None:
         for tree in (tmp_path / "trees").glob("ab-*"):
             subprocess.run(["git", "-C", str(SCRIPTS.parent), "worktree", "remove", "--force",
                             str(tree)], capture_output=True)  # fmt: skip
+
+
+def test_the_query_draw_is_the_same_under_any_hash_seed() -> None:
+    """Runs compare only when they draw the same queries: word order must not come from
+    set iteration (which Python's string hash seed changes)."""
+    probe = ("import json, sys; sys.path.insert(0, 'scripts'); from bench_queries import "
+             "draw_queries; from kgwiki.vault import Vault; "
+             "print(json.dumps(draw_queries(Vault.load('vault', use_cache=False), 0)))")
+    draws = [subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True,
+                            text=True, check=True, timeout=120,
+                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+             for seed in ("1", "2")]  # fmt: skip
+    assert draws[0] == draws[1] and json.loads(draws[0])["common"]
