@@ -138,7 +138,7 @@ class SearchIndex:
         """
         folder = Path(index_dir)
         weighting = TrustWeighting.from_config(config or Config(), trust_weight)
-        columns = ColumnCache(weighting)
+        columns = ColumnCache(weighting, folder)
         ix = open_existing(folder, columns) if folder.is_dir() else None
         if ix is None:
             raise IndexUnavailableError(f"no readable search index in {folder}")
@@ -149,12 +149,13 @@ class SearchIndex:
         cls, folder: Path, vault: Vault, trust_weight: float | None, timeout: float
     ) -> SearchIndex:
         weighting = TrustWeighting.from_config(vault.config, trust_weight)
-        columns = ColumnCache(weighting)
+        columns = ColumnCache(weighting, folder)
         ix = open_existing(folder, columns)
         if ix is not None:
             return cls(folder, ix, vault, weighting, timeout, columns)
         was_there = (folder / STAMP).exists() or any(folder.glob("_MAIN_*.toc"))
-        index = cls(folder, create(folder), vault, weighting, timeout, ColumnCache(weighting))
+        index = cls(folder, create(folder), vault, weighting, timeout,
+                    ColumnCache(weighting, folder))  # fmt: skip
         if was_there:
             index.update(vault, rebuild=True)
         return index

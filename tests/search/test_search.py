@@ -3,6 +3,7 @@ incremental updates, locking and recovery from a corrupt index."""
 
 from __future__ import annotations
 
+import pickle
 import re
 import shutil
 from collections.abc import Iterator
@@ -332,3 +333,48 @@ def test_open_takes_the_vault_folder_as_a_path(tmp_path: Path, as_text: bool) ->
         done = index.update()
         assert len(done.added) == len(_load(root).notes) > 0
         assert _paths(index, "아키텍처")
+
+
+def test_column_values_are_kept_beside_the_segments(
+    mini: tuple[Vault, SearchIndex], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next process that opens the index reads columns.pickle, not every document's
+    columns; answers are the same; a stale, damaged or foreign sidecar is read the long way."""
+    from kgwiki.search import columns
+
+    vault, index = mini
+    folder = index.folder
+    expected = [(h.path, h.score) for h in index.search("아키텍처 OR queueing", limit=10).hits]
+    index.close()
+    assert (folder / columns.SIDECAR).is_file()
+    reads: list[int] = []
+    real = columns._read_columns
+
+    def counting(reader: object, count: int) -> columns.Raw:
+        reads.append(count)
+        return real(reader, count)
+
+    monkeypatch.setattr(columns, "_read_columns", counting)
+
+    def answers() -> list[tuple[str, float]]:
+        with SearchIndex.open(vault, folder) as reopened:
+            return [(h.path, h.score) for h in reopened.search("아키텍처 OR queueing",
+                                                               limit=10).hits]  # fmt: skip
+
+    assert answers() == expected and reads == [], "every segment's values came from the file"
+    for damage in (b"not a pickle", pickle.dumps((99, {}))):
+        (folder / columns.SIDECAR).write_bytes(damage)
+        assert answers() == expected and sum(reads) == len(vault.notes)
+        reads.clear()
+    # A note changed: its new segment is read, the old ones come from the file.
+    note = next(iter(vault.notes))
+    file = vault.root / note
+    file.write_text(file.read_text(encoding="utf-8") + "\nzebrafinch\n", encoding="utf-8")
+    vault.refresh_file(note)
+    with SearchIndex.open(vault, folder) as reopened:
+        reopened.update(vault)
+        assert [h.path for h in reopened.search("zebrafinch").hits] == [note]
+    reads.clear()
+    with SearchIndex.open(vault, folder) as reopened:
+        assert [h.path for h in reopened.search("zebrafinch").hits] == [note]
+    assert reads == [], "the new segment was kept too"
