@@ -9,6 +9,7 @@ template-made notes has millions of pairs.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -53,15 +54,25 @@ class DuplicatePair:
 Backlinks = Mapping[NotePath, frozenset[NotePath]]
 
 
-def backlink_sources(vault: Vault) -> dict[NotePath, frozenset[NotePath]]:
-    """For every note that has any, the other notes linking to it (one pass over the links)."""
+_BACKLINKS: weakref.WeakKeyDictionary[Vault, tuple[int, dict[NotePath, frozenset[NotePath]]]] = (
+    weakref.WeakKeyDictionary())
+
+
+def backlink_sources(vault: Vault) -> Backlinks:
+    """For every note that has any, the other notes linking to it (one pass over the links;
+    kept until the vault changes, as lint asks once for declared and once for content pairs)."""
+    kept = _BACKLINKS.get(vault)
+    if kept is not None and kept[0] == vault.version:
+        return kept[1]
     found: dict[NotePath, set[NotePath]] = {}
     for source in vault.notes:
         for item in vault.links_of(source):
             target = item.resolution.path
             if target is not None and target != source and not item.resolution.is_attachment:
                 found.setdefault(target, set()).add(source)
-    return {path: frozenset(sources) for path, sources in found.items()}
+    result = {path: frozenset(sources) for path, sources in found.items()}
+    _BACKLINKS[vault] = (vault.version, result)
+    return result
 
 
 def backlink_count(vault: Vault, path: NotePath, ignore: NotePath | None = None,
