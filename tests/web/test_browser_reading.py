@@ -92,6 +92,9 @@ def test_explorer_opens_the_current_notes_folder(browser: Any,
         if closed.count():
             title = closed.get_attribute("title")
             closed.click()
+            # the toggle event (which saves the open folders) fires after the click returns
+            page.wait_for_function("t => JSON.parse(localStorage.getItem("
+                                   "'kgwiki-explorer-open') || '[]').includes(t)", arg=title)
             page.goto((sites[name][1] / "index.html").as_uri())
             page.wait_for_selector("#explorer a")
             assert page.locator(f"#explorer details[open] > summary[title='{title}']").count()
