@@ -25,6 +25,7 @@ from bench_common import (
     StageOutput,
     Unavailable,
     kgwiki_command,
+    latencies,
     log_tail,
     percentile,
     run_measured,
@@ -210,15 +211,9 @@ def search_api(ctx: StageContext) -> StageOutput:
         server_cpu = cpu_seconds(proc.pid) - cpu_before
         conn.close()
     flat = [t for group in times.values() for t in group]
-    out = StageOutput(info={
-        "queries": len(every), "rounds": API_ROUNDS, "no_hits": sorted(no_hits),
-        "warm_after_start_s": round(warm - start, 1), "asked": kinds,
-        "by_kind_ms": {k: {"p50": round(percentile(v, 50), 1), "p95": round(percentile(v, 95), 1),
-                           "max": round(max(v), 1)} for k, v in times.items()},
-    })  # fmt: skip
-    out.add("p50", percentile(flat, 50), "ms")
-    out.add("p95", percentile(flat, 95), "ms")
-    out.add("max", max(flat), "ms")
+    out = latencies(times, {"queries": len(every), "rounds": API_ROUNDS,
+                            "no_hits": sorted(no_hits),
+                            "warm_after_start_s": round(warm - start, 1), "asked": kinds})
     out.add("first round p95", percentile(first, 95), "ms")
     out.add("server CPU per query", server_cpu / len(flat) * 1000, "ms")
     for kind, group in times.items():

@@ -116,6 +116,18 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
+def latencies(times: dict[str, list[float]], info: dict[str, object]) -> StageOutput:
+    """A query stage's output: p50/p95/max over every time (ms), and the same by kind in info."""
+    flat = [t for group in times.values() for t in group]
+    out = StageOutput(info={**info, "by_kind_ms": {
+        k: {"p50": round(percentile(v, 50), 1), "p95": round(percentile(v, 95), 1),
+            "max": round(max(v), 1)} for k, v in times.items()}})  # fmt: skip
+    out.add("p50", percentile(flat, 50), "ms")
+    out.add("p95", percentile(flat, 95), "ms")
+    out.add("max", max(flat), "ms")
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Ran:
     """A finished child process: wall and CPU seconds, exit code, peak RSS of its process tree.

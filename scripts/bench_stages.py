@@ -16,7 +16,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bench_common import StageContext, StageOutput, Unavailable, edited, percentile, sample_notes
+from bench_common import (
+    StageContext,
+    StageOutput,
+    Unavailable,
+    edited,
+    latencies,
+    percentile,
+    sample_notes,
+)
 
 if TYPE_CHECKING:
     from kgwiki.vault import Vault
@@ -244,16 +252,8 @@ def query(ctx: StageContext) -> StageOutput:
         index.search(q, limit=20)
         repeat.append((time.perf_counter() - start) * 1000)
     index.close()
-    flat = [t for group in times.values() for t in group]
-    out = StageOutput(info={
-        "queries": len(every), "rounds": QUERY_ROUNDS, "no_hits": empty,
-        "asked": kinds,
-        "by_kind_ms": {k: {"p50": round(percentile(v, 50), 1), "p95": round(percentile(v, 95), 1),
-                           "max": round(max(v), 1)} for k, v in times.items()},
-    })  # fmt: skip
-    out.add("p50", percentile(flat, 50), "ms")
-    out.add("p95", percentile(flat, 95), "ms")
-    out.add("max", max(flat), "ms")
+    out = latencies(times, {"queries": len(every), "rounds": QUERY_ROUNDS, "no_hits": empty,
+                            "asked": kinds})
     out.add("repeat p95", percentile(repeat, 95), "ms")
     return out
 

@@ -26,15 +26,13 @@ def collector_paused() -> Iterator[None]:
     its loaded site): unfreezing would thaw that too.
     """
     was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            if gc.get_freeze_count() == 0:
+    with collector_off():
+        try:
+            yield
+        finally:
+            if was_enabled and gc.get_freeze_count() == 0:
                 gc.freeze()
                 gc.unfreeze()
-            gc.enable()
 
 
 @contextlib.contextmanager
