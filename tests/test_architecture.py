@@ -63,7 +63,7 @@ INSIDE: dict[str, list[str]] = {
                    "folders pages", "feeds renderer"],
     "web.serve": ["events metrics security watch", "ops state sync", "pages server",
                   "api notes warm", "app"],
-    "web.build": ["assets cache data report search_docs splice",
+    "web.build": ["assets background cache data report search_docs splice",
                   "buckets check local_sketches plan previews redirects", "links search_writer",
                   "local pages", "run", "flow"],
     "mcp": ["access edits limits probe", "views", "writes", "server"],

@@ -7,7 +7,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from kgwiki.note import Note, section_kind
+from kgwiki.note import Heading, Note, section_kind
+
+# The last answer per note path, with what it was made of. A build asks for every note's
+# prose three times (to sketch it, to compare candidate pairs exactly, to key its page), and
+# forked workers inherit what the parent already has.
+_MEMO: dict[str, tuple[str, tuple[Heading, ...], str]] = {}
 
 
 def content_text(note: Note) -> str:
@@ -16,12 +21,22 @@ def content_text(note: Note) -> str:
     Those sections are boilerplate shared by every note in the style, so they would make
     unrelated notes look alike; headings are skipped because a template's headings are too.
     """
-    headings = note.headings
+    known = _MEMO.get(note.path)
+    # It reads only the text and the headings: equal ones give the same prose (comparing
+    # the note's own objects is a pointer check).
+    if known is not None and known[0] == note.text and known[1] == note.headings:
+        return known[2]
+    prose = _content_text(note.text, note.headings)
+    _MEMO[note.path] = (note.text, note.headings, prose)
+    return prose
+
+
+def _content_text(plain: str, headings: tuple[Heading, ...]) -> str:
     wanted = [heading.text.strip() for heading in headings]
     index = 0
     skipping_level = 0
     kept: list[str] = []
-    for line in note.text.split("\n"):
+    for line in plain.split("\n"):
         text = line.strip()
         # Plain text keeps heading lines in order; match them one by one (a heading whose
         # plain text differs from its source is skipped over, not searched for).

@@ -24,6 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 from whoosh.analysis import Analyzer, Token
@@ -92,21 +93,27 @@ def spans(text: str, tail_unigrams: bool = True) -> Iterator[Span]:
 def terms(text: str) -> list[str]:
     """Exactly the terms the index holds for ``text``, in order (for the static site's index).
 
-    The terms of ``spans(text)`` without their positions, built without a tuple per term:
-    the static build takes the terms of every note.
+    The terms of ``spans(text)`` without their positions. The static build takes the terms of
+    every note, so each distinct word or CJK run is analysed once per process
+    (:func:`_unit_terms`) and the text is cut with one ``findall``.
     """
-    out: list[str] = []
-    append, extend = out.append, out.extend
-    for match in TOKEN.finditer(text):
-        run = match.group("cjk")
-        if run is None:
-            append(normalise_word(match.group()))
-        elif len(run) == 1:
-            append(run)
-        else:
-            extend([run[k : k + 2] for k in range(len(run) - 1)])
-            append(run[-1])
-    return out
+    return list(chain.from_iterable(map(_unit_terms, _UNIT.findall(text))))
+
+
+# The units of TOKEN as plain strings: a CJK run or a word (a unit is a run iff it starts
+# with a CJK character, as the two classes never overlap).
+_UNIT = re.compile(f"[{_CJK}]+|{LETTER}+")
+_STARTS_CJK = re.compile(f"[{_CJK}]").match
+
+
+@lru_cache(maxsize=65_536)
+def _unit_terms(unit: str) -> tuple[str, ...]:
+    """The terms of one unit: a stemmed word, or a CJK run's bigrams and tail unigram."""
+    if _STARTS_CJK(unit) is None:
+        return (normalise_word(unit),)
+    if len(unit) == 1:
+        return (unit,)
+    return (*[unit[k : k + 2] for k in range(len(unit) - 1)], unit[-1])
 
 
 def query_terms(word: str) -> list[str]:

@@ -15,9 +15,10 @@ import datetime as dt
 import struct
 import unicodedata
 from array import array
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,8 @@ FORMAT_VERSION = 7
 # BM25F proper, which adds up weighted term frequencies before saturating them.
 SECTIONS = ("title", "aliases", "headings", "topics", "body")
 SECTION_WEIGHTS = (5.0, 5.0, 2.0, 2.0, 1.0)
+# client_doc counts with whole weights (tests/search/test_client_doc.py holds it to floats)
+_WHOLE_WEIGHTS = tuple(int(w) for w in SECTION_WEIGHTS)
 # Positions jump this far between sections, so a phrase never runs from one into the next.
 _SECTION_GAP = 100
 _COUNT = struct.Struct("<I")
@@ -166,8 +169,8 @@ def _datetime(value: dt.date | None) -> dt.datetime | None:
     return None if value is None else dt.datetime(value.year, value.month, value.day)
 
 
-def note_document(note: Note) -> dict[str, Any]:
-    """The fields of ``note`` for ``writer.add_document`` (pure: the Note is all it reads)."""
+def _sections(note: Note) -> tuple[list[str], list[str], tuple[str, ...]]:
+    """A note's names (aliases, id, stem), its headings, and the ``text`` sections."""
     meta = note.meta
     names = [*note.aliases, *([note.id] if note.id else [])]
     if note.stem.casefold() != note.title.casefold():
@@ -178,22 +181,26 @@ def note_document(note: Note) -> dict[str, Any]:
     topics = [tag.replace("/", " ") for tag in note.tags]
     if meta.category:
         topics.append(meta.category.replace("/", " ").replace("_", " "))
+    texts = (note.title, "\n".join(names), "\n".join(headings), "\n".join(topics), note.text)
+    return names, headings, tuple(nfc(x) for x in texts)
+
+
+def _heads(note: Note) -> str:
+    """The ``heads`` field: every heading but the title."""
+    return nfc("\n".join(h.text for h in note.headings if h.text != note.title))
+
+
+def note_document(note: Note) -> dict[str, Any]:
+    """The fields of ``note`` for ``writer.add_document`` (pure: the Note is all it reads)."""
+    meta = note.meta
+    names, headings, texts = _sections(note)
     level = (meta.source_trust_level or "").strip().upper()
     document: dict[str, Any] = {
         "path": note.path,
         "hash": note.content_hash,
-        "text": tuple(
-            nfc(x)
-            for x in (
-                note.title,
-                "\n".join(names),
-                "\n".join(headings),
-                "\n".join(topics),
-                note.text,
-            )
-        ),
+        "text": texts,
         "names": nfc("\n".join([note.title, *names])),
-        "heads": nfc("\n".join(h.text for h in note.headings if h.text != note.title)),
+        "heads": _heads(note),
         "tag": [term for tag in note.tags for term in hierarchy(tag)],
         "category": hierarchy(meta.category) if meta.category else [],
         "folder": path_terms(note.path),
@@ -242,19 +249,20 @@ def stored_length(length: int) -> int:
 
 def client_doc(note: Note, weighting: TrustWeighting | None = None) -> ClientDoc:
     """``note`` as its whoosh document counts it: the same sections, weights and lengths."""
-    document = note_document(note)
-    weights: defaultdict[str, float] = defaultdict(float)
-    length = 0
-    for text, weight in zip(document["text"], SECTION_WEIGHTS, strict=True):
-        found = terms(text)
-        length += len(found)
-        for term in found:
-            weights[term] += weight
+    _names, _headings, texts = _sections(note)
+    found = [terms(text) for text in texts]
+    # Occurrences counted with their section's weight, in the order terms first occur (the
+    # order the client index lists them in): a weight of w counts a section w times over.
+    weights = Counter(dict.fromkeys(chain.from_iterable(found), 0))
+    for section, weight in zip(found, _WHOLE_WEIGHTS, strict=True):
+        weights.update(section * weight if weight != 1 else section)
+    length = sum(map(len, found))
     meta = note.meta
     level = (meta.source_trust_level or "").strip().upper() or None
     confidence = None if meta.confidence_score is None else float(meta.confidence_score)
     factor = (weighting or TrustWeighting()).multiplier(level, confidence)
-    return ClientDoc({t: int(w) for t, w in weights.items()},
-                     frozenset(terms(document.get("names", ""))),
-                     frozenset(terms(document.get("heads", ""))), length,
-                     stored_length(length), factor)  # fmt: skip
+    # ``names`` is title and aliases joined by a line break, which no term spans: its terms
+    # are those of the first two sections.
+    return ClientDoc(dict(weights), frozenset(chain(*found[:2])),
+                     frozenset(terms(_heads(note))), length, stored_length(length),
+                     factor)  # fmt: skip

@@ -41,7 +41,11 @@ def digest(*parts: str | bytes) -> str:
 
 
 def json_digest(data: Any) -> str:
-    return digest(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str))
+    return digest(_KEY_JSON.encode(data))
+
+
+# Page contexts are trees built fresh for each page: no cycles to look for.
+_KEY_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str, check_circular=False)
 
 
 def fingerprint(config: Config, base_url: str, templates: str, options: Mapping[str, Any]) -> str:
@@ -188,11 +192,38 @@ def write_if_changed(
     target = out / location
     if new_hash == old_hash and target.is_file():
         return new_hash, False
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
+    parent = str(target.parent)
+    if parent not in _MADE:
+        _make_folder(parent)
+    tmp = f"{parent}/.{target.name}.{os.getpid()}.tmp"
+    try:
+        _write(tmp, data)
+    except FileNotFoundError:  # removed since (a clean build, pruned folders): make it again
+        _make_folder(parent)
+        _write(tmp, data)
     os.replace(tmp, target)
     return new_hash, True
+
+
+# Folders this process has made or found. Tag pages, data files and redirects share
+# folders, and a note page's folder usually has a parent already: one system call each.
+_MADE: set[str] = set()
+
+
+def _make_folder(folder: str) -> None:
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        if not os.path.isdir(folder):
+            raise
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
+    _MADE.add(folder)
+
+
+def _write(file: str, data: bytes) -> None:
+    with open(file, "wb") as handle:
+        handle.write(data)
 
 
 def page_file(location: str) -> str:

@@ -54,8 +54,12 @@ class SearchDoc:
 def search_doc(note: Note, config: Config | None = None) -> SearchDoc:
     """The figures the server's index ranks ``note`` by (``config``: its trust weighting)."""
     doc = client_doc(note, TrustWeighting.from_config(config) if config is not None else None)
-    counts = {term: 4 * tf + 2 * (term in doc.heads) + (term in doc.names)
-              for term, tf in doc.weights.items()}
+    counts = dict(zip(doc.weights, map((4).__mul__, doc.weights.values()), strict=True))
+    # the bonuses: heads and names are few, and their terms are all in the text
+    for bonus, terms in ((2, doc.heads), (1, doc.names)):
+        for term in terms:
+            if term in counts:
+                counts[term] += bonus
     return SearchDoc(note.path, note.content_hash, counts, doc.length, doc.stored_length,
                      doc.factor, note.text[:TEXT_CHARS])  # fmt: skip
 
