@@ -1,4 +1,9 @@
-"""The graph as files (GraphML, GEXF, node-link JSON) and as the web graph view's JSON."""
+"""The graph as files (GraphML, GEXF, node-link JSON) and as the web graph view's JSON.
+
+networkx is imported only by the functions that make or write a networkx graph: importing it
+costs most of a second (its backends' docstrings are built at import), and the web graph
+view's JSON, which every build and server draws, does not need it.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,6 @@ import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
-
-import networkx as nx
 
 from kgwiki.graph.edge_index import EdgeIndex
 from kgwiki.graph.records import Edge, NodeId, is_wanted
@@ -27,6 +30,8 @@ def to_networkx(attrs: Mapping[NodeId, Mapping[str, Any]], index: EdgeIndex) -> 
     Made with the cycle collector paused: its dicts (four per edge) are acyclic, and each
     collection they set off would walk the whole loaded vault again (more than half the time).
     """
+    import networkx as nx
+
     with collector_paused():
         made = nx.MultiDiGraph()
         made.add_nodes_from(attrs.items())
@@ -44,6 +49,8 @@ def _edge_data(edge: Edge) -> dict[str, Any]:
 
 def write(graph: Any, file: Path, fmt: str) -> None:
     """Write ``graph`` to ``file`` as GraphML, GEXF (opens in Gephi) or node-link JSON."""
+    import networkx as nx
+
     if fmt == "json":
         data = nx.node_link_data(graph, edges="links")
         atomic_write_text(file, json.dumps(data, ensure_ascii=False, default=_jsonable) + "\n")
@@ -61,6 +68,8 @@ def flat_copy(graph: Any) -> Any:
 
     Nodes also get a ``label`` (the title), which Gephi shows instead of the path.
     """
+    import networkx as nx
+
     flat = nx.MultiDiGraph()
     for node, data in graph.nodes(data=True):
         flat.add_node(node, **_flat(data), label=str(data.get("title", node)))

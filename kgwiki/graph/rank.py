@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-import networkx as nx
 import numpy as np
 from scipy.sparse import csr_matrix
 
@@ -71,6 +70,8 @@ def hubs(index: EdgeIndex, notes: list[NotePath]) -> list[Hub]:
 
 def communities(index: EdgeIndex, notes: list[NotePath]) -> list[list[NotePath]]:
     """Louvain communities of the undirected note graph, largest first, each sorted."""
+    import networkx as nx  # most of a second to import: only when communities are asked for
+
     if not notes:
         return []
     undirected = nx.Graph()

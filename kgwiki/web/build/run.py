@@ -15,12 +15,12 @@ from kgwiki.changelog import git_log_all
 from kgwiki.site import Site
 from kgwiki.types import NotePath
 from kgwiki.web.build import assets as build_assets
+from kgwiki.web.build import background, redirects
 from kgwiki.web.build import data as build_data
 from kgwiki.web.build import links as build_links
 from kgwiki.web.build import local as build_local
 from kgwiki.web.build import plan as build_plan
 from kgwiki.web.build import previews as build_previews
-from kgwiki.web.build import redirects
 from kgwiki.web.build.cache import (
     Manifest,
     PageRecord,
@@ -84,6 +84,7 @@ class Builder:
     def run(self, git_head: str) -> BuildResult:
         vault = self.site.vault
         previous = set(self.manifest.pages) | set(self.manifest.files)
+        layout = background.start_layout(self.site, self.jobs)
         for name in build_assets.copy_static(self.out):
             self.files[name] = ""
         for name in build_assets.copy_attachments(vault.root, vault.attachments, self.out,
@@ -99,6 +100,7 @@ class Builder:
         self._lap("site pages")
         self._note_pages(git_head)
         self._lap("note pages")
+        background.wait_for(layout)
         self._data_files()
         self._lap("data files")
         removed = remove_stale(self.out, set(self.pages) | set(self.files), previous)

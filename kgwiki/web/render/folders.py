@@ -13,7 +13,7 @@ from weakref import WeakKeyDictionary
 
 from kgwiki.site import Site
 from kgwiki.types import NotePath
-from kgwiki.web.render.note_page import link_to, preview_paragraphs
+from kgwiki.web.render.note_page import Labels, link_to, preview_paragraphs
 from kgwiki.web.render.urls import UrlScheme, note_location
 
 _FOLDERS: WeakKeyDictionary[Site, tuple[int, dict[str, str]]] = WeakKeyDictionary()
@@ -67,6 +67,7 @@ def folder_context(site: Site, urls: UrlScheme, folder: str) -> dict[str, Any]:
     titles = site.vault.notes
     listed = sorted((p for p in notes if p != own), key=lambda p: (titles[p].title.casefold(), p))
     parent = folder.rsplit("/", 1)[0] if "/" in folder else ""
+    labels = Labels(site)  # one trust table for the page's links
     return {
         "title": folder.rsplit("/", 1)[-1],
         "folder": folder,
@@ -75,5 +76,5 @@ def folder_context(site: Site, urls: UrlScheme, folder: str) -> dict[str, Any]:
         if own else None,
         "subfolders": [{"name": name, "url": urls.note(NotePath(prefix + name)), "count": count}
                        for name, count in sorted(counts.items(), key=lambda kv: kv[0].casefold())],
-        "notes": [link_to(site, urls, p) for p in listed],
+        "notes": [link_to(site, urls, p, labels) for p in listed],
     }  # fmt: skip

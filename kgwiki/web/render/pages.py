@@ -16,6 +16,7 @@ from kgwiki.trust import levels_best_first
 from kgwiki.types import NotePath
 from kgwiki.web.render.links import wanted_anchor
 from kgwiki.web.render.note_page import (
+    Labels,
     link_to,
     trust_data,
     with_history,
@@ -127,7 +128,8 @@ def tag(site: Site, urls: UrlScheme, name: str) -> dict[str, Any]:
     key = name.casefold()
     shown = next((t for t in site.tags() if t.casefold() == key), name)
     children = sorted(t for t in site.tags() if t.casefold().startswith(key + "/"))
-    notes = [link_to(site, urls, p) for p in _sorted(site, site.graph.tagged(name))]
+    labels = Labels(site)  # one trust table for the page's hundreds of links
+    notes = [link_to(site, urls, p, labels) for p in _sorted(site, site.graph.tagged(name))]
     return {"title": f"#{shown}", "tag": shown, "notes": notes,
             "children": [{"name": c, "url": urls.page("tag", c)} for c in children]}  # fmt: skip
 
