@@ -85,8 +85,9 @@ class Site:
         ``with_duplicates=False`` skips near-duplicate detection (declared duplicates remain);
         ``defer_duplicates`` makes the detector on first use of :attr:`dupes` instead;
         ``reuse`` takes the vault's link tables and the graph from the last load when the
-        vault is as it was then (checked file by file; see ``Vault.load(keep_links=...)``)
-        and :meth:`save_state` writes them for the next;
+        vault is as it was then, or differs in a few notes (checked file by file; those
+        notes are put in again: see ``Vault.load(keep_links=...)``, ``KnowledgeGraph.
+        from_cache``), and :meth:`save_state` writes them for the next;
         ``today`` fixes the date trust is judged by (tests), else it is the current day;
         ``derive`` is passed to ``Vault.load``.
         """
@@ -117,11 +118,16 @@ class Site:
 
     def save_state(self) -> bool:
         """Write the link tables and graph for the next ``load(reuse=True)``: only while the
-        site is as it was loaded (they are keyed by the files as they were then)."""
+        site is as it was loaded (they are keyed by the files as they were then). Both read
+        back from files a few notes away stay on disk as they are."""
         with self.lock:
             if self._loaded_version is None or self.version != self._loaded_version:
                 return False
-            return self.vault.save_links() and self.graph.save_cache(self.vault)
+            if not self.vault.save_links():
+                return False
+            if self.graph.save_cache(self.vault):
+                return True
+            return self.vault.save_links(rewrite=True) and self.graph.save_cache(self.vault)
 
     @property
     def config(self) -> Config:

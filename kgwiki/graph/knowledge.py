@@ -16,27 +16,16 @@ first used: a third of a second that a server's start and ``kgwiki search`` do n
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from kgwiki.graph import paths as graph_paths
-from kgwiki.graph import queries as graph_queries
+from kgwiki.graph.catch_up import declared_by, put_in_build_order
 from kgwiki.graph.edge_index import EdgeIndex
 from kgwiki.graph.edges import declared_names, note_edges, wanted_name
-from kgwiki.graph.records import (
-    Backlink,
-    Edge,
-    Hop,
-    Hub,
-    Neighbourhood,
-    NodeId,
-    Wanted,
-    is_wanted,
-    wanted_id,
-)
+from kgwiki.graph.records import Edge, NodeId, is_wanted, wanted_id
 from kgwiki.graph.snapshot import graph_key, read_graph_state, write_graph_state
 from kgwiki.graph.tags import TagIndex
+from kgwiki.graph.views import GraphViews
 from kgwiki.note import Note
 from kgwiki.types import NoteKey, NotePath
 from kgwiki.util import collector_paused
@@ -45,11 +34,7 @@ from kgwiki.vault import Vault, normalise_path, note_key, note_names
 if TYPE_CHECKING:
     from kgwiki.graph.layout import Keyed
 
-T = TypeVar("T")
-Positions = dict[NotePath, tuple[float, float]]
-
-
-class KnowledgeGraph:
+class KnowledgeGraph(GraphViews):
     """Notes, wanted notes and typed edges; see docs/graph.md."""
 
     def __init__(self, cache_dir: Path | None = None) -> None:
@@ -62,7 +47,7 @@ class KnowledgeGraph:
         self._version = 0
         self._cache: dict[str, tuple[int, Any]] = {}
         self._layout: Keyed | None = None
-        self._kept = False  # this graph is the one in the graph cache
+        self._kept: str | None = None  # the graph cache holds this graph, under this key
 
     # -- building and keeping current ----------------------------------------------------
 
@@ -81,10 +66,12 @@ class KnowledgeGraph:
 
     @classmethod
     def from_cache(cls, vault: Vault) -> KnowledgeGraph | None:
-        """The graph :meth:`save_cache` kept for a vault whose files were as they are now
-        (``vault.state_key``, from ``Vault.load(keep_links=True)``); else None."""
-        key = graph_key(vault.state_key)
-        if key is None:
+        """The graph :meth:`save_cache` kept with the link tables ``vault`` was loaded from
+        (``Vault.load(keep_links=True)``), with the notes that differ since put in again
+        (``vault.kept_changes``); else None."""
+        changes = vault.kept_changes
+        key = graph_key(changes.snapshot if changes is not None else None)
+        if changes is None or key is None:
             return None
         kg = cls(vault.root / vault.config.cache_dir)
         with collector_paused():
@@ -92,22 +79,68 @@ class KnowledgeGraph:
             if state is None:
                 return None
             kg.index, kg._attrs, kg._tags, declared = state
-        kg._declared = defaultdict(set, declared)
-        kg._notes = dict(vault.notes)  # as ``build`` sets them: every note, in vault order
-        kg._kept = True
+            kg._declared = defaultdict(set, declared)
+            kg._notes = dict(vault.notes)  # as ``build`` sets them: every note, in vault order
+            if changes.paths:
+                kg._catch_up(vault, changes.paths, changes.keys)
+        kg._kept = changes.snapshot if changes.snapshot == vault.links_snapshot else None
         return kg
 
+    def _catch_up(self, vault: Vault, paths: frozenset[NotePath], keys: frozenset[NoteKey]
+                  ) -> None:  # fmt: skip
+        """Put in again the notes ``paths`` that differ from the kept graph, and re-link the
+        notes whose links or declarations may resolve differently (looked up by ``keys``)."""
+        relink = vault.sources_wanting(keys)
+        relink.update(p for k, ps in self._declared.items() if vault.lookup_key(k) in keys
+                      for p in ps)  # fmt: skip
+        tagged = False
+        declared = declared_by(self._declared)
+        touched: set[NodeId] = set()
+        for path in sorted(paths):
+            for key in declared.get(path, ()):
+                self._declared[key].discard(path)
+            note = vault.notes.get(path)
+            if path in self._attrs:
+                tagged = tagged or bool(self._attrs[path].get("tags"))
+                relink.update(NotePath(s) for s in self.index.into[path])
+                touched.update(self.index.out[path])
+            if note is None and path in self.index:
+                self._put_edges(path, [])
+                self.index.remove_node(path)
+                self._attrs.pop(path, None)
+            elif note is not None:
+                self._notes.pop(path, None)  # so ``_set_node`` finds no old note to undo
+                self._set_node(note)
+                tagged = tagged or bool(note.tags)
+                relink.add(path)
+        self._notes = dict(vault.notes)
+        for source in sorted(relink & self._notes.keys()):
+            touched.update(self.index.out[source])
+            self._relink(vault, source)
+            touched.update(self.index.out[source])
+        self._declared = defaultdict(set, {k: ps for k, ps in self._declared.items() if ps})
+        if tagged:  # tags show as first written, in note order: rebuilt as ``build`` does
+            self._tags = TagIndex()
+            for note in vault:
+                self._tags.add(note.path, note.tags)
+        self._attrs = put_in_build_order(self.index, self._attrs, self._notes, touched)
+
     def save_cache(self, vault: Vault) -> bool:
-        """Keep this graph for :meth:`from_cache`, if it is still that of ``vault`` as it was
-        loaded (same files) and unchanged since it was built; True when it is kept."""
-        key = graph_key(vault.state_key)
+        """Keep this graph for :meth:`from_cache` with the link tables ``vault`` keeps
+        (``vault.links_snapshot``), if it is still the graph of ``vault`` as loaded;
+        True when it is kept. False when the vault keeps tables of other files than these:
+        then ``vault.save_links(rewrite=True)`` first."""
+        key = vault.links_snapshot
         if key is None or self._version != 0 or self.cache_dir is None:
             return False
-        if self._kept or vault.version != vault.keyed_version:
-            return self._kept
+        if self._kept == key:
+            return True
+        if key != vault.state_key or vault.version != vault.keyed_version:
+            return False
         state = (self.index, self._attrs, self._tags, dict(self._declared))
-        self._kept = write_graph_state(self.cache_dir, key, state)
-        return self._kept
+        if write_graph_state(self.cache_dir, str(graph_key(key)), state):
+            self._kept = key
+        return self._kept == key
 
     def update_note(self, vault: Vault, path: NotePath | str) -> None:
         """Take in one note the vault has just (re)read; a note gone from the vault is removed.
@@ -203,133 +236,3 @@ class KnowledgeGraph:
         for key in names:
             found |= self._declared.get(key, set())
         return found
-
-    def _cached(self, name: str, compute: Callable[[], T]) -> T:
-        """Costly results (networkx graph, PageRank, communities, layout) last until a change."""
-        hit = self._cache.get(name)
-        if hit is not None and hit[0] == self._version:
-            return hit[1]  # type: ignore[no-any-return]
-        value = compute()
-        self._cache[name] = (self._version, value)
-        return value
-
-    # -- what is in it -------------------------------------------------------------------
-
-    @property
-    def version(self) -> int:
-        """A counter that changes whenever the graph does (for callers' own caches)."""
-        return self._version
-
-    @property
-    def graph(self) -> Any:
-        """The graph as a networkx MultiDiGraph (made on first use after each change).
-
-        Node attributes: title, path, tags, trust, confidence, status, category, wanted.
-        Edge attributes: kind, line, context, name; keys number each note's edges.
-        """
-        from kgwiki.graph import export as graph_export
-
-        return self._cached("networkx", lambda: graph_export.to_networkx(self._attrs, self.index))
-
-    def __contains__(self, node: object) -> bool:
-        return node in self.index
-
-    def __len__(self) -> int:
-        return len(self._notes)
-
-    def notes(self) -> list[NotePath]:
-        return list(self._notes)
-
-    def node(self, node: NodeId) -> dict[str, Any]:
-        """A node's attributes: title, path, tags, trust, confidence, status, category, wanted."""
-        return dict(self._attrs[node])
-
-    def title(self, node: NodeId) -> str:
-        return str(self._attrs[node].get("title", node))
-
-    def tags(self) -> dict[str, list[NotePath]]:
-        """The second view: each tag (as first written) with its notes."""
-        return self._tags.all()
-
-    def tagged(self, tag: str, nested: bool = True) -> list[NotePath]:
-        """Notes with ``tag``; with ``nested``, also those with ``tag/child`` tags."""
-        return self._tags.tagged(tag, nested)
-
-    # -- queries (see graph_queries, graph_paths, graph_rank) ----------------------------
-
-    def outlinks(self, path: NotePath) -> list[Edge]:
-        return graph_queries.outlinks(self.index, path)
-
-    def backlinks(self, path: NodeId) -> list[Backlink]:
-        return graph_queries.backlinks(self.index, path)
-
-    def neighbours(
-        self, path: NotePath, depth: int = 1, direction: str = "both",
-        kinds: Iterable[str] | None = None,
-    ) -> Neighbourhood:  # fmt: skip
-        return graph_queries.neighbourhood(self.index, path, depth, direction, kinds)
-
-    def shortest_path(
-        self, a: NotePath, b: NotePath, kinds: Iterable[str] | None = None, directed: bool = False
-    ) -> list[Hop] | None:
-        return graph_paths.shortest_path(self.index, a, b, kinds, directed)
-
-    def parents_chain(self, path: NotePath) -> list[NotePath]:
-        return graph_queries.parents_chain(self.index, path)
-
-    def relations(self, path: NotePath) -> dict[str, list[NotePath]]:
-        return graph_queries.relations(self.index, path)
-
-    def orphans(self) -> list[NotePath]:
-        return graph_queries.orphans(self.index, self._notes)
-
-    def dead_ends(self) -> list[NotePath]:
-        return graph_queries.dead_ends(self.index, self._notes)
-
-    def wanted(self) -> list[Wanted]:
-        return graph_queries.wanted(self.index, self._attrs)
-
-    def hubs(self, limit: int = 20) -> list[Hub]:
-        from kgwiki.graph import rank as graph_rank
-
-        ranked = self._cached("hubs", lambda: graph_rank.hubs(self.index, list(self._notes)))
-        return ranked[:limit]
-
-    def communities(self) -> list[list[NotePath]]:
-        """Groups of closely linked notes (Louvain, seeded), largest first."""
-        from kgwiki.graph import rank as graph_rank
-
-        groups = self._cached(
-            "communities", lambda: graph_rank.communities(self.index, list(self._notes))
-        )
-        return [list(group) for group in groups]
-
-    # -- drawing and export (see graph_layout, graph_export) -----------------------------
-
-    def layout(self) -> Positions:
-        """Positions of every note for the graph view (see graph_layout).
-
-        Computed once per edge set: kept in memory across text-only edits, and on disk in
-        ``<vault>/.kgwiki/layout.pickle`` across runs.
-        """
-
-        from kgwiki.graph import layout as graph_layout
-
-        def compute() -> Positions:
-            self._layout = graph_layout.cached_layout(
-                self.index, self._notes, self.cache_dir, self._layout
-            )
-            return self._layout[1]
-
-        return self._cached("layout", compute)
-
-    def to_node_link(self, subset: Iterable[NodeId] | None = None) -> dict[str, Any]:
-        from kgwiki.graph import export as graph_export
-
-        return graph_export.to_node_link(self._attrs, self.index, self.layout(), subset)
-
-    def export(self, file: Path, fmt: str) -> None:
-        """Write the whole graph as ``graphml``, ``gexf`` or ``json`` (node-link)."""
-        from kgwiki.graph import export as graph_export
-
-        graph_export.write(self.graph, file, fmt)

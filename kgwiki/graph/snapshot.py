@@ -1,10 +1,13 @@
-"""The graph of the last server start, kept for the next while the vault stays as it was.
+"""The graph of the last load (a server start, a build), kept for the next.
 
 Building the graph of 10,000 notes resolves every link and makes 115k edge records (about
-1.2 s); reading them back from ``<cache_dir>/graph.pickle`` takes 0.4 s. The graph is a pure
+1.2 s); reading them back from ``<cache_dir>/graph.pickle`` takes 0.3 s. The graph is a pure
 function of the vault's notes and attachments and of this package's code, so it is kept
-under the vault's ``state_key`` (every file's stat, the config, the parser's version; see
-``kgwiki.vault.link_cache``) and a hash of the ``graph`` code. Another key: built again.
+with the vault's link tables: under the key of the files they were made of (every note's
+stat, the attachments, the config, the parser's version; see ``kgwiki.vault.link_cache``)
+and a hash of the ``graph`` code. The next load reads it back when its link tables are
+those, and puts in again the notes that differ since (``KnowledgeGraph.from_cache``);
+another key: built again.
 """
 
 from __future__ import annotations

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import functools
 import os
 from collections import defaultdict
 from collections.abc import Iterator
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from kgwiki.config import Config, config_for_vault
 from kgwiki.diagnostics import Diagnostic
 from kgwiki.note import Note, Wire, to_wire
 from kgwiki.types import NoteKey, NotePath
 from kgwiki.util import collector_paused
-from kgwiki.vault.link_cache import FILE as LINKS_FILE
-from kgwiki.vault.link_cache import read_state, vault_key, write_state
+from kgwiki.vault.kept import KeptChanges, LinkTables
 from kgwiki.vault.link_problems import link_problems
+from kgwiki.vault.names import note_names as note_names  # the door's
 from kgwiki.vault.parse_cache import (
     FOLDER,
     Stat,
@@ -25,7 +24,7 @@ from kgwiki.vault.parse_cache import (
     write_buckets,
 )
 from kgwiki.vault.reading import Derive, parse_many, read_and_parse
-from kgwiki.vault.resolver import LinkIndex, Resolution, ResolvedLink, normalise_path, note_key
+from kgwiki.vault.resolver import LinkIndex, Resolution, ResolvedLink, normalise_path
 from kgwiki.vault.scan import disk_path, is_note_file, scan_vault
 
 
@@ -33,7 +32,7 @@ class VaultPathError(ValueError):
     """A path that is not inside the vault, or is not a note."""
 
 
-class Vault:
+class Vault(LinkTables):
     """The notes of one folder, their link tables and diagnostics.
 
     Build one with :meth:`load`; keep it current with :meth:`refresh_file` and
@@ -62,7 +61,11 @@ class Vault:
         # link tables kept between runs, and of what other layers keep (the graph)
         self.state_key: str | None = None
         self.keyed_version = -1  # ``version`` when ``state_key`` was taken
-        self._links_kept = False  # the tables on disk are these (read from there or written)
+        self.kept_changes: KeptChanges | None = None  # set when loaded from kept tables
+        self._base_key = ""
+        # the key of the tables on disk when they serve the next load as they are (they are
+        # these, or of files that differ in at most ``KEEP_STALE`` notes), else None
+        self.links_snapshot: str | None = None
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -83,9 +86,10 @@ class Vault:
         ``derive(note, tokens)``, a module-level function, runs where each note is parsed (in
         the worker processes) on the note and its body's tokens; what it returns, unless
         None, lands in ``vault.derived``. Notes from the parse cache are not derived.
-        ``keep_links`` takes the link tables from the last such load when every file is as
-        it was then (``link_cache``), sets ``state_key``, and lets :meth:`save_links` keep
-        them for the next.
+        ``keep_links`` takes the link tables from the last such load when the vault differs
+        from it in a few notes at most (``link_cache``), puts those notes in again, sets
+        ``state_key`` and ``kept_changes``, and lets :meth:`save_links` keep the tables for
+        the next. Notes are in path order, however many were parsed.
         """
         root = Path(root)
         if not root.is_dir():
@@ -117,11 +121,7 @@ class Vault:
                 stale.append(path)
                 vault._dirty.add(bucket_of(path))
         vault._dirty.update(bucket_of(path) for path in cached)  # notes deleted since
-        kept = None
-        if keep_links:
-            vault.state_key = vault_key(vault.config, stats, scan.attachments)
-            if vault.state_key is not None:
-                kept = read_state(vault._links_file(), vault.state_key)
+        kept = vault._read_kept(stats, scan.attachments) if keep_links else None
         put = vault._put if kept is None else vault._place
         for note in fresh:
             put(note, stats[note.path])
@@ -132,10 +132,11 @@ class Vault:
             put(note, stats[note.path])
             if derived is not None:
                 vault.derived[note.path] = derived
+        if stale:  # parsed notes came last: the order must not depend on the parse cache
+            notes = vault.notes
+            vault.notes = {path: notes[path] for path in scan.notes if path in notes}
         if kept is not None:
-            vault.index, wanting, vault._wants_of = kept
-            vault._wanting = defaultdict(set, wanting)
-            vault._links_kept = True
+            vault._catch_up(kept)
         vault.keyed_version = vault.version
         if use_cache and vault._dirty:
             vault._write_cache()
@@ -146,20 +147,6 @@ class Vault:
         if stat is not None:
             self._stats[note.path] = stat
         self.version += 1
-
-    def _links_file(self) -> Path:
-        return self.root / self.config.cache_dir / LINKS_FILE
-
-    def save_links(self) -> bool:
-        """Keep the link tables for the next ``load(keep_links=True)`` if the vault is as it
-        was loaded (they are keyed by the files as they were); True when they are kept."""
-        if self._links_kept:
-            return True
-        if self.state_key is None or self.version != self.keyed_version:
-            return False
-        state = (self.index, dict(self._wanting), self._wants_of)
-        self._links_kept = write_state(self._links_file(), self.state_key, state)
-        return self._links_kept
 
     def _stat(self, path: NotePath) -> tuple[int, int] | None:
         try:
@@ -198,12 +185,7 @@ class Vault:
         self.notes[note.path] = note
         if stat is not None:
             self._stats[note.path] = stat
-        self.index.add(note)
-        self._forget_links(note.path)
-        wants = {_target_key(link.target.file) for link in note.links if link.target.file}
-        self._wants_of[note.path] = wants
-        for key in wants:
-            self._wanting[key].add(note.path)
+        self._link(note)
         if old is None or note_names(old) != note_names(note):
             self._invalidate_names(note_names(note) | (note_names(old) if old else set()))
         self.version += 1  # after the change: a memo made meanwhile carries the old number
@@ -241,11 +223,6 @@ class Vault:
     def save_cache(self) -> None:
         """Write the parse cache of the notes changed since loading (``refresh_file``…)."""
         self._write_cache()
-
-    def _forget_links(self, path: NotePath) -> None:
-        self._resolved.pop(path, None)
-        for key in self._wants_of.pop(path, ()):
-            self._wanting[key].discard(path)
 
     def _invalidate_names(self, keys: set[NoteKey]) -> None:
         if not self._resolved:
@@ -313,23 +290,4 @@ class Vault:
 
     def note(self, path: NotePath | str) -> Note:
         return self.notes[normalise_path(str(path))]
-
-
-def note_names(note: Note) -> set[NoteKey]:
-    """Every name other notes can use for this one (as the resolver matches them)."""
-    names = {note_key(note.stem), note_key(note.title)}
-    names |= {note_key(alias) for alias in note.aliases}
-    if note.id:
-        names.add(note_key(note.id))
-    return names
-
-
-@functools.lru_cache(maxsize=65536)
-def _target_key(file: str) -> NoteKey:
-    """The name a written link target resolves by: its last path part, without ``.md``."""
-    name = file.strip().rstrip("/").rpartition("/")[2]
-    if name == ".":  # "a/." names "a", as a path would
-        name = PurePosixPath(file.strip()).name
-    return note_key(name[:-3] if name.lower().endswith(".md") else name)
-
 

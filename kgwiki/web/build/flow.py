@@ -3,8 +3,10 @@ host needs (client search index, graph data, feed, sitemap, alias redirects, 404
 
 The flow: compare the vault with the last build and stop when nothing changed (reading only
 the manifest's header); when only notes' text changed, patch their pages without loading the
-vault (``build_local``); otherwise load the Site and let ``build_run.Builder`` bring the
-output up to date — only pages whose inputs changed are rendered — then record the build.
+vault (``build_local``); otherwise load the Site — from the link tables and graph the last
+load kept, when the vault differs from then in a few notes — and let ``build_run.Builder``
+bring the output up to date (only pages whose inputs changed are rendered), then record the
+build and keep the tables and graph for the next.
 A marker file lives in the build's cache folder while a build writes: the next build that
 finds it knows the last one was interrupted and writes the site afresh.
 """
@@ -98,7 +100,7 @@ def build(
     # (each pass would walk them all, about a second).
     with collector_paused():
         site = Site.load(root, config, show_progress=show_progress, with_search=False,
-                         with_duplicates=near_duplicates, jobs=jobs,
+                         with_duplicates=near_duplicates, jobs=jobs, reuse=True,
                          derive=make_template)  # fmt: skip
     gc.freeze()
     try:
@@ -109,6 +111,9 @@ def build(
         manifest.fingerprint, manifest.snapshot, manifest.complete = print_fp, snapshot, True
         manifest.write(out)
         marker.unlink()
+        keeping = time.perf_counter()
+        site.save_state()  # the link tables and graph the next load starts from
+        result.timings["keep"] = time.perf_counter() - keeping
     finally:
         gc.unfreeze()
     result.seconds = time.perf_counter() - start
