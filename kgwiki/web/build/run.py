@@ -205,6 +205,7 @@ class Builder:
             card = result.preview[0] if result.preview else old.notes[result.path]["preview"]
             notes[result.path] = {"content": vault.notes[result.path].content_hash,
                                   "trust": build_plan.trust_signature(self.site, result.path),
+                                  "names": build_plan.names_signature(vault.notes[result.path]),
                                   "preview": card, "deps": result.deps,
                                   "shape": result.shape, "prose": result.prose}  # fmt: skip
             if result.fills is not None:
