@@ -292,8 +292,7 @@ class Site:
         """Re-read one changed, added or deleted file; return the notes whose pages changed.
 
         That is the note itself, the notes it linked to before and after (their backlinks),
-        the notes linking to it (its title may show there) and the notes whose links now
-        resolve differently.
+        the notes linking to it (its title may show there), and the notes whose edges moved.
         """
         with self.lock:
             rel = self.vault.relative(path)
@@ -305,14 +304,14 @@ class Site:
             note = self.vault.refresh_file(rel)
             if note is not None:
                 writers |= self.vault.sources_linking_to_names(note)
-            self.graph.update_note(self.vault, rel)
+            moved = self.graph.update_note(self.vault, rel)  # links resolving elsewhere now
             if self.search is not None:
                 self.search.update(self.vault)
             if self._dupes is not None:  # a deferred one not made yet reads the notes as they are
                 _update_detector(self._dupes, self.vault, rel)
             self.version += 1
-            changed = {rel} | before | self._neighbours(rel) | writers
-            return {p for p in changed if p in self.vault.notes or p == rel}
+            changed = {rel, *before, *self._neighbours(rel), *writers, *moved}
+            return {NotePath(p) for p in changed if p in self.vault.notes or p == rel}
 
     def _neighbours(self, path: NotePath) -> set[NotePath]:
         if path not in self.graph:
@@ -322,9 +321,11 @@ class Site:
         return found
 
     def _refresh_attachment(self, rel: NotePath) -> set[NotePath]:
+        sources = self.vault.sources_wanting([self.vault.lookup_key(rel)])  # named like it
         self.vault.refresh_file(rel)
+        touched = self.graph.relink(self.vault, sorted(sources))  # a wanted [[x.pdf]] …
         self.version += 1
-        return {link.source for link in self.vault.all_links() if link.target == rel}
+        return {NotePath(p) for p in sources | touched if p in self.vault.notes}
 
 
 def _open_search(vault: Vault, index_dir: Path | None, show_progress: bool) -> SearchIndex:

@@ -16,6 +16,7 @@ first used: a third of a second that a server's start and ``kgwiki search`` do n
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +30,7 @@ from kgwiki.graph.views import GraphViews
 from kgwiki.note import Note
 from kgwiki.types import NoteKey, NotePath
 from kgwiki.util import collector_paused
-from kgwiki.vault import Vault, normalise_path, note_key, note_names
+from kgwiki.vault import Vault, normalise_path, note_key
 
 if TYPE_CHECKING:
     from kgwiki.graph.layout import Keyed
@@ -90,9 +91,7 @@ class KnowledgeGraph(GraphViews):
                   ) -> None:  # fmt: skip
         """Put in again the notes ``paths`` that differ from the kept graph, and re-link the
         notes whose links or declarations may resolve differently (looked up by ``keys``)."""
-        relink = vault.sources_wanting(keys)
-        relink.update(p for k, ps in self._declared.items() if vault.lookup_key(k) in keys
-                      for p in ps)  # fmt: skip
+        relink = self._writers_of(vault, keys)
         tagged = False
         declared = declared_by(self._declared)
         touched: set[NodeId] = set()
@@ -142,31 +141,42 @@ class KnowledgeGraph(GraphViews):
             self._kept = key
         return self._kept == key
 
-    def update_note(self, vault: Vault, path: NotePath | str) -> None:
+    def update_note(self, vault: Vault, path: NotePath | str) -> set[NodeId]:
         """Take in one note the vault has just (re)read; a note gone from the vault is removed.
 
-        Only that note's edges change, except when its names (file name, title, aliases, id)
-        change: then the notes that wrote one of those names are re-linked too, so creating a
-        wanted note turns its wanted node into links to the new note.
+        Only that note's edges change, except when the names the resolver files it under
+        change (path, file name, title, aliases, id; ``Vault.renamed_keys``): then the notes
+        whose links or duplicate declarations may name it, before or after, are re-linked
+        too, so creating a wanted note turns its wanted node into links to the new note.
+        Returns the nodes whose edges, either way, changed.
         """
         rel = vault.relative(path)
         note = vault.notes.get(rel)
         if note is None:
-            self.remove_note(rel, vault)
-            return
+            return self.remove_note(rel, vault)
         old = self._notes.get(rel)
         self._set_node(note)
-        if old is None or note_names(old) != note_names(note):
-            for source in sorted(self._writers_of(vault, note, old) - {rel}):
-                self._relink(vault, source)
-        self._relink(vault, rel)
-        self._version += 1
+        writers = self._writers_of(vault, vault.renamed_keys(old, note)) - {rel}
+        touched = self.relink(vault, sorted(writers))
+        touched |= self.relink(vault, [rel])
+        return touched | {rel}
 
-    def remove_note(self, path: NotePath | str, vault: Vault | None = None) -> None:
-        """Drop a note; links to it become wanted (or re-resolve, when the vault is given)."""
+    def relink(self, vault: Vault, sources: Iterable[NotePath]) -> set[NodeId]:
+        """Resolve the links of ``sources`` again (after the vault's names changed: a note,
+        an attachment); return the nodes whose edges, either way, changed."""
+        touched: set[NodeId] = set()
+        for source in sources:
+            touched |= self._relink(vault, source)
+        self._version += 1
+        return touched
+
+    def remove_note(self, path: NotePath | str, vault: Vault | None = None) -> set[NodeId]:
+        """Drop a note; links to it become wanted (or re-resolve, when the vault is given).
+        Returns the nodes whose edges, either way, changed."""
         rel = normalise_path(str(path))
         if rel not in self._notes:
-            return
+            return set()
+        touched: set[NodeId] = {rel, *self.index.out[rel], *self.index.into[rel]}
         incoming = [e for group in self.index.into[rel].values() for e in group]
         self._put_edges(rel, [])  # drops the wanted nodes only this note wanted
         self.index.remove_node(rel)
@@ -176,13 +186,13 @@ class KnowledgeGraph(GraphViews):
         for key in declared_names(old):
             self._declared[key].discard(rel)
         if vault is not None and rel not in vault.notes:
-            writers = {NotePath(e.source) for e in incoming} | self._writers_of(vault, old, None)
-            for source in sorted(writers):
-                self._relink(vault, source)
+            writers = self._writers_of(vault, vault.renamed_keys(old, None))
+            touched |= self.relink(vault, sorted(writers | {NotePath(e.source) for e in incoming}))
         else:
             for writer in dict.fromkeys(e.source for e in incoming):
                 self._repoint(writer, [e for e in incoming if e.source == writer], old.title)
         self._version += 1
+        return touched
 
     def _set_node(self, note: Note) -> None:
         old = self._notes.get(note.path)
@@ -213,9 +223,16 @@ class KnowledgeGraph(GraphViews):
                 self.index.remove_node(target)  # a wanted node lives while some note wants it
                 del self._attrs[target]
 
-    def _relink(self, vault: Vault, source: NotePath) -> None:
-        if source in vault.notes and source in self._notes:
-            self._put_edges(source, list(note_edges(vault, vault.notes[source], self._notes)))
+    def _relink(self, vault: Vault, source: NotePath) -> set[NodeId]:
+        """Put ``source``'s edges in again; return it and the targets whose edges from it
+        changed (none when nothing did)."""
+        if source not in vault.notes or source not in self._notes:
+            return set()
+        before = self.index.out.get(source, {})
+        self._put_edges(source, list(note_edges(vault, vault.notes[source], self._notes)))
+        after = self.index.out[source]
+        moved = {t for t in before.keys() | after.keys() if before.get(t) != after.get(t)}
+        return moved | {source} if moved else set()
 
     def _repoint(self, source: NodeId, lost: list[Edge], title: str) -> None:
         """Links to a removed note become links to a wanted note of the name they wrote."""
@@ -226,13 +243,13 @@ class KnowledgeGraph(GraphViews):
             moved.append(Edge(source, node, edge.kind, edge.line, edge.context, name))
         self._put_edges(NotePath(source), [*self.index.edges_of(source), *moved])
 
-    def _writers_of(self, vault: Vault, note: Note, old: Note | None) -> set[NotePath]:
-        """Notes whose links (or duplicate declarations) may resolve differently now."""
-        found = vault.sources_linking_to_names(note)
-        names = note_names(note)
-        if old is not None:
-            found |= vault.sources_linking_to_names(old)
-            names |= note_names(old)
-        for key in names:
-            found |= self._declared.get(key, set())
+    def _writers_of(self, vault: Vault, keys: Collection[NoteKey]) -> set[NotePath]:
+        """Notes whose links or duplicate declarations are looked up by one of ``keys``
+        (``Vault.renamed_keys``: they may resolve differently now)."""
+        if not keys:
+            return set()
+        found = vault.sources_wanting(keys)
+        for name, declaring in self._declared.items():
+            if declaring and vault.lookup_key(name) in keys:
+                found |= declaring
         return found

@@ -14,6 +14,7 @@ from kgwiki.types import NoteKey, NotePath
 from kgwiki.util import collector_paused
 from kgwiki.vault.kept import KeptChanges, LinkTables
 from kgwiki.vault.link_problems import link_problems
+from kgwiki.vault.names import linking_keys, lookup_keys, renamed_keys
 from kgwiki.vault.names import note_names as note_names  # the door's
 from kgwiki.vault.parse_cache import (
     FOLDER,
@@ -186,19 +187,21 @@ class Vault(LinkTables):
         if stat is not None:
             self._stats[note.path] = stat
         self._link(note)
-        if old is None or note_names(old) != note_names(note):
-            self._invalidate_names(note_names(note) | (note_names(old) if old else set()))
+        self._invalidate(renamed_keys(old, note))
         self.version += 1  # after the change: a memo made meanwhile carries the old number
 
     def refresh_file(self, path: NotePath | str) -> Note | None:
         """Re-read one file after it was added or changed; None if it is gone."""
         rel = self.relative(path)
         if not disk_path(self.root, rel).is_file():
-            self.remove_note(rel)
+            if rel in self.attachments:
+                self._attachment(rel, added=False)
+            else:
+                self.remove_note(rel)
             return None
         if not is_note_file(rel):
-            self.attachments.add(rel)
-            self.index.add_attachment(rel)
+            if rel not in self.attachments:
+                self._attachment(rel, added=True)
             return None
         stat = self._stat(rel)  # before reading: a later change then shows as a new stat
         note = read_and_parse(self.root, rel, dict(self.config.relation_labels))
@@ -216,15 +219,26 @@ class Vault(LinkTables):
         self.index.remove(rel)
         self._forget_links(rel)
         self._resolved.pop(rel, None)
-        if old is not None:
-            self._invalidate_names(note_names(old))
+        self._invalidate(renamed_keys(old, None))
+        self.version += 1
+
+    def _attachment(self, rel: NotePath, added: bool) -> None:
+        """An attachment came or went: links named like it may resolve differently."""
+        if added:
+            self.attachments.add(rel)
+            self.index.add_attachment(rel)
+        else:
+            self.attachments.discard(rel)
+            self.index.remove_attachment(rel)
+        self._invalidate(lookup_keys([rel]))
         self.version += 1
 
     def save_cache(self) -> None:
         """Write the parse cache of the notes changed since loading (``refresh_file``…)."""
         self._write_cache()
 
-    def _invalidate_names(self, keys: set[NoteKey]) -> None:
+    def _invalidate(self, keys: set[NoteKey]) -> None:
+        """Forget the resolutions of links looked up by ``keys`` (``renamed_keys``)."""
         if not self._resolved:
             return  # nothing resolved yet (a bulk load): nothing to forget
         for key in keys:
@@ -232,11 +246,15 @@ class Vault(LinkTables):
                 self._resolved.pop(source, None)
 
     def sources_linking_to_names(self, note: Note) -> set[NotePath]:
-        """Notes with a link written with one of this note's names (for incremental work)."""
-        found: set[NotePath] = set()
-        for key in note_names(note):
-            found |= self._wanting.get(key, set())
-        return found
+        """Notes with a link that may resolve to ``note`` by one of its names (for
+        incremental work): ``[[name]]``, ``[[folder/name]]``, ``[[title.md]]`` …"""
+        return self.sources_wanting(linking_keys(note))
+
+    @staticmethod
+    def renamed_keys(old: Note | None, new: Note | None) -> set[NoteKey]:
+        """The keys (as ``sources_wanting`` takes them) of the links that may resolve
+        differently now that note ``old`` is ``new`` (either None: added, removed)."""
+        return renamed_keys(old, new)
 
     # -- queries -------------------------------------------------------------------------
 

@@ -9,16 +9,30 @@ from pathlib import PurePosixPath
 
 from kgwiki.note import Note
 from kgwiki.types import NoteKey
-from kgwiki.vault.resolver import note_key
+from kgwiki.vault.resolver import filed_names, note_key
 
 
 def note_names(note: Note) -> set[NoteKey]:
-    """Every name other notes can use for this one (as the resolver matches them)."""
-    names = {note_key(note.stem), note_key(note.title)}
-    names |= {note_key(alias) for alias in note.aliases}
-    if note.id:
-        names.add(note_key(note.id))
-    return names
+    """Every name other notes can use for this one (as the resolver files it: its path,
+    file name, title, aliases and id)."""
+    return {key for _, key in filed_names(note).keys}
+
+
+def linking_keys(note: Note) -> set[NoteKey]:
+    """The ``target_key`` of every link that may resolve to ``note``."""
+    return lookup_keys(note_names(note))
+
+
+def renamed_keys(old: Note | None, new: Note | None) -> set[NoteKey]:
+    """The ``target_key`` of every link that may resolve differently now that ``old``
+    (None: none) is ``new`` (None: gone): none when the resolver files both alike (a note's
+    names matter by kind and spelling too: a title that becomes an alias, or is respelled in
+    another case, changes how a link written with it resolves)."""
+    before = filed_names(old) if old is not None else None
+    after = filed_names(new) if new is not None else None
+    if before == after:
+        return set()
+    return lookup_keys(key for filed in (before, after) if filed for _, key in filed.keys)
 
 
 @functools.lru_cache(maxsize=65536)

@@ -56,6 +56,30 @@ def is_name(text: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
+class FiledNames:
+    """Where the resolver files a note: ``(kind, key)`` in its tables' order (path, name,
+    title, aliases, id), and the spellings a link matches it by in exact case."""
+
+    keys: tuple[tuple[str, NoteKey], ...]
+    spellings: frozenset[str]
+
+
+def filed_names(note: NamedNote) -> FiledNames:
+    """The names ``LinkIndex.add`` files ``note`` under (two notes with equal ones resolve
+    every link alike)."""
+    stem_path = note.path[: -len(_MD)] if note.path.lower().endswith(_MD) else note.path
+    name = stem_path.rpartition("/")[2]  # paths are normalised: no "." or "//" parts
+    keys = [("path", note_key(stem_path)), ("name", note_key(name))]
+    if is_name(note.title):
+        keys.append(("title", note_key(note.title)))
+    keys += [("alias", note_key(alias)) for alias in note.aliases if is_name(alias)]
+    if note.id and is_name(note.id):
+        keys.append(("id", note_key(note.id)))
+    spellings = {stem_path, name, note.title, *note.aliases}
+    return FiledNames(tuple(keys), frozenset(_nfc(s) for s in spellings))
+
+
+@dataclass(frozen=True, slots=True)
 class Resolution:
     """Where a link points. ``path`` is None when nothing matched (a *wanted* note)."""
 
@@ -94,19 +118,12 @@ class LinkIndex:
     def add(self, note: NamedNote) -> None:
         self.remove(note.path)
         self._memo.clear()
-        stem_path = note.path[: -len(_MD)] if note.path.lower().endswith(_MD) else note.path
-        name = stem_path.rpartition("/")[2]  # paths are normalised: no "." or "//" parts
-        keys = [("path", note_key(stem_path)), ("name", note_key(name))]
-        if is_name(note.title):
-            keys.append(("title", note_key(note.title)))
-        keys += [("alias", note_key(alias)) for alias in note.aliases if is_name(alias)]
-        if note.id and is_name(note.id):
-            keys.append(("id", note_key(note.id)))
+        filed = filed_names(note)
+        keys = list(filed.keys)
         for kind, key in keys:
             self._tables[kind][key].add(note.path)
         self._keys[note.path] = keys
-        spellings = {stem_path, name, note.title, *note.aliases}
-        self._spellings[note.path] = frozenset(_nfc(s) for s in spellings)
+        self._spellings[note.path] = filed.spellings
 
     def remove(self, path: NotePath) -> None:
         self._spellings.pop(path, None)
@@ -122,6 +139,16 @@ class LinkIndex:
         self._memo.clear()
         self._attachments[note_key(PurePosixPath(path).name)].add(path)
         self._attachment_paths[note_key(path)].add(path)
+
+    def remove_attachment(self, path: NotePath) -> None:
+        self._memo.clear()
+        for table, key in ((self._attachments, note_key(PurePosixPath(path).name)),
+                           (self._attachment_paths, note_key(path))):  # fmt: skip
+            bucket = table.get(key)
+            if bucket is not None:
+                bucket.discard(path)
+                if not bucket:
+                    del table[key]
 
     def lookup(self, kind: str, name: str) -> set[NotePath]:
         return set(self._tables[kind].get(note_key(name), ()))
