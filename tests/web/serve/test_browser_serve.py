@@ -110,9 +110,20 @@ def test_add_a_note_through_the_form_then_find_it(served: tuple[str, Path], page
     base, vault = served
     page.goto(base + "new/")
     assert "token" in page.locator("main").inner_text(), "logged out: the form says how to log in"
+    looks = "getComputedStyle(document.querySelector('input[name=title]'))"
+    signed_out = page.evaluate(f"[{looks}.backgroundColor, {looks}.cursor]")
+    assert page.locator("input[name=title]").is_disabled()
+    assert signed_out[1] == "not-allowed", "a field that cannot be filled in looks it"
     page.goto(f"{base}?token={TOKEN}")
     page.wait_for_url(base)
     page.goto(base + "new/")
+    signed_in = page.evaluate(f"[{looks}.backgroundColor, {looks}.cursor]")
+    assert signed_in[0] != signed_out[0] and signed_in[1] != "not-allowed"
+    # with no banner to widen it, the page still takes its column (it used to shrink to the
+    # form's narrowest width and sit in the middle)
+    widths = page.evaluate("[document.querySelector('main').getBoundingClientRect().width,"
+                           " document.querySelector('.shell').getBoundingClientRect().width]")
+    assert widths[0] > 0.6 * widths[1]
     page.fill("input[name=title]", "브라우저 노트")
     page.fill("input[name=tags]", "browser, e2e")
     page.select_option("select[name=trust]", "B")
