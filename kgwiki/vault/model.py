@@ -187,7 +187,8 @@ class Vault(LinkTables):
         if stat is not None:
             self._stats[note.path] = stat
         self._link(note)
-        self._invalidate(renamed_keys(old, note))
+        if self._resolved:  # a bulk load has resolved nothing yet: nothing to forget
+            self._invalidate(renamed_keys(old, note))
         self.version += 1  # after the change: a memo made meanwhile carries the old number
 
     def refresh_file(self, path: NotePath | str) -> Note | None:

@@ -22,6 +22,7 @@ from kgwiki.versions import toolchain
 
 FOLDER = "notes"  # inside the config's cache_dir: one pickle per bucket of notes
 BUCKETS = 64
+FORMAT = 2  # the layout of a bucket and of the notes in it (``note.wire``): 2, records as columns
 _OLD_CACHE_FILE = "notes.pickle"  # the single-file cache of kgwiki before buckets
 
 Stat = tuple[int, int]  # (mtime_ns, size) of the file when it was read
@@ -30,7 +31,7 @@ Stat = tuple[int, int]  # (mtime_ns, size) of the file when it was read
 def cache_version(config: Config) -> str:
     """What the cached notes were made by: a different value makes every bucket stale."""
     labels = sorted(config.relation_labels.items())
-    return f"{__version__}|{toolchain()}|{_parser_fingerprint()}|{labels}"
+    return f"{FORMAT}|{__version__}|{toolchain()}|{_parser_fingerprint()}|{labels}"
 
 
 def bucket_of(path: NotePath) -> int:
