@@ -97,7 +97,7 @@ class Site:
         graph = KnowledgeGraph.from_cache(vault) if reuse else None
         graph = graph or KnowledgeGraph.build(vault)
         search = _open_search(vault, index_dir, show_progress) if with_search else None
-        dupes = _detector(vault) if with_duplicates and not defer_duplicates else None
+        dupes = _detector(vault, jobs) if with_duplicates and not defer_duplicates else None
         site = cls(vault, graph, search, dupes, today=today)
         site._dupes_later = with_duplicates and defer_duplicates
         site._loaded_version = site.version if reuse else None
@@ -336,10 +336,10 @@ def _open_search(vault: Vault, index_dir: Path | None, show_progress: bool) -> S
     return index
 
 
-def _detector(vault: Vault) -> DuplicateDetector:
+def _detector(vault: Vault, jobs: int | None = None) -> DuplicateDetector:
     from kgwiki.duplicates import DuplicateDetector
 
-    return DuplicateDetector.from_vault(vault)
+    return DuplicateDetector.from_vault(vault, jobs=jobs)  # ``jobs``: sketching processes
 
 
 def _update_detector(detector: DuplicateDetector, vault: Vault, path: NotePath) -> None:

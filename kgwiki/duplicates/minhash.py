@@ -113,6 +113,9 @@ def sketch_texts(
         for chunk in chunks:
             yield from _sketch_chunk(chunk)
         return
+    # Made here before the fork, the template (datasketch and scipy imported, permutations
+    # drawn: a third of a second) is inherited by every worker instead of made in each.
+    _template(params.num_perm, params.seed)
     with ProcessPoolExecutor(max_workers=min(workers, len(chunks))) as pool:
         for result in pool.map(_sketch_chunk, chunks):
             yield from result

@@ -172,8 +172,13 @@ def render_notes(
         if count == 1 or len(jobs) < _PARALLEL_THRESHOLD or not _can_fork():
             yield from progress((_render_one(j) for j in jobs), len(jobs), "pages", show_progress)
             return
-        size = max(8, min(200, len(jobs) // (count * 6)))
-        batches = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+        # The first page is drawn here, before the fork: what drawing any page makes once
+        # (the compiled note template, site-wide views computed on first use) every worker
+        # then inherits instead of each making it again.
+        yield _render_one(jobs[0])
+        rest = jobs[1:]
+        size = max(8, min(200, len(rest) // (count * 6)))
+        batches = [rest[i : i + size] for i in range(0, len(rest), size)]
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
             results = pool.map(_render_batch, batches)
