@@ -160,16 +160,26 @@ def _newest_time(folder: Path, files_only: bool = False) -> int | None:
 
 def _newest_note_time(root: Path, ignore: tuple[str, ...]) -> int:
     """The newest time any note or folder of the vault changed (a deleted or renamed note
-    changes its folder's time), by walking the tree without reading a file."""
-    newest = 0
+    changes its folder's time), by walking the tree without reading a file (``scandir``:
+    the entries' types come with the listing, so only notes and folders are looked at)."""
     ignored = set(ignore)
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in ignored]
+    try:
+        newest = os.stat(root).st_mtime_ns
+    except OSError:
+        return 0
+    folders = [os.fspath(root)]
+    while folders:
         try:
-            newest = max(newest, os.stat(folder).st_mtime_ns)
-            for name in files:
-                if name.lower().endswith((".md", ".markdown")):
-                    newest = max(newest, os.stat(os.path.join(folder, name)).st_mtime_ns)
+            with os.scandir(folders.pop()) as entries:
+                for entry in entries:
+                    name = entry.name
+                    if entry.is_dir(follow_symlinks=False):
+                        if name.startswith(".") or name in ignored:
+                            continue
+                        folders.append(entry.path)
+                    elif not name.lower().endswith((".md", ".markdown")):
+                        continue
+                    newest = max(newest, entry.stat().st_mtime_ns)
         except OSError:
             continue
     return newest

@@ -12,8 +12,22 @@ from types import ModuleType
 from kgwiki import __version__
 from kgwiki.cli import common
 
+# The module that registers each command, so that ``kgwiki search …`` imports and sets up
+# one command module rather than all nine (a sixth of a one-shot search's time); the full
+# parser (top-level help, a mistyped command) still finds every ``cmd_*`` module.
+# tests/cli/test_command_modules.py checks this against what the modules register.
+COMMAND_MODULES = {
+    "add": "cmd_author", "new": "cmd_author", "reinforce": "cmd_author", "build": "cmd_build",
+    "graph": "cmd_graph", "info": "cmd_info", "lint": "cmd_lint", "mcp": "cmd_mcp",
+    "index": "cmd_search", "search": "cmd_search", "serve": "cmd_serve",
+    "changelog": "cmd_trust", "dupes": "cmd_trust", "trust": "cmd_trust",
+}  # fmt: skip
 
-def _command_modules() -> list[ModuleType]:
+
+def _command_modules(command: str | None = None) -> list[ModuleType]:
+    """Every ``cmd_*`` module, or only the one that registers ``command`` when it is known."""
+    if command in COMMAND_MODULES:
+        return [importlib.import_module(f"kgwiki.cli.{COMMAND_MODULES[command]}")]
     import kgwiki.cli as package
 
     names = sorted(
@@ -22,7 +36,8 @@ def _command_modules() -> list[ModuleType]:
     return [importlib.import_module(f"kgwiki.cli.{name}") for name in names]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or of ``command``'s module alone (the one about to run)."""
     parser = argparse.ArgumentParser(
         prog="kgwiki",
         description="A knowledge-graph wiki for Markdown vaults: graph, search, trust, changelogs, "
@@ -30,14 +45,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"kgwiki {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in _command_modules():
+    for module in _command_modules(command):
         module.register(sub, common.shared_options())
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(args_list[0] if args_list else None)
+    args = parser.parse_args(args_list)
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()
