@@ -24,6 +24,7 @@ from paths import REPO
 from kgwiki.graph import KnowledgeGraph
 from kgwiki.site import Site
 from kgwiki.types import NotePath
+from kgwiki.vault import Vault
 from kgwiki.vault import kept as vault_kept
 
 CORPORA = ("foam-docs", "kepano-obsidian", "silverbullet-docs")
@@ -33,6 +34,18 @@ ASCII_TAG = re.compile(r"[A-Za-z][A-Za-z-]*")
 
 def load(root: Path, reuse: bool) -> Site:
     return Site.load(root, with_search=False, with_duplicates=False, reuse=reuse)
+
+
+def link_tables(vault: Vault) -> dict[str, Any]:
+    """The vault's link tables as a load leaves them: names, who wants which name, each
+    note's resolved links and the writers of its names (shared with test_graph_live_names)."""
+    return {
+        "names": vault.index.__getstate__(),
+        "wanting": dict(vault._wanting),
+        "wants_of": vault._wants_of,
+        "links": {path: vault.links_of(path) for path in vault.notes},
+        "writers": {p: vault.sources_linking_to_names(n) for p, n in vault.notes.items()},
+    }
 
 
 def state(site: Site) -> dict[str, Any]:
@@ -45,11 +58,7 @@ def state(site: Site) -> dict[str, Any]:
 
     return {
         "notes": list(vault.notes),
-        "names": vault.index.__getstate__(),
-        "wanting": dict(vault._wanting),
-        "wants_of": vault._wants_of,
-        "links": {path: vault.links_of(path) for path in vault.notes},
-        "writers": {p: vault.sources_linking_to_names(n) for p, n in vault.notes.items()},
+        **link_tables(vault),
         "out": ordered(graph.index.out),
         "into": ordered(graph.index.into),
         "attrs": list(graph._attrs.items()),

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 from paths import REPO
-from test_graph_kept_changes import Editor
+from test_graph_kept_changes import Editor, link_tables
 
 from kgwiki.config import config_for_vault
 from kgwiki.graph import is_wanted
@@ -48,11 +48,7 @@ def state(site: Site) -> dict[str, Any]:
     return {
         "notes": sorted(vault.notes),
         "attachments": sorted(vault.attachments),
-        "names": vault.index.__getstate__(),
-        "wanting": dict(vault._wanting),
-        "wants_of": vault._wants_of,
-        "links": {path: vault.links_of(path) for path in vault.notes},
-        "writers": {p: vault.sources_linking_to_names(n) for p, n in vault.notes.items()},
+        **link_tables(vault),
         "diagnostics": sorted(map(repr, vault.diagnostics())),
         "nodes": sorted(graph.index.out),
         "edges": edges,
