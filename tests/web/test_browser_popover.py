@@ -342,6 +342,9 @@ def test_an_unsupported_static_filter_is_named(open_page: Any, base: str) -> Non
     page = open_page(base)
     page.keyboard.press("Control+k")
     page.keyboard.type("kafka status:verified")
+    # The popover may first answer "kafka" while the rest is still being typed: wait for the
+    # answer to the whole query.
+    _wait_js(page, "document.querySelector('#kg-pop-status').textContent.includes('needs the')")
     _wait_options(page, "Kafka")
     assert "status: needs the live server" in page.locator("#kg-pop-status").inner_text()
 
