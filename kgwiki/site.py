@@ -23,6 +23,7 @@ from kgwiki.graph import KnowledgeGraph, is_wanted
 from kgwiki.note import LinkKind
 from kgwiki.trust import Trust, TrustOverview
 from kgwiki.types import NotePath
+from kgwiki.util import Versioned
 from kgwiki.vault import Derive, Vault
 
 if TYPE_CHECKING:
@@ -33,9 +34,8 @@ T = TypeVar("T")
 
 HEAD_CHECK_SECONDS = 1.0  # how stale a note page's git history may be after a commit
 GIT_RETRY_SECONDS = 60.0  # after git failed, how long pages show the history read before
-
-
 INDEX_NAMES = ("index.md", "Home.md", "README.md")  # the front page, in this order
+
 
 class Site:
     """One vault and its derived views; ``lock`` guards updates (single reads need no lock)."""
@@ -57,7 +57,7 @@ class Site:
         self.lock = threading.RLock()
         self.version = 0
         self.fixed_today = today
-        self._views: dict[str, tuple[int, Any]] = {}
+        self._views = Versioned()
         self._commits: tuple[str, dict[NotePath, tuple[Commit, ...]]] | None = None
         self._commits_lock = threading.Lock()
         self._head_checked = 0.0
@@ -112,10 +112,6 @@ class Site:
                     self._dupes = _detector(self.vault)
         return self._dupes
 
-    @dupes.setter
-    def dupes(self, detector: DuplicateDetector | None) -> None:
-        self._dupes = detector
-
     def save_state(self) -> bool:
         """Write the link tables and graph for the next ``load(reuse=True)``: only while the
         site is as it was loaded (they are keyed by the files as they were then). Both read
@@ -136,12 +132,16 @@ class Site:
     # -- derived views, cached until the next change --------------------------------------
 
     def _view(self, name: str, compute: Callable[[], T]) -> T:
-        hit = self._views.get(name)
-        if hit is not None and hit[0] == self.version:
-            return hit[1]  # type: ignore[no-any-return]
-        value = compute()
-        self._views[name] = (self.version, value)
-        return value
+        return self._views.get(name, self.version, compute)
+
+    def kept_views(self, prefixes: Iterable[str]) -> dict[str, Any]:
+        """Current views named ``prefixes…``, for a forked copy to hand back (``adopt``)."""
+        return self._views.kept(prefixes, self.version)
+
+    def adopt(self, views: dict[str, Any], version: int) -> None:
+        """Take views a copy of this site computed at ``version``, if this is still it."""
+        if version == self.version:
+            self._views.adopt(views, version)
 
     def today(self) -> dt.date:
         return self.fixed_today or clock.today()

@@ -41,7 +41,7 @@ SUBPACKAGES = {n for n in LAYERS if (PACKAGE / n.replace(".", "/")).is_dir()} - 
 # Inside each subpackage: groups of modules, lowest first. A module imports only modules of
 # earlier groups (so no two modules import each other, and nothing low reaches the top).
 INSIDE: dict[str, list[str]] = {
-    "util": ["atomic collector fingerprint progress_bar words"],
+    "util": ["atomic collector fingerprint progress_bar versioned words"],
     "markdown": ["callouts comments guards highlight lists math rules tasks", "fastpath", "parser"],
     "note": ["frontmatter records schema textio", "collect flattened sections", "changelog_table",
              "parse", "wire"],
@@ -63,7 +63,7 @@ INSIDE: dict[str, list[str]] = {
                    "folders pages", "feeds renderer"],
     "web.serve": ["events metrics security watch", "ops state sync", "pages server",
                   "api notes warm", "app"],
-    "web.build": ["assets background cache data report search_docs splice",
+    "web.build": ["assets background cache data forked_views report search_docs splice",
                   "buckets check local_sketches plan previews redirects", "links search_writer",
                   "local pages", "run", "flow"],
     "mcp": ["access edits limits probe", "views", "writes", "server"],

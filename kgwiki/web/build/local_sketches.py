@@ -117,8 +117,10 @@ def _probe(
     return new
 
 
-def keep_common(out: Path, detector: DuplicateDetector | None) -> None:
-    """Keep the shingles ``detector`` found common to many notes, for the next local build.
+def keep_common(out: Path, detector: DuplicateDetector | None, common: Hashes | None = None
+                ) -> None:  # fmt: skip
+    """Keep the shingles ``detector`` found common to many notes, for the next local build
+    (``common``: those shingles, when a forked copy of the detector counted them already).
 
     Without near-duplicate detection nothing is kept (and no local build probes).
     """
@@ -131,7 +133,9 @@ def keep_common(out: Path, detector: DuplicateDetector | None) -> None:
         file.unlink(missing_ok=True)
         return
     buffer = io.BytesIO()
-    np.save(buffer, np.asarray(detector.common_shingles(), dtype=np.uint64), allow_pickle=False)
+    if common is None:
+        common = detector.common_shingles()
+    np.save(buffer, np.asarray(common, dtype=np.uint64), allow_pickle=False)
     atomic_write_bytes(file, buffer.getvalue())
 
 

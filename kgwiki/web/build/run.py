@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kgwiki.changelog import git_log_all
 from kgwiki.site import Site
 from kgwiki.types import NotePath
 from kgwiki.web.build import assets as build_assets
-from kgwiki.web.build import background, redirects
+from kgwiki.web.build import background, forked_views, redirects
 from kgwiki.web.build import data as build_data
 from kgwiki.web.build import links as build_links
 from kgwiki.web.build import local as build_local
@@ -48,8 +48,12 @@ from kgwiki.web.render import (
     sitemap,
 )
 
+if TYPE_CHECKING:
+    from kgwiki.duplicates import Hashes
+
 SITE_PAGES = ("home", "search", "tags", "graph", "wanted", "duplicates", "changes", "lint", "trust",
               "dashboard")  # fmt: skip
+LATE_PAGES = ("duplicates", "lint")  # drawn after the note pages: see ``forked_views``
 DATA_FILES = ("data/graph.js", "data/explorer.js", "feed.xml", "sitemap.xml")
 
 
@@ -78,13 +82,14 @@ class Builder:
 
     def _lap(self, name: str) -> None:
         now = time.perf_counter()
-        self.timings[name] = now - self._clock
+        self.timings[name] = self.timings.get(name, 0.0) + now - self._clock
         self._clock = now
 
     def run(self, git_head: str) -> BuildResult:
         vault = self.site.vault
         previous = set(self.manifest.pages) | set(self.manifest.files)
         layout = background.start_layout(self.site, self.jobs)
+        views = forked_views.start(self.site, self.jobs)
         for name in build_assets.copy_static(self.out):
             self.files[name] = ""
         for name in build_assets.copy_attachments(vault.root, vault.attachments, self.out,
@@ -98,8 +103,13 @@ class Builder:
         self._lap("assets")
         self._site_pages()
         self._lap("site pages")
+        forked_views.take_early(views, self.site)
         self._note_pages(git_head)
         self._lap("note pages")
+        forked_views.take_late(views, self.site)
+        for name in LATE_PAGES:  # the views they show were computed in the forked process
+            self._write_page(page_file(page_location(name)), getattr(self.renderer, name)())
+        self._lap("site pages")
         background.wait_for(layout)
         self._data_files()
         self._lap("data files")
@@ -108,7 +118,7 @@ class Builder:
         broken = [f"{page}:1: broken-link {target} does not exist in the site"
                   for page, record in sorted(self.pages.items())
                   for target in record.broken]  # fmt: skip
-        self._record(problems + broken)
+        self._record(problems + broken, views.common if views is not None else None)
         self._lap("check")
         return BuildResult(self.out, len(vault.notes), len(self.pages), self.written,
                            len(removed), problems=problems, broken=broken,
@@ -121,7 +131,7 @@ class Builder:
         pages += [page_file(location) for location in folder_pages(self.site)]
         return pages
 
-    def _record(self, problems: list[str]) -> None:
+    def _record(self, problems: list[str], common: Hashes | None) -> None:
         ids = {path: i for i, path in enumerate(self.search.paths)}
         for info in self.manifest.notes.values():
             info["deps"] = sorted(ids[d] for d in info["deps"] if d in ids)
@@ -131,7 +141,7 @@ class Builder:
         self.manifest.counts = {"notes": len(self.site.vault.notes), "pages": len(self.pages)}
         self.manifest.local = build_local.facts(self.site)
         build_links.store(self.out).save(self.fills, self.removed_notes)
-        keep_common(self.out, self.site.dupes)
+        keep_common(self.out, self.site.dupes, common)
 
     def _kept(self, file: str, key: str) -> bool:
         """Keep the record of a page drawn from the same inputs (``key``) and still there."""
@@ -162,6 +172,8 @@ class Builder:
         """Home, search, tags, graph … the tag pages and the 404 page (always re-rendered)."""
         self._write_page("index.html", self.renderer.home())
         for name in SITE_PAGES[1:]:
+            if name in LATE_PAGES:
+                continue
             self._write_page(page_file(page_location(name)), getattr(self.renderer, name)())
         for tag in self.site.tags():  # one per tag: drawn again only when its list changed
             file = page_file(page_location("tag", tag))
