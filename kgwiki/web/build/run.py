@@ -106,13 +106,13 @@ class Builder:
         forked_views.take_early(views, self.site)
         self._note_pages(git_head)
         self._lap("note pages")
+        background.wait_for(layout)
+        self._data_files()
+        self._lap("data files")
         forked_views.take_late(views, self.site)
         for name in LATE_PAGES:  # the views they show were computed in the forked process
             self._write_page(page_file(page_location(name)), getattr(self.renderer, name)())
         self._lap("site pages")
-        background.wait_for(layout)
-        self._data_files()
-        self._lap("data files")
         removed = remove_stale(self.out, set(self.pages) | set(self.files), previous)
         problems = [d.format() for d in note_problems(self.site)]
         broken = [f"{page}:1: broken-link {target} does not exist in the site"
