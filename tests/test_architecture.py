@@ -45,7 +45,7 @@ INSIDE: dict[str, list[str]] = {
     "markdown": ["callouts comments guards highlight lists math rules tasks", "fastpath", "parser"],
     "note": ["frontmatter records schema textio", "collect flattened sections", "changelog_table",
              "parse", "wire"],
-    "vault": ["parse_cache resolver scan", "link_cache link_problems names reading", "kept",
+    "vault": ["anchors parse_cache resolver scan", "link_cache link_problems names reading", "kept",
               "model", "lookup stats"],
     "graph": ["forces records snapshot tags", "edge_index edges",
               "catch_up export layout rank walk", "paths queries", "views", "knowledge"],

@@ -13,30 +13,34 @@ from itertools import islice
 
 from kgwiki.diagnostics import Diagnostic, Severity
 from kgwiki.note import LinkKind, Note
-from kgwiki.slug import slugify
 from kgwiki.types import NotePath
+from kgwiki.vault.anchors import HeadingAnchors
 from kgwiki.vault.resolver import ResolvedLink
 
 LISTED = 5  # candidates named in an ambiguous-link message before "and N more"
 
 
 def link_problems(
-    path: NotePath, links: Iterable[ResolvedLink], notes: Mapping[NotePath, Note]
+    path: NotePath,
+    links: Iterable[ResolvedLink],
+    notes: Mapping[NotePath, Note],
+    anchors: HeadingAnchors | None = None,
 ) -> Iterator[Diagnostic]:
-    """Every problem with the links of the note at ``path`` (already resolved)."""
-    for item in links:
-        link, res = item.link, item.resolution
-        written = link.target.file or ""
+    """Every problem with the links of the note at ``path`` (already resolved); ``anchors``
+    can be shared by the calls for a whole vault, so each note's headings are read once."""
+    if anchors is None:
+        anchors = HeadingAnchors()
+    for _, link, res in links:
         if res.path is None:
             yield Diagnostic(
                 path,
                 link.line,
                 "unresolved-link",
-                f"[[{written}]] matches no note or file",
+                f"[[{link.target.file or ''}]] matches no note or file",
                 Severity.INFO,
             )
             continue
-        if res.ambiguous:
+        if len(res.candidates) > 1:  # res.ambiguous
             rest = len(res.candidates) - (res.path in res.candidates)
             others = ", ".join(islice((p for p in res.candidates if p != res.path), LISTED))
             if rest > LISTED:
@@ -45,7 +49,7 @@ def link_problems(
                 path,
                 link.line,
                 "ambiguous-link",
-                f"[[{written}]] could mean {len(res.candidates)} notes; "
+                f"[[{link.target.file or ''}]] could mean {len(res.candidates)} notes; "
                 f"using {res.path} (also: {others})",
             )
         if not res.exact_case:
@@ -53,25 +57,26 @@ def link_problems(
                 path,
                 link.line,
                 "case-mismatch",
-                f"[[{written}]] differs in case from {res.path}",
+                f"[[{link.target.file or ''}]] differs in case from {res.path}",
                 Severity.INFO,
             )
+        headings, block = link.target.headings, link.target.block
+        if not headings and block is None:
+            continue  # most links: nothing past the note to check
         target = notes.get(res.path)
         if target is None or link.kind is LinkKind.FRONTMATTER:
             continue
-        if link.target.headings:
-            wanted = slugify(link.target.headings[-1])
-            if not any(h.slug == wanted or slugify(h.text) == wanted for h in target.headings):
-                yield Diagnostic(
-                    path,
-                    link.line,
-                    "missing-heading",
-                    f"{target.path} has no heading {link.target.headings[-1]!r}",
-                )
-        if link.target.block is not None and link.target.block not in target.block_ids:
+        if headings and not anchors.has(target, headings[-1]):
+            yield Diagnostic(
+                path,
+                link.line,
+                "missing-heading",
+                f"{target.path} has no heading {headings[-1]!r}",
+            )
+        if block is not None and block not in target.block_ids:
             yield Diagnostic(
                 path,
                 link.line,
                 "missing-block",
-                f"{target.path} has no block ^{link.target.block}",
+                f"{target.path} has no block ^{block}",
             )

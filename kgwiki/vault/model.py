@@ -12,6 +12,7 @@ from kgwiki.diagnostics import Diagnostic
 from kgwiki.note import Note, Wire, to_wire
 from kgwiki.types import NoteKey, NotePath
 from kgwiki.util import collector_paused
+from kgwiki.vault.anchors import HeadingAnchors
 from kgwiki.vault.kept import KeptChanges, LinkTables
 from kgwiki.vault.link_problems import link_problems
 from kgwiki.vault.names import linking_keys, lookup_keys, renamed_keys
@@ -277,16 +278,7 @@ class Vault(LinkTables):
         cached = self._resolved.get(path)
         if cached is not None:
             return cached
-        note = self.notes[path]
-        out = []
-        for link in note.links:
-            if link.target.file is None:
-                resolution = Resolution(path, "self")
-            else:
-                resolution = self.index.resolve(link.target.file, path)
-            out.append(ResolvedLink(path, link, resolution))
-        resolved = tuple(out)
-        self._resolved[path] = resolved
+        resolved = self._resolved[path] = self.index.resolve_links(path, self.notes[path].links)
         return resolved
 
     def all_links(self) -> Iterator[ResolvedLink]:
@@ -296,9 +288,10 @@ class Vault(LinkTables):
     def diagnostics(self) -> list[Diagnostic]:
         """Parse and scan problems, plus every link problem (unresolved, ambiguous, anchors)."""
         found = list(self.scan_diagnostics)
+        anchors = HeadingAnchors()  # each note's headings slugified once, not once per link
         for path, note in self.notes.items():
             found.extend(note.diagnostics)
-            found.extend(link_problems(path, self.links_of(path), self.notes))
+            found.extend(link_problems(path, self.links_of(path), self.notes, anchors))
         return sorted(found, key=lambda d: (d.path, d.line, d.code))
 
     def __len__(self) -> int:
@@ -309,4 +302,3 @@ class Vault(LinkTables):
 
     def note(self, path: NotePath | str) -> Note:
         return self.notes[normalise_path(str(path))]
-

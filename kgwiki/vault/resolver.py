@@ -15,9 +15,10 @@ import posixpath
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from kgwiki.note import Link
 from kgwiki.types import NoteKey, NotePath
@@ -108,16 +109,26 @@ class LinkIndex:
         self._attachment_paths: defaultdict[NoteKey, set[NotePath]] = defaultdict(set)
         self._keys: dict[NotePath, list[tuple[str, NoteKey]]] = {}
         self._spellings: dict[NotePath, frozenset[str]] = {}
-        # Memo of answers by (name, linking folder); any change to the tables clears it.
-        self._memo: dict[tuple[str, str], Resolution] = {}
+        # Memos of answers; any change to the tables clears them. Most names match one note
+        # or none, the same from every folder: those are kept by name alone, the rest by
+        # (name, linking folder), None for no linking note.
+        self._anywhere: dict[str, Resolution] = {}
+        self._memo: dict[tuple[str, str | None], Resolution] = {}
 
     def __getstate__(self) -> dict[str, object]:
-        """The tables without the memo (kept between runs by ``link_cache``)."""
-        return {**self.__dict__, "_memo": {}}
+        """The tables without the memos (kept between runs by ``link_cache``)."""
+        return {**self.__dict__, "_anywhere": {}, "_memo": {}}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._forget()
+
+    def _forget(self) -> None:
+        self._anywhere = {}
+        self._memo = {}
 
     def add(self, note: NamedNote) -> None:
         self.remove(note.path)
-        self._memo.clear()
         filed = filed_names(note)
         keys = list(filed.keys)
         for kind, key in keys:
@@ -127,7 +138,7 @@ class LinkIndex:
 
     def remove(self, path: NotePath) -> None:
         self._spellings.pop(path, None)
-        self._memo.clear()
+        self._forget()
         for kind, key in self._keys.pop(path, []):
             bucket = self._tables[kind].get(key)
             if bucket is not None:
@@ -136,12 +147,12 @@ class LinkIndex:
                     del self._tables[kind][key]
 
     def add_attachment(self, path: NotePath) -> None:
-        self._memo.clear()
+        self._forget()
         self._attachments[note_key(PurePosixPath(path).name)].add(path)
         self._attachment_paths[note_key(path)].add(path)
 
     def remove_attachment(self, path: NotePath) -> None:
-        self._memo.clear()
+        self._forget()
         for table, key in ((self._attachments, note_key(PurePosixPath(path).name)),
                            (self._attachment_paths, note_key(path))):  # fmt: skip
             bucket = table.get(key)
@@ -159,33 +170,62 @@ class LinkIndex:
 
     def resolve(self, target: str, source: NotePath | None = None) -> Resolution:
         """Resolve a link's file part as written (``Note``, ``folder/Note.md``, ``img.png``)."""
-        memo_key = (target, posixpath.dirname(source) if source else "")
-        found = self._memo.get(memo_key)
+        found = self._anywhere.get(target)
         if found is None:
-            found = self._memo[memo_key] = self._resolve(target, source)
+            folder = None if source is None else posixpath.dirname(source)
+            found = self._resolve_from(target, source, folder)
         return found
 
-    def _resolve(self, target: str, source: NotePath | None) -> Resolution:
+    def resolve_links(self, source: NotePath, links: Iterable[Link]) -> tuple[ResolvedLink, ...]:
+        """The links of the note at ``source``, each with where it points."""
+        anywhere = self._anywhere
+        folder = posixpath.dirname(source)
+        here: Resolution | None = None  # [[#Heading]]: the note itself
+        out = []
+        for link in links:
+            file = link.target.file
+            if file is None:
+                found = here = here or Resolution(source, "self")
+            else:
+                found = anywhere.get(file) or self._resolve_from(file, source, folder)
+            out.append(_new_resolved(ResolvedLink, (source, link, found)))
+        return tuple(out)
+
+    def _resolve_from(self, target: str, source: NotePath | None, folder: str | None
+                      ) -> Resolution:  # fmt: skip
+        """``resolve`` past the memo by name alone (``folder``: the linking note's)."""
+        found = self._memo.get((target, folder))
+        if found is None:
+            found, anywhere = self._resolve(target, source)
+            if anywhere:
+                self._anywhere[target] = found
+            else:
+                self._memo[(target, folder)] = found
+        return found
+
+    def _resolve(self, target: str, source: NotePath | None) -> tuple[Resolution, bool]:
+        """The answer, and whether it is the same from every folder (and from none)."""
         name = unicodedata.normalize("NFC", target.strip())
         if not name:
-            return _UNRESOLVED
+            return _UNRESOLVED, True
         if name.startswith("./") or name.startswith("../"):
-            return self._resolve_relative(name, source)
+            return self._resolve_relative(name, source), False
         bare = name.lstrip("/")
         stem = bare[: -len(_MD)] if bare.lower().endswith(_MD) else bare
+        found: set[NotePath] | None = None
         if "/" in stem:
-            by_path = self._by_path_suffix(stem)
-            if by_path:
-                return self._pick(by_path, "path", source, stem)
+            found = self._by_path_suffix(stem)
+            if found:
+                return self._pick(found, "path", source, stem), len(found) == 1
         else:
             for kind in ("name", "title", "alias", "id"):
-                by_name = self._tables[kind].get(note_key(stem))
-                if by_name:
-                    return self._pick(by_name, kind, source, stem)
+                found = self._tables[kind].get(note_key(stem))
+                if found:
+                    return self._pick(found, kind, source, stem), len(found) == 1
             if bare != stem:  # "Note.md" may be a title that ends in .md, rarely
-                by_title = self._tables["title"].get(note_key(bare))
-                if by_title:
-                    return self._pick(by_title, "title", source, bare)
+                found = self._tables["title"].get(note_key(bare))
+                if found:
+                    return self._pick(found, "title", source, bare), len(found) == 1
         return self._resolve_attachment(bare, source)
 
     def _resolve_relative(self, name: str, source: NotePath | None) -> Resolution:
@@ -203,15 +243,16 @@ class LinkIndex:
         suffix = "/" + key
         return {p for k, paths in self._tables["path"].items() if k.endswith(suffix) for p in paths}
 
-    def _resolve_attachment(self, name: str, source: NotePath | None) -> Resolution:
+    def _resolve_attachment(self, name: str, source: NotePath | None) -> tuple[Resolution, bool]:
         key = note_key(name)
         found: set[NotePath] | None = self._attachment_paths.get(key) or self._attachments.get(
             note_key(PurePosixPath(name).name)
         )
         if not found:
-            return _UNRESOLVED
+            return _UNRESOLVED, True
         chosen = self._pick(found, "attachment", source, name)
-        return Resolution(chosen.path, "attachment", chosen.candidates, chosen.exact_case, True)
+        answer = Resolution(chosen.path, "attachment", chosen.candidates, chosen.exact_case, True)
+        return answer, len(found) == 1
 
     def _pick(
         self, found: set[NotePath], via: str, source: NotePath | None, written: str
@@ -244,9 +285,13 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text.strip())
 
 
-@dataclass(frozen=True, slots=True)
-class ResolvedLink:
-    """A link of a note together with where it points."""
+class ResolvedLink(NamedTuple):
+    """A link of a note together with where it points.
+
+    A named tuple, made for every link of a vault: a frozen dataclass took three times as
+    long to make. It compares and hashes as the dataclass it was: equal only to another
+    ``ResolvedLink`` with equal fields, hashed as the tuple of its fields.
+    """
 
     source: NotePath
     link: Link
@@ -255,3 +300,16 @@ class ResolvedLink:
     @property
     def target(self) -> NotePath | None:
         return self.resolution.path
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return tuple.__eq__(self, other)
+        return False if isinstance(other, tuple) else NotImplemented  # no tuple's reply
+
+    def __ne__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return tuple.__ne__(self, other)
+        return True if isinstance(other, tuple) else NotImplemented
+
+
+_new_resolved = tuple.__new__  # ResolvedLink's fields in order, without a Python call
