@@ -19,6 +19,7 @@ from kgwiki.graph.records import Backlink, Edge, Hop, Hub, Neighbourhood, NodeId
 from kgwiki.graph.tags import TagIndex
 from kgwiki.note import Note
 from kgwiki.types import NotePath
+from kgwiki.util import collector_off
 
 if TYPE_CHECKING:
     from kgwiki.graph.layout import Keyed
@@ -161,7 +162,11 @@ class GraphViews:
     def to_node_link(self, subset: Iterable[NodeId] | None = None) -> dict[str, Any]:
         from kgwiki.graph import export as graph_export
 
-        return graph_export.to_node_link(self._attrs, self.index, self.layout(), subset)
+        positions = self.layout()
+        # A dict per node and per link, acyclic (100,000 and more at 10,000 notes): a
+        # collection in the middle would free nothing.
+        with collector_off():
+            return graph_export.to_node_link(self._attrs, self.index, positions, subset)
 
     def export(self, file: Path, fmt: str) -> None:
         """Write the whole graph as ``graphml``, ``gexf`` or ``json`` (node-link)."""

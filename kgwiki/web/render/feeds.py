@@ -7,14 +7,12 @@ build has a ``--base-url`` (as both formats want) and site-relative ones otherwi
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
-
 from kgwiki.site import Site
 from kgwiki.types import NotePath
 from kgwiki.vault import disk_path
-from kgwiki.web.render.atom import FEED_ENTRIES, FeedEntry, atom, file_entries, site_url
+from kgwiki.web.render.atom import FEED_ENTRIES, FeedEntry, atom, file_entries
 from kgwiki.web.render.folders import folder_pages
-from kgwiki.web.render.urls import note_location, page_location
+from kgwiki.web.render.urls import encode_location, note_location, page_location
 
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 SITE_PAGES = ("home", "search", "tags", "graph", "wanted", "duplicates", "changes", "lint", "trust",
@@ -45,21 +43,35 @@ def atom_feed(site: Site, base_url: str) -> bytes:
 
 
 def sitemap(site: Site, base_url: str, tag_locations: list[str]) -> bytes:
-    ET.register_namespace("", SITEMAP)
-    root = ET.Element(f"{{{SITEMAP}}}urlset")
+    """``sitemap.xml``: every page, a note's with the date of its newest changelog row.
+
+    Written as text (ElementTree took most of the time at 10,000 notes), byte for byte as
+    ``ElementTree.tostring`` with ``ElementTree.indent`` writes it: a location is
+    percent-encoded, so only the base URL can hold a character XML escapes.
+    """
+    notes = site.vault.notes
     locations = [page_location(name) for name in SITE_PAGES] + sorted(tag_locations)
     locations += sorted(folder_pages(site))
     lastmod: dict[str, str] = {}
-    for path in sorted(site.vault.notes):
+    for path in sorted(notes):
         location = note_location(path)
         locations.append(location)
-        dates = [e.date for e in site.vault.notes[path].changelog if e.date is not None]
+        dates = [e.date for e in notes[path].changelog if e.date is not None]
         if dates:
             lastmod[location] = max(dates).isoformat()
+    base = _escape_text(base_url.rstrip("/") + "/") if base_url else ""
+    out = [f"<?xml version='1.0' encoding='utf-8'?>\n<urlset xmlns=\"{SITEMAP}\">"]
     for location in locations:
-        url = ET.SubElement(root, f"{{{SITEMAP}}}url")
-        ET.SubElement(url, f"{{{SITEMAP}}}loc").text = site_url(base_url, location) or "./"
-        if location in lastmod:
-            ET.SubElement(url, f"{{{SITEMAP}}}lastmod").text = lastmod[location]
-    ET.indent(root)
-    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True)) + b"\n"
+        loc = base + encode_location(location) or "./"
+        date = lastmod.get(location)
+        if date is None:
+            out.append(f"\n  <url>\n    <loc>{loc}</loc>\n  </url>")
+        else:
+            out.append(f"\n  <url>\n    <loc>{loc}</loc>\n    <lastmod>{date}</lastmod>\n  </url>")
+    out.append("\n</urlset>\n")
+    return "".join(out).encode("utf-8", "xmlcharrefreplace")
+
+
+def _escape_text(text: str) -> str:
+    """Text as ElementTree escapes it outside attributes: ``&``, ``<`` and ``>`` only."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

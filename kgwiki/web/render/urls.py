@@ -28,6 +28,15 @@ def _segment(name: str) -> str:
     return f"~{name}" if name in _UNSAFE_SEGMENTS else name
 
 
+def _parts(path: str) -> list[str]:
+    """``PurePosixPath(path).parts``, by ``str.split`` where the two agree (no empty or
+    ``.`` segment): several times cheaper, and a build asks once per note and attachment."""
+    parts = path.split("/")
+    if "" in parts or "." in parts:
+        return list(PurePosixPath(path).parts)
+    return parts
+
+
 @lru_cache(maxsize=65536)
 def note_location(path: NotePath) -> str:
     """The folder of a note's page relative to the site root: ``n/a/b/`` for ``a/b.md``."""
@@ -36,7 +45,7 @@ def note_location(path: NotePath) -> str:
         if stem.lower().endswith(suffix):
             stem = NotePath(stem[: -len(suffix)])
             break
-    parts = [_segment(part) for part in PurePosixPath(stem).parts] or [_segment("")]
+    parts = [_segment(part) for part in _parts(stem)] or [_segment("")]
     return "n/" + "/".join(parts) + "/"
 
 
@@ -49,7 +58,7 @@ def tag_location(tag: str) -> str:
 
 def attachment_location(path: NotePath) -> str:
     """Where an attachment is copied in a built site: ``f/<vault path>``."""
-    return "f/" + "/".join(_segment(part) for part in PurePosixPath(path).parts)
+    return "f/" + "/".join(_segment(part) for part in _parts(path))
 
 
 _PAGE_LOCATIONS = {
@@ -76,8 +85,18 @@ def page_location(name: str, arg: str | None = None) -> str:
 
 @lru_cache(maxsize=65536)
 def encode_location(location: str) -> str:
-    """Percent-encode a location segment by segment (``/`` stays a separator)."""
-    return "/".join(quote(part, safe="~") for part in location.split("/"))
+    """Percent-encode a location segment by segment (``/`` stays a separator).
+
+    One ``quote`` of the whole location with ``/`` safe is the same: quoting goes byte by
+    byte, and no other character's UTF-8 bytes contain the byte of ``/``.
+    """
+    return quote(location, safe="/~")
+
+
+@lru_cache(maxsize=65536)
+def _note_page_file(path: NotePath) -> str:
+    """A note page's file as a URL from the site root (``n/a%20b/index.html``)."""
+    return encode_location(note_location(path)) + "index.html"
 
 
 def location_depth(location: str) -> int:
@@ -158,6 +177,9 @@ class StaticUrls(_LocationUrls):
         if location == "" or location.endswith("/"):
             url += "index.html"
         return url
+
+    def note(self, path: NotePath) -> str:
+        return self._prefix + _note_page_file(path)  # pages list notes by the thousand
 
     def root(self) -> str:
         return self._prefix or "./"

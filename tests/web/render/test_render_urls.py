@@ -29,6 +29,8 @@ from kgwiki.web.render import (
         ("Notes.MARKDOWN", "n/Notes/"),
         (".md", "n/~/"),
         ("...md", "n/~../"),
+        ("a//b.md", "n/a/b/"),  # empty and "." segments drop, as in PurePosixPath
+        ("a/./b.md", "n/a/b/"),
     ],
 )
 def test_note_locations(path: str, location: str) -> None:
