@@ -46,7 +46,8 @@ def run(args: argparse.Namespace) -> int:
         base_url = args.base_url if args.base_url is not None else _config_base(config.base_url)
         result = build(root, Path(args.out), base_url=base_url, clean=args.clean,
                        near_duplicates=not args.no_near_duplicates, config=config,
-                       show_progress=wants_progress(args.quiet), jobs=args.jobs)  # fmt: skip
+                       show_progress=wants_progress(args.quiet), jobs=args.jobs,
+                       hold=common.HELD)  # fmt: skip
     except (BuildError, ConfigError, VaultPathError) as err:
         raise common.CommandError(str(err)) from err
     failed = result.failed(args.strict)

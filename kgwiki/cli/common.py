@@ -29,6 +29,11 @@ class CommandError(Exception):
         self.status = status
 
 
+# What commands loaded, kept rather than freed, while ``main.entry`` (the ``kgwiki`` command)
+# runs: it ends the process without freeing anything. None when ``main`` is called otherwise.
+HELD: list[object] | None = None
+
+
 def shared_options() -> argparse.ArgumentParser:
     """Options every command takes: --vault, --json, --quiet."""
     parent = argparse.ArgumentParser(add_help=False)

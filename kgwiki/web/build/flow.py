@@ -45,8 +45,14 @@ def build(
     show_progress: bool = False,
     jobs: int | None = None,
     config: Config | None = None,
+    hold: list[object] | None = None,
 ) -> BuildResult:
-    """Build (or bring up to date) the static site of ``vault_root`` in ``out``."""
+    """Build (or bring up to date) the static site of ``vault_root`` in ``out``.
+
+    ``hold``: a list the loaded site is put in rather than freed when the build returns (a
+    process about to end without freeing anything — the ``kgwiki`` command — saves the
+    quarter of a second it takes at 10,000 notes).
+    """
     start = time.perf_counter()
     root = Path(vault_root).resolve()
     out = _prepare(root, Path(out).resolve(), clean)
@@ -103,6 +109,8 @@ def build(
                          with_duplicates=near_duplicates, jobs=jobs, reuse=True,
                          derive=make_template)  # fmt: skip
     gc.freeze()
+    if hold is not None:
+        hold.append(site)
     try:
         builder = Builder(site, out, base_url, manifest, show_progress, jobs)
         builder.timings["load"] = time.perf_counter() - loading
