@@ -238,8 +238,9 @@ class Site:
 
     def changes(self, limit: int | None = 50) -> list[Change]:
         day = self.today()
-        return self._view(f"changes:{limit}:{day}",
-                          lambda: changelog.recent_changes(self.vault, limit, today=day))
+        rows = self._view(f"changes:{day}",
+                          lambda: changelog.recent_changes(self.vault, None, today=day))
+        return rows[:limit]  # every row sorted once, cut to each limit asked for
 
     def history(self, path: NotePath, commits: Iterable[Commit] | None = None) -> NoteHistory:
         """A note's changelog table and git history (``commits`` when already gathered)."""
@@ -343,8 +344,7 @@ def _detector(vault: Vault, jobs: int | None = None) -> DuplicateDetector:
 
 
 def _update_detector(detector: DuplicateDetector, vault: Vault, path: NotePath) -> None:
-    note = vault.notes.get(path)
-    if note is None:
+    if (note := vault.notes.get(path)) is None:
         detector.remove(path)
     else:
         detector.update(note)
