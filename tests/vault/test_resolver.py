@@ -3,23 +3,15 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fake_notes import FakeNote
 
 from kgwiki.types import NotePath
 from kgwiki.vault import is_note_file
 from kgwiki.vault.resolver import LinkIndex, normalise_path
-
-
-@dataclass(frozen=True)
-class FakeNote:
-    path: NotePath
-    title: str
-    aliases: tuple[str, ...] = ()
-    id: str | None = None
 
 
 def _index(files: list[str], titles: dict[str, str] | None = None) -> LinkIndex:

@@ -5,24 +5,15 @@ once per note without changing which links miss their heading."""
 from __future__ import annotations
 
 import pickle
-from dataclasses import dataclass
 
 import pytest
+from fake_notes import FakeNote
 
 from kgwiki.note import Link, LinkKind, parse_note
 from kgwiki.types import NotePath
 from kgwiki.vault.anchors import HeadingAnchors
 from kgwiki.vault.resolver import LinkIndex, Resolution, ResolvedLink, normalise_path
 from kgwiki.wikilink import WikiTarget
-
-
-@dataclass(frozen=True)
-class FakeNote:
-    path: NotePath
-    title: str
-    aliases: tuple[str, ...] = ()
-    id: str | None = None
-
 
 NOTES = ["Shared.md", "a/Shared.md", "b/Shared.md", "a/Only.md", "b/deep/Other.md", "r1.md",
          "a/r2.md"]  # fmt: skip
