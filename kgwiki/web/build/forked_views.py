@@ -75,9 +75,17 @@ def take_late(forked: ForkedViews | None, site: Site) -> None:
     if answer is not None:
         views, forked.common = answer
         site.adopt(views, forked.version)
+    stop(forked)
+
+
+def stop(forked: ForkedViews | None) -> None:
+    """Let the process end (it has nothing left to send), or end it."""
+    if forked is None:
+        return
     forked.process.join(_POLL_SECONDS)
     if forked.process.is_alive():
         forked.process.terminate()
+        forked.process.join()
 
 
 def _next(forked: ForkedViews | None) -> Any:
@@ -95,7 +103,7 @@ def _next(forked: ForkedViews | None) -> Any:
                 return forked.answers.get(timeout=_POLL_SECONDS)
             except queue.Empty:
                 return None
-    forked.process.terminate()
+    stop(forked)
     return None
 
 

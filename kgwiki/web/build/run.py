@@ -8,6 +8,7 @@ checked against that set as it is rendered, and only the broken ones are recorde
 from __future__ import annotations
 
 import time
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -86,10 +87,18 @@ class Builder:
         self._clock = now
 
     def run(self, git_head: str) -> BuildResult:
-        vault = self.site.vault
-        previous = set(self.manifest.pages) | set(self.manifest.files)
         layout = background.start_layout(self.site, self.jobs)
         views = forked_views.start(self.site, self.jobs)
+        try:
+            return self._run(git_head, layout, views)
+        finally:  # a build that failed midway leaves no process behind
+            forked_views.stop(views)
+            background.wait_for(layout)
+
+    def _run(self, git_head: str, layout: BaseProcess | None,
+             views: forked_views.ForkedViews | None) -> BuildResult:  # fmt: skip
+        vault = self.site.vault
+        previous = set(self.manifest.pages) | set(self.manifest.files)
         for name in build_assets.copy_static(self.out):
             self.files[name] = ""
         for name in build_assets.copy_attachments(vault.root, vault.attachments, self.out,

@@ -8,6 +8,7 @@ again, and a copy that fails or is not started only means the build computes the
 from __future__ import annotations
 
 import multiprocessing
+import time
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,8 @@ from build_support import REPO, copy_of
 
 import kgwiki.lint
 from kgwiki.site import Site
-from kgwiki.web.build import forked_views
+from kgwiki.web.build import build, forked_views
+from kgwiki.web.build.run import Builder
 
 pytestmark = pytest.mark.skipif(
     "fork" not in multiprocessing.get_all_start_methods(), reason="needs fork"
@@ -87,3 +89,22 @@ def test_views_of_another_version_are_not_adopted(tmp_path: Path) -> None:
     forked_views.take_early(forked, site)
     forked_views.take_late(forked, site)
     assert not site.kept_views(["embedders", "near", "diagnostics"])
+
+
+def test_a_build_that_fails_midway_leaves_no_process_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault = copy_of(REPO / "vault", tmp_path / "vault")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    def slow(*args: object, **kwargs: object) -> list[object]:
+        time.sleep(60)  # the forked copy is still at work when the build fails
+        return []
+
+    monkeypatch.setattr(Site, "near_duplicates", slow)
+    monkeypatch.setattr(Builder, "_note_pages", broken)
+    with pytest.raises(OSError, match="disk full"):
+        build(vault, tmp_path / "site", jobs=2)
+    assert multiprocessing.active_children() == []
