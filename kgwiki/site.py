@@ -309,7 +309,7 @@ class Site:
             if self.search is not None:
                 self.search.update(self.vault)
             if self._dupes is not None:  # a deferred one not made yet reads the notes as they are
-                _update_detector(self._dupes, self.vault, rel)
+                self._dupes.update(rel)  # reads the note from the vault, or drops it
             self.version += 1
             changed = {rel, *before, *self._neighbours(rel), *writers, *moved}
             return {NotePath(p) for p in changed if p in self.vault.notes or p == rel}
@@ -341,10 +341,3 @@ def _detector(vault: Vault, jobs: int | None = None) -> DuplicateDetector:
     from kgwiki.duplicates import DuplicateDetector
 
     return DuplicateDetector.from_vault(vault, jobs=jobs)  # ``jobs``: sketching processes
-
-
-def _update_detector(detector: DuplicateDetector, vault: Vault, path: NotePath) -> None:
-    if (note := vault.notes.get(path)) is None:
-        detector.remove(path)
-    else:
-        detector.update(note)
