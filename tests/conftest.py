@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,11 +32,15 @@ def shared_dir() -> Path:
     return SHARED
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _leave_shared_untouched() -> Iterator[None]:
-    """../shared/ is test data: remove any cache a test left there (root ignores read-only)."""
-    yield
-    if SHARED.is_dir():
-        for cache in SHARED.rglob(".kgwiki"):
-            if cache.is_dir():
-                shutil.rmtree(cache, ignore_errors=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """../shared/ is test data: remove any cache a test left there (root ignores read-only).
+
+    Only the process that runs the whole session cleans: under pytest-xdist each worker
+    finishes on its own, and a worker that finished early must not delete a cache another
+    worker is still writing.
+    """
+    if hasattr(session.config, "workerinput") or not SHARED.is_dir():
+        return
+    for cache in SHARED.rglob(".kgwiki"):
+        if cache.is_dir():
+            shutil.rmtree(cache, ignore_errors=True)
