@@ -141,10 +141,16 @@ def _parents(index: EdgeIndex, path: NodeId) -> Iterator[NodeId]:
     yield from (source for source, _ in adopted)
 
 
-def parents_chain(index: EdgeIndex, path: NotePath) -> list[NotePath]:
+def parents_chain(
+    index: EdgeIndex, path: NotePath, memo: dict[NodeId, tuple[NotePath, ...]] | None = None
+) -> list[NotePath]:
     """Breadcrumbs: the first parent, its first parent, … listed root first.
 
-    A parent already on the chain ends it, so a cycle of parents cannot loop.
+    A parent already on the chain ends it, so a cycle of parents cannot loop. ``memo`` (one
+    dict per version of the graph) keeps each chain: a walk that reaches a parent whose own
+    chain is known takes it whole when none of that chain is already on this one. Then every
+    step of it picks what this walk would pick: a parent is skipped only for being on the
+    chain, and the known chain differs from this walk's only by the nodes before that parent.
     """
     check(index, "both", path)
     chain: list[NotePath] = []
@@ -156,8 +162,14 @@ def parents_chain(index: EdgeIndex, path: NotePath) -> list[NotePath]:
             break
         chain.append(NotePath(parent))
         seen.add(parent)
+        known = memo.get(parent) if memo is not None else None
+        if known is not None and seen.isdisjoint(known):
+            chain.extend(reversed(known))
+            break
         current = parent
     chain.reverse()
+    if memo is not None:
+        memo[path] = tuple(chain)
     return chain
 
 

@@ -111,7 +111,8 @@ class GraphViews:
         return graph_paths.shortest_path(self.index, a, b, kinds, directed)
 
     def parents_chain(self, path: NotePath) -> list[NotePath]:
-        return graph_queries.parents_chain(self.index, path)
+        chains: dict[NodeId, tuple[NotePath, ...]] = self._cached("parent chains", dict)
+        return graph_queries.parents_chain(self.index, path, chains)
 
     def relations(self, path: NotePath) -> dict[str, list[NotePath]]:
         return graph_queries.relations(self.index, path)
