@@ -178,7 +178,8 @@ class Builder:
         self.written += wrote
 
     def _site_pages(self) -> None:
-        """Home, search, tags, graph … the tag pages and the 404 page (always re-rendered)."""
+        """Home, search, tags, graph …, the 404 page (always drawn), and the tag and folder pages
+        (drawn again only when what they list changed)."""
         self._write_page("index.html", self.renderer.home())
         for name in SITE_PAGES[1:]:
             if name in LATE_PAGES:
@@ -190,8 +191,12 @@ class Builder:
             key = json_digest([self._features(), context])
             if not self._kept(file, key):
                 self._write_page(file, self.renderer.tag(tag, context), key)
-        for location, folder in folder_pages(self.site).items():
-            self._write_page(page_file(location), self.renderer.folder(folder))
+        for location, folder in folder_pages(self.site).items():  # the same, by folder
+            file = page_file(location)
+            context = self.renderer.folder_context(folder)
+            key = json_digest([self._features(), context])
+            if not self._kept(file, key):
+                self._write_page(file, self.renderer.folder(folder, context), key)
         base_href = self.base_url.rstrip("/") + "/" if self.base_url else ""
         self._write_page("404.html", self.renderer.not_found("No page lives at this address.",
                                                              base_href))  # fmt: skip

@@ -129,11 +129,15 @@ class Renderer:
                    "home_panel": pages.home_panel(self.site, self.urls.at(""))}  # fmt: skip
         return self.note(index, context=context, at="")
 
-    def folder(self, folder: str) -> str:
-        """A folder's page: its own note, subfolders and notes."""
+    def folder_context(self, folder: str) -> dict[str, Any]:
+        """A folder page's data (plain data: the build hashes it to skip unchanged ones)."""
         location = note_location(NotePath(folder))
-        return self._page("folder.html", location,
-                          folders.folder_context(self.site, self.urls.at(location), folder))
+        return folders.folder_context(self.site, self.urls.at(location), folder)
+
+    def folder(self, folder: str, context: dict[str, Any] | None = None) -> str:
+        """A folder's page: its own note, subfolders and notes."""
+        ctx = self.folder_context(folder) if context is None else context
+        return self._page("folder.html", note_location(NotePath(folder)), ctx)
 
     def dashboard(self) -> str:
         """The overview of the vault: counts, recent changes, hubs, trust."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from build_support import (
@@ -159,4 +160,33 @@ def test_a_title_that_reads_like_markup_keeps_its_heading(tmp_path: Path) -> Non
     build(vault, site)
     edit(vault / "r.md", "Text of r.", "Text of r, see [[q]].")  # q gains a backlink
     build(vault, site)
+    same_as_clean_build(vault, site, tmp_path)
+
+
+def test_folder_pages_are_drawn_again_only_when_their_listing_changes(
+    vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kgwiki.web.render import Renderer
+
+    site = tmp_path / "site"
+    build(vault, site)
+    drawn: list[str] = []
+    draw = Renderer.folder
+
+    def counting(self: Renderer, folder: str, context: dict[str, Any] | None = None) -> str:
+        drawn.append(folder)
+        return draw(self, folder, context)
+
+    monkeypatch.setattr(Renderer, "folder", counting)
+    edit(vault / HELM, "title: Helm\n", "title: Helm Charts\n")
+    build(vault, site)
+    # Helm's folder lists it by title; the other folders list nothing that changed.
+    assert drawn == [HELM.rsplit("/", 1)[0]]
+    assert "Helm Charts" in (site / "n" / drawn[0] / "index.html").read_text(encoding="utf-8")
+    # A link changed (a shape edit: a full build) lists nothing differently in any folder.
+    drawn.clear()
+    edit(vault / "30_Inbox/edge-computing.md", "[[Caching]] 과", "[[Serverless]] 과")
+    assert build(vault, site).mode == "full"
+    assert drawn == []
+    monkeypatch.undo()
     same_as_clean_build(vault, site, tmp_path)
