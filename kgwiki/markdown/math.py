@@ -32,7 +32,6 @@ from collections.abc import Callable
 from typing import Any
 from xml.etree.ElementTree import Element, tostring
 
-from latex2mathml.converter import convert_to_element
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -83,6 +82,10 @@ def tex_to_mathml(tex: str, display: bool) -> str:
     for old, new in _ENVIRONMENTS.items():
         if old in source:
             source = source.replace(old, new)
+    # latex2mathml loads with the first formula: importing it costs every command about 30 ms,
+    # and most vaults have no formula
+    from latex2mathml.converter import convert_to_element
+
     try:
         element = convert_to_element(source, display="block" if display else "inline")
     except Exception:
