@@ -139,8 +139,7 @@ def parse_note_tokens(
     walked = _walk(path, body, 0 if is_flat else body_line - 1, is_flat, relation_labels)
     diagnostics.extend(walked.changelog.diagnostics)
     links = [*_frontmatter_links(raw, raw_fm or ""), *walked.found.links]
-    h1 = next((h.text for h in walked.headings if h.level == 1), None)
-    title = meta.title or h1 or PurePosixPath(path).stem
+    title = meta.title or _opening_h1(walked.tokens) or PurePosixPath(path).stem
     tags = _unique((*meta.tags, *walked.found.tags))
     note = Note(
         path=path,
@@ -220,6 +219,20 @@ class _Walk:
     changelog: ChangelogTable
     text: str
     tokens: list[Token]
+
+
+def _opening_h1(tokens: list[Token]) -> str | None:
+    """The text of the level-1 heading the body opens with (HTML comments before it aside),
+    or None: a ``# …`` further down is a section of the note, not its name (as MkDocs reads
+    it; SilverBullet and Obsidian notes often start with prose and use ``#`` for sections)."""
+    for index, token in enumerate(tokens):
+        if token.type == "html_block" and token.content.lstrip().startswith("<!--"):
+            continue
+        if token.type != "heading_open" or token.tag != "h1":
+            return None
+        inline = tokens[index + 1]
+        return str(token.meta.get("text", inline.content)) if token.meta else inline.content
+    return None
 
 
 def _walk(path: NotePath, body: str, offset: int, flat: bool, labels: Mapping[str, str]) -> _Walk:
