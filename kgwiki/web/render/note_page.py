@@ -145,11 +145,24 @@ def note_context(site: Site, urls: UrlScheme, path: NotePath) -> dict[str, Any]:
                                  if d.code.startswith("frontmatter-")],
         "local_graph": local_graph(site, urls, path, labels, relations, backlinks),
         "history": [],
-        "toc": [{"level": h.level, "text": h.text, "id": str(h.slug)}
-                for h in item.headings if 2 <= h.level <= 4 and h.slug],
+        "toc": contents(item),
         "description": description(item),
         "og_image": _og_image(site, urls, item),
     }
+
+
+def contents(item: Note) -> list[dict[str, Any]]:
+    """"On this page": the note's headings down to level 4, but for the level-1 heading the
+    page shows as its title. A note whose sections are level-1 headings lists them too; each
+    entry's level counts from the top level listed (2, 3, 4: the indents the page has)."""
+    headings = list(item.headings)
+    if headings and headings[0].level == 1 and (
+            headings[0].text == item.title or item.body.lstrip().startswith("# ")):  # fmt: skip
+        headings = headings[1:]
+    shown = [h for h in headings if h.level <= 4 and h.slug]
+    top = min((h.level for h in shown), default=2)
+    return [{"level": min(4, 2 + h.level - top), "text": h.text, "id": str(h.slug)}
+            for h in shown]  # fmt: skip
 
 
 DESCRIPTION_CHARS = 160
@@ -232,12 +245,14 @@ def _meta_rows(item: Note) -> list[tuple[str, str]]:
 
 def _backlinks(site: Site, urls: UrlScheme, backlinks: Iterable[Backlink],
                labels: Labels) -> dict[str, Any]:  # fmt: skip
-    """Backlinks grouped by source note, each with its lines of context."""
+    """Backlinks grouped by source note, each with its lines of context (a line that links
+    here twice, ``[[A]]`` and ``[[A#^block]]``, is listed once)."""
     groups: dict[NotePath, list[dict[str, Any]]] = {}
     for link in backlinks:
-        groups.setdefault(link.source, []).append(
-            {"line": link.line, "kind": link.kind, "context": context_text(link.context)}
-        )
+        lines = groups.setdefault(link.source, [])
+        row = {"line": link.line, "kind": link.kind, "context": context_text(link.context)}
+        if row not in lines:
+            lines.append(row)
     ordered = _by_title(site, groups)
     shown = [{**link_to(site, urls, p, labels), "lines": groups[p]}
              for p in ordered[:MAX_BACKLINKS]]  # fmt: skip

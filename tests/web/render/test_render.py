@@ -207,3 +207,15 @@ def test_every_page_renders(bundled: Site) -> None:
             assert f'data-mode="{urls.mode}"' in html
     wanted = Renderer(bundled, StaticUrls()).wanted()
     assert 'id="w-chaos-engineering"' in wanted and 'id="w-data-mesh"' in wanted
+
+
+def test_a_line_linking_twice_is_one_backlink_line(bundled: Site) -> None:
+    # cqrs.md:62 links [[Outbox Pattern]] and [[Outbox Pattern#^relay]] on one line
+    context = Renderer(bundled, StaticUrls()).note_context(
+        NotePath("10_Wiki/Patterns/outbox-pattern.md"))
+    groups = {b["path"]: b["lines"] for b in context["backlinks"]["notes"]}
+    cqrs = groups["10_Wiki/Patterns/cqrs.md"]
+    assert [row["line"] for row in cqrs].count(62) == 1
+    for lines in groups.values():
+        rows = [(row["line"], row["kind"], row["context"]) for row in lines]
+        assert len(rows) == len(set(rows))
