@@ -34,6 +34,7 @@ from kgwiki.markdown.math import math_plugin
 from kgwiki.markdown.rules import (
     block_id_rule,
     cjk_flanking,
+    date_cell_rule,
     heading_anchor_rule,
     inline_text,
     is_image,
@@ -228,6 +229,7 @@ def create_markdown(*, fastpath: bool | None = None) -> MarkdownIt:
     md.inline.ruler.at("mark", cjk_flanking(mark_tokenize))
     md.core.ruler.before("text_join", "block_id", block_id_rule)
     md.core.ruler.push("heading_anchor", heading_anchor_rule)
+    md.core.ruler.push("date_cell", date_cell_rule)
     md.inline.terminator_re = _TEXT_STOPS
     md.add_render_rule("wikilink", _render_wikilink)
     md.add_render_rule("embed", _render_embed)

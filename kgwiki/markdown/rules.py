@@ -262,3 +262,19 @@ def heading_anchor_rule(state: StateCore) -> None:
         token.attrSet("id", slug)
         token.meta["slug"] = slug
         token.meta["text"] = text
+
+
+# --- table cells holding a date ---------------------------------------------------------------
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def date_cell_rule(state: StateCore) -> None:
+    """A table cell holding only a date (``2026-05-12``, a changelog's first column) gets the
+    class ``date``: the page keeps it on one line, where a phone would break it at a hyphen."""
+    tokens = state.tokens
+    for index, token in enumerate(tokens[:-1]):
+        if token.type == "td_open":
+            inline = tokens[index + 1]
+            if inline.type == "inline" and _DATE.fullmatch(inline.content.strip()):
+                token.attrJoin("class", "date")
