@@ -7,7 +7,6 @@ import importlib.util
 import json
 import shutil
 import sys
-import time
 from pathlib import Path
 from types import ModuleType
 
@@ -42,12 +41,10 @@ def templated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def test_lint_of_3000_template_notes_is_small_and_quick(
+def test_lint_of_3000_template_notes_is_small(
     templated: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    start = time.perf_counter()
     main(["lint", str(templated), "--json", "-q"])
-    elapsed = time.perf_counter() - start
     out = capsys.readouterr().out
     assert len(out.encode()) < 1_000_000, f"{len(out.encode())} bytes of JSON"
     report = json.loads(out)
@@ -58,7 +55,6 @@ def test_lint_of_3000_template_notes_is_small_and_quick(
     ambiguous = next(d for d in report["diagnostics"] if d["code"] == "ambiguous-link")
     assert f"could mean {TEMPLATED} notes" in ambiguous["message"]
     assert f"written {TEMPLATED} times" in ambiguous["message"]
-    assert elapsed < 60, elapsed  # minutes, before clusters; seconds now
 
 
 def test_vault_diagnostics_cap_the_candidates_of_each_link(templated: Path) -> None:

