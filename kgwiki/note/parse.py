@@ -208,7 +208,9 @@ def _frontmatter_links(raw: Mapping[str, Any], raw_text: str) -> list[Link]:
             line = next((i + 2 for i, text in enumerate(lines) if text.startswith(f"{key}:")), 2)
             if key in ("duplicate_of", "canonical_id"):
                 continue  # declared duplicates are read from the schema, not as plain links
-            links.append(Link(parse_inner(item[start + 2 : end]), LinkKind.FRONTMATTER, line))
+            # the context a backlink shows: the property and the value that names the note
+            links.append(Link(parse_inner(item[start + 2 : end]), LinkKind.FRONTMATTER, line,
+                              context=f"{key}: {item}"))
     return links
 
 

@@ -10,6 +10,7 @@ deep, never a note inside itself).
 from __future__ import annotations
 
 import hashlib
+import posixpath
 from collections.abc import Sequence
 from html import escape
 from urllib.parse import unquote, urlsplit
@@ -103,6 +104,8 @@ class SiteLinks:
             return self.wikilink(target, target.display())
         resolution = self.vault.resolve(target.file, self.source)
         path = resolution.path
+        if path is not None and resolution.is_attachment and path.endswith(".base"):
+            return _base_notice(path)
         if path is not None and resolution.is_attachment and not is_image(target):
             media = _media_embed(self.urls.file(path), path, target)
             if media:
@@ -279,3 +282,13 @@ def _block_tokens(tokens: list[Token], block: str) -> list[Token]:
             if depth == 0:
                 return tokens[start : end + 1]
     return []
+
+
+def _base_notice(path: str) -> str:
+    """An Obsidian Base (``![[People.base]]``): a table Obsidian draws from the base's filters.
+    kgwiki does not evaluate Bases; linking the file would download its YAML, so the page says
+    what stood there and where the notes that name this one are listed."""
+    name = posixpath.splitext(posixpath.basename(path))[0]
+    return (f'<div class="embed-base"><strong>{escape(name)}</strong> — an Obsidian Base (a table '
+            "of notes Obsidian draws from its filters; not drawn here). Notes that link to this "
+            "page are listed under “Linked from”.</div>")

@@ -219,3 +219,20 @@ def test_a_line_linking_twice_is_one_backlink_line(bundled: Site) -> None:
     for lines in groups.values():
         rows = [(row["line"], row["kind"], row["context"]) for row in lines]
         assert len(rows) == len(set(rows))
+
+
+def test_an_obsidian_base_embed_is_named_not_linked(shared_dir: Path, tmp_path: Path) -> None:
+    """``![[People.base]]`` (kepano's category pages): linking the file would download its
+    YAML; the page names the base and says where the notes naming this one are."""
+    vault = Path(shutil.copytree(shared_dir / "corpora" / "kepano-obsidian", tmp_path / "v"))
+    site = Site.load(vault, with_search=False, with_duplicates=False, today=TODAY)
+    renderer = Renderer(site, StaticUrls())
+    for path, name in (("Categories/People.md", "People"), ("References/Kevin Kelly.md", "Books")):
+        body = renderer.body(NotePath(path))
+        assert f'<div class="embed-base"><strong>{name}</strong>' in body, path
+        assert ".base" not in body, path
+    context = renderer.note_context(NotePath("Categories/People.md"))
+    assert context["backlinks"]["total"] > 0  # the notes the notice points to
+    # a note naming People in its frontmatter shows that property as its line of context
+    lines = [row for b in context["backlinks"]["notes"] for row in b["lines"]]
+    assert lines and all(row["context"] == "categories: People" for row in lines), lines
