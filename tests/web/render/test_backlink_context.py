@@ -8,7 +8,7 @@ import pytest
 
 from kgwiki.site import Site
 from kgwiki.web.render import Renderer
-from kgwiki.web.render.note_page import context_text
+from kgwiki.web.render.backlink_text import context_text
 from kgwiki.web.render.urls import StaticUrls
 
 
