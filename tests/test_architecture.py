@@ -59,7 +59,7 @@ INSIDE: dict[str, list[str]] = {
                    "find probe"],
     "authoring": ["edit tidy", "names", "reinforcement template", "create"],
     "lint": ["repair_flattened repair_meta", "repair report"],
-    "web.render": ["sanitiser snippets urls", "atom backlink_text explorer links",
+    "web.render": ["sanitiser snippets urls", "atom backlink_text explorer links properties",
                    "body_template note_page",
                    "folders pages", "feeds renderer"],
     "web.serve": ["events metrics security watch", "ops state sync", "pages server",

@@ -21,6 +21,7 @@ from kgwiki.trust import Trust
 from kgwiki.types import NotePath
 from kgwiki.web.render.backlink_text import context_text
 from kgwiki.web.render.links import wanted_anchor
+from kgwiki.web.render.properties import properties
 from kgwiki.web.render.urls import UrlScheme, attachment_location
 
 if TYPE_CHECKING:
@@ -128,7 +129,7 @@ def note_context(site: Site, urls: UrlScheme, path: NotePath) -> dict[str, Any]:
         "aliases": list(item.aliases),
         "tags": [{"name": t, "url": urls.page("tag", t)} for t in item.tags],
         "trust": trust_data(trust, site.config.trust.stale_days),
-        "meta": _meta_rows(item),
+        "meta": properties(site, urls, item),
         "breadcrumbs": [link_to(site, urls, p, labels) for p in graph.parents_chain(path)],
         "relations": relation_rows,
         "backlinks": _backlinks(site, urls, backlinks, labels),
@@ -226,15 +227,6 @@ def with_history(site: Site, context: dict[str, Any], path: NotePath,
 
 def _relation_rank(kind: str) -> tuple[int, str]:
     return (RELATION_ORDER.index(kind) if kind in RELATION_ORDER else len(RELATION_ORDER), kind)
-
-
-def _meta_rows(item: Note) -> list[tuple[str, str]]:
-    meta = item.meta
-    rows = [("category", meta.category), ("status", meta.status), ("id", meta.id),
-            ("date", meta.date.isoformat() if meta.date else None)]  # fmt: skip
-    out = [(key, value) for key, value in rows if value]
-    out += [("source", src) for src in meta.raw_sources]
-    return out
 
 
 def _backlinks(site: Site, urls: UrlScheme, backlinks: Iterable[Backlink],
