@@ -8,13 +8,13 @@ at 1280 px, and white letters on the dark theme's light badge colours (1.9:1).
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from browser_support import checked_page, chromium, screenshot
+from build_support import copy_of
 
 from kgwiki.web.build import build
 
@@ -63,9 +63,7 @@ CONTRAST = """(selector) => {
 @pytest.fixture(scope="module")
 def site(bundled_vault_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("legibility")
-    vault = Path(shutil.copytree(bundled_vault_dir, work / "vault",
-                                 ignore=shutil.ignore_patterns(".kgwiki")))  # fmt: skip
-    build(vault, work / "site")
+    build(copy_of(bundled_vault_dir, work), work / "site")
     return work / "site"
 
 
