@@ -8,6 +8,8 @@ checked against that set as it is rendered, and only the broken ones are recorde
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from functools import partial
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -186,20 +188,22 @@ class Builder:
                 continue
             self._write_page(page_file(page_location(name)), getattr(self.renderer, name)())
         for tag in self.site.tags():  # one per tag: drawn again only when its list changed
-            file = page_file(page_location("tag", tag))
-            context = self.renderer.tag_context(tag)
-            key = json_digest([self._features(), context])
-            if not self._kept(file, key):
-                self._write_page(file, self.renderer.tag(tag, context), key)
+            self._listing_page(page_file(page_location("tag", tag)),
+                               self.renderer.tag_context(tag), partial(self.renderer.tag, tag))
         for location, folder in folder_pages(self.site).items():  # the same, by folder
-            file = page_file(location)
-            context = self.renderer.folder_context(folder)
-            key = json_digest([self._features(), context])
-            if not self._kept(file, key):
-                self._write_page(file, self.renderer.folder(folder, context), key)
+            self._listing_page(page_file(location), self.renderer.folder_context(folder),
+                               partial(self.renderer.folder, folder))
         base_href = self.base_url.rstrip("/") + "/" if self.base_url else ""
         self._write_page("404.html", self.renderer.not_found("No page lives at this address.",
                                                              base_href))  # fmt: skip
+
+    def _listing_page(self, file: str, context: dict[str, Any],
+                      draw: Callable[[dict[str, Any]], str]) -> None:  # fmt: skip
+        """A tag or folder page: kept while its context (plain data) and the furniture are the
+        ones it was drawn from, else drawn from ``context``."""
+        key = json_digest([self._features(), context])
+        if not self._kept(file, key):
+            self._write_page(file, draw(context), key)
 
     def _note_pages(self, git_head: str) -> None:
         """Recheck the pages that may have changed; keep the records of all others."""

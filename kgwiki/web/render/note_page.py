@@ -50,8 +50,6 @@ class Backlink(Protocol):
     def kind(self) -> str: ...
 
 
-
-
 def ago(days: int | None) -> str:
     """``12 days ago`` for an age in days (live pages; the static site counts in the browser)."""
     if days is None:
