@@ -53,6 +53,7 @@ __all__ = [
     "Token",
     "create_markdown",
     "parse",
+    "parse_inline",
     "plain_text",
     "render",
 ]
@@ -255,6 +256,12 @@ def render(tokens: list[Token], env: dict[str, object] | None = None) -> str:
     ``env["soft_breaks"]`` asks for a single line break to be drawn as Obsidian draws it."""
     html: str = MD.renderer.render(tokens, MD.options, {} if env is None else env)
     return html
+
+
+def parse_inline(text: str) -> list[Token]:
+    """One line of inline Markdown (a table cell's text, say) as its inline tokens."""
+    blocks = MD.parseInline(text, {})
+    return list(blocks[0].children or []) if blocks else []
 
 
 def render_inline(tokens: list[Token]) -> str:

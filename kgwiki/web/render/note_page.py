@@ -20,6 +20,7 @@ from kgwiki.note import Note
 from kgwiki.trust import Trust
 from kgwiki.types import NotePath
 from kgwiki.web.render.backlink_text import context_text
+from kgwiki.web.render.change_text import change_html
 from kgwiki.web.render.links import wanted_anchor
 from kgwiki.web.render.properties import properties
 from kgwiki.web.render.urls import UrlScheme, attachment_location
@@ -218,7 +219,7 @@ def with_history(site: Site, context: dict[str, Any], path: NotePath,
     history = site.history(path, commits)
     if not history.commits:
         return context
-    rows = [{"date": c.date.isoformat(), "text": c.text, "source": c.source}
+    rows = [{"date": c.date.isoformat(), "text": change_html(c.text), "source": c.source}
             for c in history.changes]  # fmt: skip
     return {**context, "history": rows}
 

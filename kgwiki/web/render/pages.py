@@ -14,6 +14,7 @@ from kgwiki.graph import EDGE_KINDS
 from kgwiki.site import Site
 from kgwiki.trust import levels_best_first
 from kgwiki.types import NotePath
+from kgwiki.web.render.change_text import change_html
 from kgwiki.web.render.links import wanted_anchor
 from kgwiki.web.render.note_page import (
     Labels,
@@ -99,7 +100,7 @@ def home(site: Site, urls: UrlScheme) -> dict[str, Any]:
 
 
 def _changes(site: Site, urls: UrlScheme, limit: int) -> list[dict[str, Any]]:
-    return [{"date": c.date.isoformat(), "text": c.text, **link_to(site, urls, c.path)}
+    return [{"date": c.date.isoformat(), "text": change_html(c.text), **link_to(site, urls, c.path)}
             for c in site.changes(limit) if c.path in site.vault.notes]  # fmt: skip
 
 
@@ -131,7 +132,20 @@ def tag(site: Site, urls: UrlScheme, name: str) -> dict[str, Any]:
     labels = Labels(site)  # one trust table for the page's hundreds of links
     notes = [link_to(site, urls, p, labels) for p in _sorted(site, site.graph.tagged(name))]
     return {"title": f"#{shown}", "tag": shown, "notes": notes,
+            "parents": _tag_parents(site, urls, shown),
             "children": [{"name": c, "url": urls.page("tag", c)} for c in children]}  # fmt: skip
+
+
+def _tag_parents(site: Site, urls: UrlScheme, tag: str) -> list[dict[str, str]]:
+    """``#a`` and ``#a/b`` above ``#a/b/c``: linked where a note uses that tag itself."""
+    known = {t.casefold(): t for t in site.tags()}
+    parts = tag.split("/")
+    parents = []
+    for end in range(1, len(parts)):
+        name = "/".join(parts[:end])
+        found = known.get(name.casefold())
+        parents.append({"name": found or name, "url": urls.page("tag", found) if found else ""})
+    return parents
 
 
 def _sorted(site: Site, paths: list[NotePath]) -> list[NotePath]:
