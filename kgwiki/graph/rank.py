@@ -13,7 +13,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 from kgwiki.graph.edge_index import EdgeIndex
-from kgwiki.graph.records import Hub, is_wanted
+from kgwiki.graph.records import WANTED_PREFIX, Hub
 from kgwiki.types import NotePath
 
 # Louvain starts from a random node order; a fixed seed makes the same vault give the
@@ -23,17 +23,17 @@ DAMPING = 0.85
 TOLERANCE = 1e-10
 
 
-def _note_edges(index: EdgeIndex) -> Counter[tuple[str, str]]:
+def _note_edges(index: EdgeIndex) -> dict[tuple[str, str], int]:
     """Note-to-note pairs with multiplicity (three links weigh more than one)."""
-    weights: Counter[tuple[str, str]] = Counter()
-    for source, targets in index.out.items():
-        for target, group in targets.items():
-            if not is_wanted(target):
-                weights[(source, target)] = len(group)
-    return weights
+    # One comprehension over ~100k edges: a call to ``is_wanted`` for each cost a third of a
+    # second at 10k notes, the half of ranking that is not the power iteration.
+    return {(source, target): len(group)
+            for source, targets in index.out.items()
+            for target, group in targets.items()
+            if not target.startswith(WANTED_PREFIX)}  # fmt: skip
 
 
-def pagerank(notes: list[NotePath], weights: Counter[tuple[str, str]]) -> np.ndarray[Any, Any]:
+def pagerank(notes: list[NotePath], weights: dict[tuple[str, str], int]) -> np.ndarray[Any, Any]:
     """PageRank by power iteration on a sparse matrix (what nx.pagerank computes).
 
     Built directly: copying 100k edges into an ``nx.DiGraph`` first cost most of a second.
