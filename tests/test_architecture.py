@@ -60,7 +60,7 @@ INSIDE: dict[str, list[str]] = {
     "authoring": ["edit tidy", "names", "reinforcement template", "create"],
     "lint": ["repair_flattened repair_meta", "repair report"],
     "web.render": ["sanitiser snippets urls",
-                   "atom backlink_text change_text explorer links properties",
+                   "atom backlink_text explorer inline_html links properties",
                    "body_template note_page",
                    "folders pages", "feeds renderer"],
     "web.serve": ["events metrics security watch", "ops state sync", "pages server",

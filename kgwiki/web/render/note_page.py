@@ -20,7 +20,7 @@ from kgwiki.note import Note
 from kgwiki.trust import Trust
 from kgwiki.types import NotePath
 from kgwiki.web.render.backlink_text import context_text
-from kgwiki.web.render.change_text import change_html
+from kgwiki.web.render.inline_html import change_html
 from kgwiki.web.render.links import wanted_anchor
 from kgwiki.web.render.properties import properties
 from kgwiki.web.render.urls import UrlScheme, attachment_location

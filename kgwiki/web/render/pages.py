@@ -14,7 +14,7 @@ from kgwiki.graph import EDGE_KINDS
 from kgwiki.site import Site
 from kgwiki.trust import levels_best_first
 from kgwiki.types import NotePath
-from kgwiki.web.render.change_text import change_html
+from kgwiki.web.render.inline_html import change_html, message_html
 from kgwiki.web.render.links import wanted_anchor
 from kgwiki.web.render.note_page import (
     Labels,
@@ -69,8 +69,7 @@ def base_context(site: Site, urls: UrlScheme, location: str) -> dict[str, Any]:
 def home_panel(site: Site, urls: UrlScheme) -> dict[str, Any]:
     """Beside the index note on the front page: recent changes (where the vault has any) and
     the hubs (the notes most linked to)."""
-    hubs = [{**link_to(site, urls, hub.path), "inbound": hub.inbound}
-            for hub in site.graph.hubs(8) if hub.path in site.vault.notes]  # fmt: skip
+    hubs = _hubs(site, urls, 8)
     changes = _changes(site, urls, 6) if "changes" in site.features() else []
     return {"hubs": hubs, "changes": changes}
 
@@ -85,8 +84,7 @@ def _canonical(urls: UrlScheme, location: str) -> str:
 
 def home(site: Site, urls: UrlScheme) -> dict[str, Any]:
     overview = site.trust_overview()
-    hubs = [{**link_to(site, urls, hub.path), "inbound": hub.inbound}
-            for hub in site.graph.hubs(12) if hub.path in site.vault.notes]  # fmt: skip
+    hubs = _hubs(site, urls, 12)
     return {
         "title": site.config.site_title,
         "counts": {"notes": len(site.vault.notes), "tags": len(site.tags()),
@@ -97,6 +95,15 @@ def home(site: Site, urls: UrlScheme) -> dict[str, Any]:
         "stale": len(overview.stale),
         "low": len(overview.low),
     }
+
+
+def _hubs(site: Site, urls: UrlScheme, limit: int) -> list[dict[str, Any]]:
+    """The ``limit`` notes PageRank puts first, listed by how many notes link to them (the
+    number each shows), ties in rank order: a list whose numbers go up and down reads as
+    unsorted."""
+    ranked = [hub for hub in site.graph.hubs(limit) if hub.path in site.vault.notes]
+    ranked.sort(key=lambda hub: -hub.inbound)
+    return [{**link_to(site, urls, hub.path), "inbound": hub.inbound} for hub in ranked]
 
 
 def _changes(site: Site, urls: UrlScheme, limit: int) -> list[dict[str, Any]]:
@@ -195,7 +202,8 @@ def lint(site: Site, urls: UrlScheme) -> dict[str, Any]:
             path = NotePath(item.path)
             url = urls.note(path) if path in site.vault.notes else ""
             group = groups[item.path] = {"path": item.path, "url": url, "items": []}
-        group["items"].append({"line": item.line, "code": item.code, "message": item.message,
+        group["items"].append({"line": item.line, "code": item.code,
+                               "message": message_html(item.message),
                                "severity": str(item.severity)})  # fmt: skip
     return {"title": "Lint report", "total": len(found), "shown": min(len(found), MAX_LINT_ROWS),
             "codes": sorted(codes.items(), key=lambda kv: (-kv[1], kv[0])),

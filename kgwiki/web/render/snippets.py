@@ -19,8 +19,10 @@ def note_link(note: Mapping[str, Any]) -> Markup:
 
 
 def level(name: Any) -> Markup:
-    """A note's trust level as a small badge ("" for an unrated note)."""
+    """A note's trust level as a small badge ("" for an unrated note), then a no-break space:
+    a list draws the note's link right after it, and a narrow column must not leave the badge
+    alone at the end of a line."""
     if not name:
         return Markup("")
     value = escape(name)
-    return Markup(f'<span class="level" data-level="{value}">{value}</span>')
+    return Markup(f'<span class="level" data-level="{value}">{value}</span>\u00a0')

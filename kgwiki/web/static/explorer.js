@@ -229,6 +229,16 @@
     list.className = "explorer-tree";
     drawFolder(tree(data), list);
     pane.appendChild(list);
-    if (currentLink) currentLink.scrollIntoView({ block: "nearest" });
+    if (currentLink) reveal(currentLink);
   });
+
+  /* Scroll the pane (never the window: scrollIntoView would also move the page a few pixels
+   * under the sticky header) so the current note's link is in view, a third of the way down. */
+  function reveal(link) {
+    var box = link.closest(".side-pane") || pane;
+    var top = link.getBoundingClientRect().top - box.getBoundingClientRect().top;
+    if (top < 0 || top + link.offsetHeight > box.clientHeight) {
+      box.scrollTop += top - box.clientHeight / 3;
+    }
+  }
 })();

@@ -627,5 +627,8 @@
     if (mode === "static") engine().catch(function () { /* said when a search runs */ });
   }
 
-  window.kgwikiPopover = { open: open, close: shut, isOpen: isOpen, parse: parse };
+  // parse, markersFor and markInto are shared with the search page (search.js), so its
+  // snippets mark every query word as the popover's do.
+  window.kgwikiPopover = { open: open, close: shut, isOpen: isOpen, parse: parse,
+                           markersFor: markersFor, markInto: markInto };
 })();

@@ -163,7 +163,7 @@
     if (end < flat.length) add("…");
   }
 
-  function render(result, groups) {
+  function render(result, groups, query) {
     list.textContent = "";
     var shown = result.hits.slice(0, SHOWN);
     shown.forEach(function (hit) {
@@ -197,7 +197,13 @@
       var bucket = Math.floor(hit.doc / store.meta.bucket);
       load("x", bucket, "x/" + bucket + ".js", store.meta.version).then(function () {
         var text = (store.texts[bucket] || {})[String(hit.doc)] || "";
-        snippetInto(snippet, text, groups);
+        var shared = window.kgwikiPopover;
+        if (shared && shared.markInto) {  // every word marked, the window at a word's start
+          var words = shared.parse(query).words;
+          shared.markInto(snippet, text.replace(/\s+/g, " "), shared.markersFor(words, []), true);
+        } else {
+          snippetInto(snippet, text, groups);
+        }
       }).catch(function () { /* a missing snippet is not an error worth showing */ });
     });
     var count = result.hits.length;
@@ -226,7 +232,7 @@
         return load("t", s, "t/" + s + ".js", store.meta.version);
       }));
     }).then(function () {
-      if (mine === generation) render(rank(groups), groups);
+      if (mine === generation) render(rank(groups), groups, query);
     }).catch(function (err) {
       status.textContent = "The search index could not be loaded (" + err.message + ").";
     });

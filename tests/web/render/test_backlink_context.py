@@ -21,6 +21,8 @@ from kgwiki.web.render.urls import StaticUrls
     ("- [x] done: [[A|the label]]", "done: the label"),
     ("a * b * c, *em*", "a * b * c, em"),
     ("categories: [[People]]", "categories: People"),
+    ("| [[Templates]] | `templates` |", "Templates · templates"),
+    (r"| [[a\|b]] | x \| y |", "b · x | y"),
 ])  # fmt: skip
 def test_lines_read_as_text(line: str, shown: str) -> None:
     assert context_text(line) == shown
@@ -43,6 +45,7 @@ def test_no_markdown_in_the_contexts_of_a_real_vault(
                 seen += 1
                 text = row["context"]
                 assert "[[" not in text and "](" not in text and "**" not in text, text
+                assert not text.startswith("|"), text  # a table row shows its cells
     assert seen > 50
 
 

@@ -58,4 +58,4 @@ def test_note_link_and_level_are_escaped() -> None:
     assert link == ('<a class="note-link" href="a&#34;b.html" data-path="x&lt;y&gt;.md">'
                     "&lt;script&gt;alert(1)&lt;/script&gt;</a>")  # fmt: skip
     assert level("") == "" and level(None) == ""
-    assert level('A"') == '<span class="level" data-level="A&#34;">A&#34;</span>'
+    assert level('A"') == '<span class="level" data-level="A&#34;">A&#34;</span>\u00a0'

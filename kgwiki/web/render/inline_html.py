@@ -1,12 +1,16 @@
-"""A changelog row's note as a reader sees it: its inline Markdown drawn, never its marks.
+"""Short texts shown outside a note's body, drawn as HTML from a closed set of tags.
 
-A row such as ``relay 단락에 block id `^relay` 부여`` is written in Markdown, but lists of
-changes (the front page, Recent changes, a note's history) show it outside the note's body.
-It is drawn here from markdown-it's inline tokens into a closed set of tags — code,
-emphasis, strong, strike, highlight — with every piece of text escaped, so nothing in a row
-can reach the page as HTML. Links are shown as their words (a row is a summary: a link drawn
-there would need resolving from the note it belongs to), ``<br>`` and other inline HTML are
-left out, and math shows its source.
+``change_html``: a changelog row's note as a reader sees it, its inline Markdown drawn. A row
+such as ``relay 단락에 block id `^relay` 부여`` is written in Markdown, but lists of changes
+(the front page, Recent changes, a note's history) show it outside the note's body. It is
+drawn from markdown-it's inline tokens into code, emphasis, strong, strike and highlight,
+with every piece of text escaped, so nothing in a row can reach the page as HTML. Links are
+shown as their words (a row is a summary: a link drawn there would need resolving from the
+note it belongs to), ``<br>`` and other inline HTML are left out, and math shows its source.
+
+``message_html``: one of kgwiki's own messages (a lint finding), whose commands and names
+are written in backticks: those become code, the rest is text (a title quoted in a message
+may hold ``*`` or ``_`` that are not emphasis).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ _TAGS = {
     "softbreak": " ", "hardbreak": " ",
 }  # fmt: skip
 _LEFT_OUT = frozenset({"link_open", "link_close", "html_inline"})
+_CODE = re.compile(r"`([^`]+)`")
 
 
 def change_html(text: str) -> Markup:
@@ -35,6 +40,14 @@ def change_html(text: str) -> Markup:
     if not _MARKDOWN.search(text):
         return Markup(escape(text, quote=False))
     return Markup("".join(_draw(token) for token in parse_inline(text)).strip())
+
+
+def message_html(text: str) -> Markup:
+    """``text`` (a message kgwiki wrote) escaped, with its `backticked` parts as code."""
+    parts = _CODE.split(text)  # text, code, text, code, … text
+    drawn = (f"<code>{escape(part, quote=False)}</code>" if i % 2 else escape(part, quote=False)
+             for i, part in enumerate(parts))  # fmt: skip
+    return Markup("".join(drawn))
 
 
 def _draw(token: Token) -> str:

@@ -13,7 +13,7 @@ import pytest
 from kgwiki.site import Site
 from kgwiki.types import NotePath
 from kgwiki.web.render import Renderer
-from kgwiki.web.render.change_text import change_html
+from kgwiki.web.render.inline_html import change_html, message_html
 from kgwiki.web.render.urls import StaticUrls
 
 _TAG = re.compile(r"<[^>]*>")
@@ -86,3 +86,25 @@ def test_a_notes_history_draws_its_rows(bundled_site: Site) -> None:
     texts = [str(row["text"]) for row in context["history"]]
     assert any("<code>^relay</code>" in text for text in texts)
     assert not any("`" in text for text in texts)
+
+
+def test_the_lint_page_draws_commands_in_messages_as_code(bundled_site: Site) -> None:
+    found = [d for d in bundled_site.diagnostics() if "`" in d.message]
+    assert found, "the bundled vault has a flattened note, whose finding names a command"
+    page = Renderer(bundled_site, StaticUrls()).lint()
+    assert "<code>kgwiki lint --fix</code> restores the line breaks" in page
+    for item in re.findall(r'<li class="sev-[^"]*">(.*?)</li>', page, re.S):
+        assert "`" not in _TAG.sub("", item)
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("run `kgwiki lint --fix` now", "run <code>kgwiki lint --fix</code> now"),
+        ("title *not emphasis* <b>", "title *not emphasis* &lt;b&gt;"),
+        ("`<script>` and `a` `b`", "<code>&lt;script&gt;</code> and <code>a</code> <code>b</code>"),
+        ("one ` alone", "one ` alone"),
+    ],
+)
+def test_a_message_shows_only_its_backticked_parts_as_code(message: str, expected: str) -> None:
+    assert str(message_html(message)) == expected

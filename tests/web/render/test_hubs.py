@@ -1,0 +1,40 @@
+"""The hubs beside the front page and on the overview: the notes PageRank puts first, listed
+by the number each shows (how many notes link to it), so the list reads as sorted."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kgwiki.site import Site
+from kgwiki.web.render import Renderer
+from kgwiki.web.render.urls import StaticUrls
+
+_HUB = re.compile(r'data-path="([^"]*)">[^<]*</a> <span class="count">(\d+) in</span>')
+
+
+def _hubs(page: str) -> list[tuple[str, int]]:
+    listed = re.search(r'<ol class="hubs">(.*?)</ol>', page, re.S)
+    assert listed is not None
+    return [(path, int(count)) for path, count in _HUB.findall(listed.group(1))]
+
+
+@pytest.mark.parametrize("name", ["bundled", "silverbullet-docs"])
+def test_hubs_are_the_best_ranked_notes_by_their_count(
+    shared_dir: Path, bundled_vault_dir: Path, tmp_path: Path, name: str
+) -> None:
+    source = bundled_vault_dir if name == "bundled" else shared_dir / "corpora" / name
+    vault = Path(shutil.copytree(source, tmp_path / "v", ignore=shutil.ignore_patterns(".kgwiki")))
+    site = Site.load(vault, with_search=False, with_duplicates=False)
+    renderer = Renderer(site, StaticUrls())
+    for page, limit in ((renderer.dashboard(), 12), (renderer.home(), 8)):
+        hubs = _hubs(page)
+        assert len(hubs) == limit
+        best = {hub.path: hub.inbound for hub in site.graph.hubs(limit)}
+        assert {path for path, _ in hubs} == set(best)
+        assert all(count == best[path] for path, count in hubs)
+        counts = [count for _, count in hubs]
+        assert counts == sorted(counts, reverse=True)
