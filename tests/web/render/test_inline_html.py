@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-import shutil
 from pathlib import Path
 
 import pytest
+from build_support import copy_of
 
 from kgwiki.site import Site
 from kgwiki.types import NotePath
@@ -21,8 +21,7 @@ _TAG = re.compile(r"<[^>]*>")
 
 @pytest.fixture(scope="module")
 def bundled_site(bundled_vault_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Site:
-    copy = tmp_path_factory.mktemp("bundled") / "vault"
-    shutil.copytree(bundled_vault_dir, copy, ignore=shutil.ignore_patterns(".kgwiki"))
+    copy = copy_of(bundled_vault_dir, tmp_path_factory.mktemp("bundled"))
     return Site.load(copy, with_search=False, with_duplicates=False)
 
 
@@ -35,8 +34,7 @@ def test_the_recent_changes_page_draws_code_in_a_row(bundled_site: Site) -> None
 def test_a_front_page_without_an_index_note_lists_changes_without_marks(
     bundled_vault_dir: Path, tmp_path: Path
 ) -> None:
-    copy = Path(shutil.copytree(bundled_vault_dir, tmp_path / "v",
-                                ignore=shutil.ignore_patterns(".kgwiki")))  # fmt: skip
+    copy = copy_of(bundled_vault_dir, tmp_path)
     (copy / "index.md").unlink()  # the front page then lists the recent changes itself
     site = Site.load(copy, with_search=False, with_duplicates=False)
     assert site.index_note() is None

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
+
+from build_support import copy_of
 
 from kgwiki.site import Site
 from kgwiki.web.render import Renderer
@@ -21,8 +22,8 @@ def _crumbs(page: str) -> list[tuple[str, str]]:
 
 
 def _renderer(source: Path, tmp_path: Path) -> Renderer:
-    copy = Path(shutil.copytree(source, tmp_path / "v", ignore=shutil.ignore_patterns(".kgwiki")))
-    return Renderer(Site.load(copy, with_search=False, with_duplicates=False), StaticUrls())
+    site = Site.load(copy_of(source, tmp_path), with_search=False, with_duplicates=False)
+    return Renderer(site, StaticUrls())
 
 
 def test_a_nested_tag_links_the_tag_above_it(bundled_vault_dir: Path, tmp_path: Path) -> None:
