@@ -65,6 +65,11 @@ def run(args: argparse.Namespace) -> int:
               f"in {result.seconds:.1f} s{how}")  # fmt: skip
         if result.problems and not args.strict:
             _list_problems(result.problems)
+        if result.withheld:
+            print(f"Withheld from the site, as a browser could run script in "
+                  f"{'it' if len(result.withheld) == 1 else 'them'} (an HTML or XML file, or an "
+                  f"SVG kgwiki cannot read as plain XML; [build] copy_active_attachments = true "
+                  f"in kgwiki.toml copies them): {', '.join(result.withheld)}")  # fmt: skip
     if failed:
         print(f"kgwiki build: {counted(len(result.broken), 'broken link')} in the site"
               + (f", {counted(len(result.problems), 'link problem')} in the notes"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import shutil
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
+from typing import NamedTuple
 
 from pygments.formatters import HtmlFormatter
 
@@ -118,15 +119,24 @@ def _names_script(value: str) -> bool:
     return compact.startswith(_SCRIPT_SCHEMES) and not compact.startswith("data:image/")
 
 
+class Attachments(NamedTuple):
+    """What ``copy_attachments`` did: the site path of every attachment, and the vault paths
+    of those withheld."""
+
+    locations: list[str]
+    withheld: list[NotePath]
+
+
 def copy_attachments(vault_root: Path, attachments: set[NotePath], out: Path,
-                     copy_active: bool = False) -> list[str]:  # fmt: skip
+                     copy_active: bool = False) -> Attachments:  # fmt: skip
     """Copy every attachment the vault holds to ``out/f/<path>`` (only when it changed).
 
     Active attachments are withheld unless ``copy_active`` (any copy an earlier build made
     is removed); their site paths are returned with the copied ones all the same, so links
-    to them are not reported as broken: they are withheld on purpose.
+    to them are not reported as broken: they are withheld on purpose, and named as such.
     """
     written: list[str] = []
+    withheld: list[NotePath] = []
     for path in sorted(attachments):
         source = disk_path(vault_root, path)
         location = attachment_location(path)
@@ -135,12 +145,13 @@ def copy_attachments(vault_root: Path, attachments: set[NotePath], out: Path,
             continue
         if not copy_active and active_attachment(source):
             target.unlink(missing_ok=True)
+            withheld.append(path)
         elif not _same(source, target):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
             shutil.copystat(source, target)
         written.append(location)
-    return written
+    return Attachments(written, withheld)
 
 
 def _same(source: Path, target: Path) -> bool:

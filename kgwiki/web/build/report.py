@@ -30,7 +30,9 @@ class BuildResult:
     """What a build did and what it found wrong.
 
     ``problems`` are link problems written in the notes (``path:line: code message``);
-    ``broken`` are links in the written site that point at no written file.
+    ``broken`` are links in the written site that point at no written file; ``withheld`` are
+    the attachments not copied because a browser could run script in them (``build_assets.
+    active_attachment``), said by the build that withheld them.
     """
 
     out: Path
@@ -43,6 +45,7 @@ class BuildResult:
     why_full: str = ""  # why a build was not local (``build_local.NotLocal``)
     problems: list[str] = field(default_factory=list)
     broken: list[str] = field(default_factory=list)
+    withheld: list[str] = field(default_factory=list)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -55,6 +58,7 @@ class BuildResult:
                 "written": self.written, "removed": self.removed, "unchanged": self.unchanged,
                 "mode": self.mode, "why_full": self.why_full,
                 "problems": self.problems, "broken_links": self.broken,
+                "withheld": self.withheld,
                 "seconds": round(self.seconds, 3),
                 "timings": {k: round(v, 3) for k, v in self.timings.items()}}  # fmt: skip
 

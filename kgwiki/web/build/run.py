@@ -103,8 +103,9 @@ class Builder:
         previous = set(self.manifest.pages) | set(self.manifest.files)
         for name in build_assets.copy_static(self.out):
             self.files[name] = ""
-        for name in build_assets.copy_attachments(vault.root, vault.attachments, self.out,
-                                                  self.site.config.copy_active_attachments):
+        copied = build_assets.copy_attachments(vault.root, vault.attachments, self.out,
+                                               self.site.config.copy_active_attachments)
+        for name in copied.locations:
             self.files[name] = ""
         self.known = frozenset(self._planned_pages()) | set(self.files) | set(DATA_FILES)
         # The files a page may link to: while they are the ones of the last build, a page
@@ -133,7 +134,7 @@ class Builder:
         self._lap("check")
         return BuildResult(self.out, len(vault.notes), len(self.pages), self.written,
                            len(removed), problems=problems, broken=broken,
-                           timings=self.timings)  # fmt: skip
+                           withheld=list(copied.withheld), timings=self.timings)  # fmt: skip
 
     def _planned_pages(self) -> list[str]:
         pages = [page_file(page_location(name)) for name in SITE_PAGES] + ["404.html"]

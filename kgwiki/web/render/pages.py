@@ -182,7 +182,8 @@ def duplicates(site: Site, urls: UrlScheme) -> dict[str, Any]:
     for pair in site.near_duplicates():
         if pair.a in site.vault.notes and pair.b in site.vault.notes:
             near.append({"a": link_to(site, urls, pair.a), "b": link_to(site, urls, pair.b),
-                         "similarity": round(pair.similarity, 2), "keep": pair.keep,
+                         "similarity": round(pair.similarity, 2),
+                         "keep": link_to(site, urls, pair.keep),
                          "reason": pair.reason, "kind": pair.kind})  # fmt: skip
     return {"title": "Duplicates", "declared": declared, "near": near,
             "detected": site.dupes is not None}  # fmt: skip

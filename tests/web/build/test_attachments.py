@@ -68,6 +68,23 @@ def test_the_build_withholds_them_and_does_not_call_their_links_broken(tmp_path:
     assert [line for line in result.broken if line.startswith("n/probes/")] == []
     page = (site / "n" / "probes" / "index.html").read_text(encoding="utf-8")
     assert "f/assets/clean.svg" in page
+    assert result.withheld == sorted(f"assets/{name}" for name in PROBES)  # named, not silent
+
+
+def test_the_build_command_names_what_it_withheld(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kgwiki.cli.main import main
+
+    vault = _vault(tmp_path / "vault")
+    (vault / "assets" / "empty.svg").write_bytes(b"")  # a 0-byte picture cannot be checked
+    assert main(["build", str(vault), "-o", str(tmp_path / "site")]) == 0
+    said = next(line for line in capsys.readouterr().out.splitlines()
+                if line.startswith("Withheld"))  # fmt: skip
+    assert "copy_active_attachments = true" in said
+    for name in [*PROBES, "empty.svg"]:
+        assert f"assets/{name}" in said
+    assert "assets/clean.svg" not in said
 
 
 def test_a_copy_an_earlier_build_made_is_removed(tmp_path: Path) -> None:
@@ -79,7 +96,8 @@ def test_a_copy_an_earlier_build_made_is_removed(tmp_path: Path) -> None:
     listed = copy_attachments(vault, names, out)
     assert not (out / "f" / "assets" / "evil.html").exists()
     assert (out / "f" / "assets" / "clean.svg").is_file()
-    assert sorted(listed) == ["f/assets/clean.svg", "f/assets/evil.html"]
+    assert sorted(listed.locations) == ["f/assets/clean.svg", "f/assets/evil.html"]
+    assert listed.withheld == ["assets/evil.html"]
 
 
 @pytest.fixture(scope="module")
