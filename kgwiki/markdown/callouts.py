@@ -1,5 +1,8 @@
 """Obsidian callouts (``> [!type]± Title``) as markdown-it tokens, drawn with Obsidian's markup.
 
+SilverBullet's admonitions (``> **note** text``, a type in lower case) become callouts too:
+titled by their type, their text the body (``_admonition``).
+
 Design
 ------
 A callout is a blockquote whose first line is ``[!type]``, ``[!type]+`` or ``[!type]-``,
@@ -114,6 +117,9 @@ SANITISER_ATTRIBUTES: dict[str, set[str]] = {
 
 # ``[!type]`` or ``[!type|metadata]``, an optional fold sign, then the title (maybe none).
 _HEADER = re.compile(r"\[!([^\]\s|]+)(?:\|([^\]]*))?\]([+-]?)(.*)")
+# SilverBullet's admonition (GitHub's old note syntax, lower-cased): ``> **note** text``. Only a
+# type kgwiki knows, written in lower case, opens one: ``> **Note** …`` stays a quote.
+_ADMONITION = re.compile(r"\*\*([a-z]+)\*\*(?:[ \t]+(.*))?")
 _MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 
@@ -143,6 +149,7 @@ class _Header:
     metadata: str  # after a bar: ``[!info|wide]``
     title: str  # "" for the default title
     body: str
+    body_on_first_line: bool = False  # an admonition's text starts on its header's line
 
 
 def _header(tokens: Sequence[Token], index: int) -> _Header | None:
@@ -157,20 +164,36 @@ def _header(tokens: Sequence[Token], index: int) -> _Header | None:
     first, _, body = inline.content.partition("\n")
     match = _HEADER.fullmatch(first)
     if match is None:
-        return None
+        return _admonition(first, body)
     written, metadata, fold, title = match.groups()
     return _Header(
         written.lower(), callout_kind(written), fold, (metadata or "").strip(), title.strip(), body
     )
 
 
-def _body_tokens(state: StateCore, body: str, paragraph: Token) -> list[Token]:
+def _admonition(first: str, body: str) -> _Header | None:
+    """``**warning** This is a`` / ``warning admonition``: a callout titled by its type whose
+    text starts right after the keyword (SilverBullet's admonition reads as one paragraph);
+    a first line that only names the type again (``**note** Note``) is the title."""
+    match = _ADMONITION.fullmatch(first)
+    if match is None or match.group(1) not in ALIASES:
+        return None
+    written, rest = match.group(1), (match.group(2) or "").strip()
+    if rest and rest.casefold() != default_title(written).casefold():
+        body = f"{rest}\n{body}" if body else rest
+        return _Header(written, callout_kind(written), "", "", "", body, True)
+    return _Header(written, callout_kind(written), "", "", "", body)
+
+
+def _body_tokens(state: StateCore, header: _Header, paragraph: Token) -> list[Token]:
     """The lines after the header, parsed as blocks where the first paragraph stood."""
+    body = header.body
     if not body.strip():
         return []
     tokens: list[Token] = []
     state.md.block.parse(body + "\n", state.md, state.env, tokens)
-    shift = paragraph.map[0] + 1 if paragraph.map else None
+    skip = 0 if header.body_on_first_line else 1
+    shift = paragraph.map[0] + skip if paragraph.map else None
     for token in tokens:
         token.level += paragraph.level
         if token.map is not None and shift is not None:
@@ -215,8 +238,8 @@ def _open_callout(token: Token, header: _Header) -> None:
 
 def callout_rule(state: StateCore) -> None:
     """Core rule (after ``block``, before ``inline``): blockquotes with a header → callouts."""
-    if "[!" not in state.src:
-        return  # no callout header anywhere: nothing to walk
+    if "[!" not in state.src and "**" not in state.src:
+        return  # no callout or admonition header anywhere: nothing to walk
     tokens = state.tokens
     found = False
     for index in range(len(tokens) - 1, -1, -1):  # backwards: splicing keeps earlier indices
@@ -227,7 +250,7 @@ def callout_rule(state: StateCore) -> None:
             continue
         found = True
         tokens[index].meta["callout"] = header
-        tokens[index + 1 : index + 4] = _body_tokens(state, header.body, tokens[index + 1])
+        tokens[index + 1 : index + 4] = _body_tokens(state, header, tokens[index + 1])
     if not found:
         return
     out: list[Token] = []

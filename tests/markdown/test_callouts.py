@@ -58,10 +58,15 @@ EXPECTED: dict[str, list[Outline]] = {
     "metadata": [("info", None, "Metadata after a bar", True)],
     "escaping": [('x"onmouseover="alert(1)', None, 'alert(2) & "quoted"', True)],
     "types": [(name, None, name.capitalize(), True) for name in TYPES],
+    # SilverBullet's admonitions: titled by their type, their text the body
+    "admonition": [("note", None, "Note", True), ("warning", None, "Warning", True),
+                   ("note", None, "Note", False)],
+    "admonition_not": [],
 }
 
 # fixtures that are not callouts at all: the plugin must leave their tokens alone
-UNCHANGED = ("not_first_line", "empty_first_line", "plain_blockquote", "code_block")
+UNCHANGED = ("not_first_line", "empty_first_line", "plain_blockquote", "code_block",
+             "admonition_not")
 
 
 def _markdown(*, fastpath: bool = True) -> MarkdownIt:
@@ -329,6 +334,29 @@ def test_title_and_body_lines_keep_their_maps() -> None:
     assert titles == [[0, 1], [1, 2], [2, 3]]
     body = [t for t in tokens if t.type == "paragraph_open"]
     assert [t.map for t in body] == [[3, 4]]
+
+
+def test_an_admonition_keeps_its_text_and_lines() -> None:
+    tokens = MD.parse(_source("admonition"))
+    body = [t for t in tokens if t.type == "paragraph_open"]
+    assert [t.map for t in body] == [[0, 2], [4, 5]]  # the text starts on the header's line
+    html = MD.render(_source("admonition"))
+    assert "<p>This is a\nnote admonition</p>" in html
+    assert "<p>Mind the <code>lua</code> fence.</p>" in html
+    assert "**" not in html and "<strong>" not in html
+
+
+def test_silverbullet_admonitions_are_callouts(shared_dir: Path) -> None:
+    docs = shared_dir / "corpora" / "silverbullet-docs"
+    page = tree(MD.render((docs / "Markdown" / "Admonition.md").read_text(encoding="utf-8")))
+    callouts = [e for e in page.walk() if "callout" in e.classes]
+    assert [c.attrs["data-callout"] for c in callouts] == ["note", "warning", "danger", "success"]
+    for callout in callouts:
+        kind = str(callout.attrs["data-callout"])
+        content = next(e for e in callout.walk() if "callout-content" in e.classes)
+        assert " ".join(content.text().split()) == f"This is a {kind} admonition"
+    lua = MD.render((docs / "Space Lua.md").read_text(encoding="utf-8"))
+    assert '<div class="callout" data-callout="note">' in lua and "**note**" not in lua
 
 
 def test_metadata_after_a_bar() -> None:
