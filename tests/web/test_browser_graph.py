@@ -194,6 +194,17 @@ def test_the_local_graph_has_a_depth_control(browser: Any, base: str) -> None:
         page.wait_for_url("**/n/10_Wiki/Topics/helm/index.html")
 
 
+def test_a_crowded_local_graph_names_its_best_linked_notes(browser: Any, base: str) -> None:
+    with checked_page(browser, 1280) as page:
+        page.goto(base + "index.html")  # the index note: some forty neighbours
+        page.wait_for_function("() => window.kgwikiGraph && window.kgwikiGraph.local"
+                               " && window.kgwikiGraph.local.labelled > 0")  # fmt: skip
+        assert page.evaluate("window.kgwikiGraph.local.g.n") > 24
+        assert 8 <= page.evaluate("window.kgwikiGraph.local.labelled") <= 16
+        page.locator(".local-graph-box").scroll_into_view_if_needed()
+        screenshot(page, f"local-graph-crowded-{mode(base)}", full_page=False)
+
+
 def position_local(page: Any, node: str) -> tuple[float, float]:
     point = page.evaluate("(id) => window.kgwikiGraph.screenPosition(id, 'local')", node)
     return point["x"], point["y"]

@@ -169,7 +169,10 @@
     ctx.textBaseline = "middle";
     ctx.lineJoin = "round";
     var zoom = this.scale / this.fitScale;
-    var budget = this.local || (g.n <= 60 && w * h > 400000) ? g.n : Math.min(320, Math.round(14 * zoom * zoom));
+    /* a local graph names everyone while it is small; a crowded one (a hub's forty neighbours
+     * in a 260 px box) names the best linked sixteen, and more as one zooms in */
+    var budget = this.local ? (g.n <= 24 ? g.n : Math.round(16 * Math.max(1, zoom * zoom)))
+      : (g.n <= 60 && w * h > 400000) ? g.n : Math.min(320, Math.round(14 * zoom * zoom));
     var placed = [], count = 0;
     function clash(box) {
       for (var q = 0; q < placed.length; q++) {
@@ -207,6 +210,7 @@
       var ranked = Array.from(near.keys()).filter(function (i) { return i !== focus; })
         .sort(function (a, b) { return g.links[b] - g.links[a]; }).slice(0, 60);
       ranked.forEach(function (i) { place(i, false); });
+      this.labelled = count;
       return;
     }
     if (g.centre >= 0) place(g.centre, true);
@@ -215,5 +219,6 @@
       if (!this.visible[i] || i === g.centre) continue;
       place(i, this.local && g.n <= 16);
     }
+    this.labelled = count;  /* how many names this frame drew (for tests) */
   };
 })();
