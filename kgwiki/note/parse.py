@@ -61,6 +61,12 @@ class Note:
         return self.meta.aliases
 
     @property
+    def h1_sections(self) -> bool:
+        """Whether its level-1 headings are sections (it has more than one: SilverBullet's
+        ``# Context`` … ``# Decision``), so none of them is the note's title."""
+        return sum(1 for heading in self.headings if heading.level == 1) > 1
+
+    @property
     def id(self) -> str | None:
         return self.meta.id
 
@@ -139,7 +145,9 @@ def parse_note_tokens(
     walked = _walk(path, body, 0 if is_flat else body_line - 1, is_flat, relation_labels)
     diagnostics.extend(walked.changelog.diagnostics)
     links = [*_frontmatter_links(raw, raw_fm or ""), *walked.found.links]
-    title = meta.title or _opening_h1(walked.tokens) or PurePosixPath(path).stem
+    h1_sections = sum(1 for heading in walked.headings if heading.level == 1) > 1
+    opening = None if h1_sections else _opening_h1(walked.tokens)
+    title = meta.title or opening or PurePosixPath(path).stem
     tags = _unique((*meta.tags, *walked.found.tags))
     note = Note(
         path=path,
@@ -226,7 +234,8 @@ class _Walk:
 def _opening_h1(tokens: list[Token]) -> str | None:
     """The text of the level-1 heading the body opens with (HTML comments before it aside),
     or None: a ``# …`` further down is a section of the note, not its name (as MkDocs reads
-    it; SilverBullet and Obsidian notes often start with prose and use ``#`` for sections)."""
+    it; SilverBullet and Obsidian notes often start with prose and use ``#`` for sections).
+    The caller asks only when it is the note's one level-1 heading (``Note.h1_sections``)."""
     for index, token in enumerate(tokens):
         if token.type == "html_block" and token.content.lstrip().startswith("<!--"):
             continue

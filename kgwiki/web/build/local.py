@@ -204,7 +204,7 @@ def _patched(out: Path, manifest: Manifest, note: Note, template: BodyTemplate,
         old = None
     if old is None:
         raise NotLocal(f"{file}: the page is missing")
-    heading, rest = split_heading(body)
+    heading, rest = split_heading(body, note.h1_sections)
     html = splice(old, note.title, heading, rest)
     if html is not None:  # the description is the note's first sentence: it follows the text
         html = splice_description(html, description_tags(description(note)))

@@ -150,7 +150,7 @@ def contents(item: Note) -> list[dict[str, Any]]:
     page shows as its title. A note whose sections are level-1 headings lists them too; each
     entry's level counts from the top level listed (2, 3, 4: the indents the page has)."""
     headings = list(item.headings)
-    if headings and headings[0].level == 1 and (
+    if headings and headings[0].level == 1 and not item.h1_sections and (
             headings[0].text == item.title or item.body.lstrip().startswith("# ")):  # fmt: skip
         headings = headings[1:]
     shown = [h for h in headings if h.level <= 4 and h.slug]

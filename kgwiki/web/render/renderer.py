@@ -109,7 +109,7 @@ class Renderer:
         location = note_location(path) if at is None else at
         html = self.body(path, at) if body is None else body
         ctx = self.note_context(path, at) if context is None else context
-        heading, rest = split_heading(html)
+        heading, rest = split_heading(html, self.site.vault.notes[path].h1_sections)
         return self._page("note.html", location,
                           {**ctx, "heading": Markup(heading), "body": Markup(rest)})  # fmt: skip
 

@@ -112,9 +112,10 @@ def sanitise(html: str) -> str:
 _LEADING_H1 = re.compile(r"\s*(<h1[^>]*>.*?</h1>)\s*", re.DOTALL)
 
 
-def split_heading(body: str) -> tuple[str, str]:
-    """``("<h1…>Title</h1>", rest)`` when a body opens with its title, else ``("", body)``."""
-    match = _LEADING_H1.match(body)
+def split_heading(body: str, h1_sections: bool = False) -> tuple[str, str]:
+    """``("<h1…>Title</h1>", rest)`` when a body opens with its title, else ``("", body)``;
+    a note whose level-1 headings are sections (``Note.h1_sections``) opens with no title."""
+    match = None if h1_sections else _LEADING_H1.match(body)
     if match is None:
         return "", body
     return match.group(1), body[match.end() :]
