@@ -64,10 +64,14 @@ def test_no_site_page_scrolls_sideways_on_a_phone(browser: Any, sites: dict[str,
     assert wide == {}
 
 
-@pytest.mark.parametrize("location", ["tags/pattern/", "tags/", "404"])
-def test_a_short_page_fits_its_window(browser: Any, sites: dict[str, Path],
+@pytest.mark.parametrize(("name", "location"), [
+    ("bundled", "tags/pattern/"), ("bundled", "tags/"), ("bundled", "404"),
+    # a file list longer than the window must not make the page taller than it
+    ("silverbullet-docs", "404"), ("silverbullet-docs", "duplicates/"),
+])  # fmt: skip
+def test_a_short_page_fits_its_window(browser: Any, sites: dict[str, Path], name: str,
                                       location: str) -> None:  # fmt: skip
-    site = sites["bundled"]
+    site = sites[name]
     url = (site / "404.html").as_uri() if location == "404" else _url(site, location)
     with checked_page(browser, width=DESKTOP) as page:
         page.goto(url)
@@ -81,7 +85,26 @@ def test_a_long_page_keeps_its_side_pane_in_view(browser: Any, sites: dict[str, 
         page.goto(_url(sites["bundled"], "changes/"))
         page.evaluate("() => window.scrollTo(0, 2000)")
         pane = page.locator("#side-pane").bounding_box()
-        assert pane is not None and 0 <= pane["y"] < 100 and pane["height"] > HEIGHT / 2
+        header = page.locator(".topbar").bounding_box()
+        assert pane is not None and header is not None and pane["height"] > HEIGHT / 2
+        assert abs(pane["y"] - header["height"]) <= 1  # right under the header, not beneath it
+
+
+def test_a_long_notes_contents_stay_in_view(browser: Any, sites: dict[str, Path]) -> None:
+    with checked_page(browser, width=DESKTOP) as page:
+        page.goto(_url(sites["silverbullet-docs"], "n/Space Lua"))
+        page.evaluate("() => window.scrollTo(0, 3000)")
+        contents = page.locator(".note-side .toc").bounding_box()
+        assert contents is not None and 0 < contents["y"] < HEIGHT / 2
+
+
+def test_recent_changes_stack_on_a_phone(browser: Any, sites: dict[str, Path]) -> None:
+    with checked_page(browser, width=PHONE) as page:
+        page.goto(_url(sites["bundled"], "changes/"))
+        below = page.evaluate("""() => [...document.querySelectorAll('.changes-table tbody tr')]
+          .map((row) => row.cells[2].getBoundingClientRect().top
+                        >= row.cells[0].getBoundingClientRect().bottom - 1)""")
+        assert len(below) > 20 and all(below)
 
 
 def test_a_note_deep_in_the_explorer_opens_at_its_top(browser: Any,

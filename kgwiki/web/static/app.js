@@ -31,6 +31,15 @@
     });
   }
 
+  // ---- the header's height, for what sticks under it (the file pane: --topbar-h) --------
+
+  var topbar = document.querySelector(".topbar");
+  function measureTopbar() {
+    if (topbar) document.documentElement.style.setProperty("--topbar-h", topbar.offsetHeight + "px");
+  }
+  measureTopbar();
+  window.addEventListener("resize", measureTopbar);
+
   // ---- how long since a note was reinforced (static pages carry only the date) ------------
 
   function daysSince(iso) {
