@@ -98,12 +98,12 @@ def home(site: Site, urls: UrlScheme) -> dict[str, Any]:
 
 
 def _hubs(site: Site, urls: UrlScheme, limit: int) -> list[dict[str, Any]]:
-    """The ``limit`` notes PageRank puts first, listed by how many notes link to them (the
-    number each shows), ties in rank order: a list whose numbers go up and down reads as
-    unsorted."""
-    ranked = [hub for hub in site.graph.hubs(limit) if hub.path in site.vault.notes]
-    ranked.sort(key=lambda hub: -hub.inbound)
-    return [{**link_to(site, urls, hub.path), "inbound": hub.inbound} for hub in ranked]
+    """The ``limit`` notes most linked to, by the number each shows (how many notes link to
+    it), ties in PageRank order: a list picked by rank but showing counts read as unsorted,
+    with a note of 4 links listed above better-linked ones."""
+    ranked = [hub for hub in site.graph.hubs(len(site.vault.notes)) if hub.path in site.vault.notes]
+    ranked.sort(key=lambda hub: -hub.inbound)  # stable: rank order among equals
+    return [{**link_to(site, urls, hub.path), "inbound": hub.inbound} for hub in ranked[:limit]]
 
 
 def _changes(site: Site, urls: UrlScheme, limit: int) -> list[dict[str, Any]]:
