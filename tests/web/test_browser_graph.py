@@ -131,6 +131,24 @@ def test_the_colour_switch_recolours_the_nodes(graph_page: Any, base: str) -> No
     )
 
 
+def test_wanted_notes_have_their_own_colour_and_legend_entry(graph_page: Any) -> None:
+    page = graph_page
+    for colour in ("trust", "folder"):
+        page.check(f"input[name=colour][value={colour}]")
+        page.wait_for_timeout(100)
+        found = page.evaluate("""() => { const v = window.kgwikiGraph.global;
+          const wanted = [...v.g.wanted.keys()].filter((i) => v.g.wanted[i]);
+          const colours = [...new Set(wanted.map((i) => v.nodeColours[i]))];
+          return [wanted.length, colours, v.colours.E]; }""")
+        count, colours, level_e = found
+        assert count > 0  # the bundled vault links to notes it does not have
+        legend = " ".join(page.locator("#graph-legend").inner_text().split())
+        assert legend.endswith(f"wanted {count}")
+        assert len(colours) == 1
+        if colour == "trust":
+            assert colours[0] != level_e  # not mistaken for level E's red
+
+
 def test_a_click_opens_the_note_and_search_focuses(graph_page: Any, base: str) -> None:
     page = graph_page
     page.fill("#graph-find", "hel")

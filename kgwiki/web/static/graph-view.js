@@ -63,7 +63,8 @@
     this.colours = {
       A: cssVar("--lvl-A", "#1a7f37"), B: cssVar("--lvl-B", "#2f7dd1"), C: cssVar("--lvl-C", "#9a6700"),
       D: cssVar("--lvl-D", "#c2410c"), E: cssVar("--lvl-E", "#b4232c"), none: cssVar("--lvl-none", "#8c959f"),
-      wanted: cssVar("--wanted", "#b4232c"), fg: cssVar("--fg", "#1f2328"), bg: cssVar("--bg", "#ffffff"),
+      wanted: cssVar("--wanted", "#b4232c"), wantedNode: cssVar("--wanted-node", "#8250df"),
+      fg: cssVar("--fg", "#1f2328"), bg: cssVar("--bg", "#ffffff"),
       muted: cssVar("--muted", "#656d76"), accent: cssVar("--accent", "#0b62c4")
     };
     if (this.colourMode) this.setColourMode(this.colourMode);
@@ -76,9 +77,12 @@
     groups.ranked.forEach(function (key, k) {
       byKey.set(key, mode === "trust" ? (colours[key] || colours.none) : PALETTE[k % PALETTE.length]);
     });
+    /* wanted notes in the wanted-link colour; by trust, where that is level E's red, in their own */
+    var wantedColour = mode === "trust" ? colours.wantedNode : colours.wanted, wanted = 0;
     this.nodeColours = new Array(g.n);
     for (var i = 0; i < g.n; i++) {
-      this.nodeColours[i] = g.wanted[i] ? colours.wanted : (byKey.get(groups.keys[i]) || colours.none);
+      if (g.wanted[i]) wanted++;
+      this.nodeColours[i] = g.wanted[i] ? wantedColour : (byKey.get(groups.keys[i]) || colours.none);
     }
     var legend = groups.ranked.map(function (key) {
       return { key: key, colour: byKey.get(key), count: groups.sizes.get(key) };
@@ -86,6 +90,7 @@
     var rest = 0;
     groups.sizes.forEach(function (count, key) { if (!byKey.has(key)) rest += count; });
     if (rest) legend.push({ key: "", colour: colours.none, count: rest });
+    if (wanted) legend.push({ key: "", label: "wanted", colour: wantedColour, count: wanted });
     this.legend = legend;
     this.invalidate();
   };

@@ -102,7 +102,7 @@
       var dot = el("span", { "class": "dot" });
       dot.style.background = item.colour;
       li.appendChild(dot);
-      li.appendChild(document.createTextNode((item.key || "other") + " "));
+      li.appendChild(document.createTextNode((item.label || item.key || "other") + " "));
       li.appendChild(el("span", { "class": "count" }, String(item.count)));
       list.appendChild(li);
     });
