@@ -145,8 +145,10 @@ def tag(site: Site, urls: UrlScheme, name: str) -> dict[str, Any]:
 
 def _tag_parents(site: Site, urls: UrlScheme, tag: str) -> list[dict[str, str]]:
     """``#a`` and ``#a/b`` above ``#a/b/c``: linked where a note uses that tag itself."""
-    known = {t.casefold(): t for t in site.tags()}
     parts = tag.split("/")
+    if len(parts) == 1:
+        return []
+    known = {t.casefold(): t for t in site.tags()}
     parents = []
     for end in range(1, len(parts)):
         name = "/".join(parts[:end])

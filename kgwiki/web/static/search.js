@@ -139,31 +139,7 @@
     return root + "n/" + location.split("/").map(encodeURIComponent).join("/") + "/index.html";
   }
 
-  function snippetInto(element, text, groups) {
-    var flat = text.replace(/\s+/g, " "), lower = flat.toLowerCase(), at = -1, len = 0;
-    groups.forEach(function (group) {
-      [group.word].concat(group.terms).forEach(function (needle) {
-        var i = lower.indexOf(needle.toLowerCase());
-        if (i >= 0 && (at < 0 || i < at)) { at = i; len = needle.length; }
-      });
-    });
-    var start = at < 0 ? 0 : Math.max(0, at - 60);
-    var end = Math.min(flat.length, start + SNIPPET);
-    function add(piece) { element.appendChild(document.createTextNode(piece)); }
-    if (start > 0) add("…");
-    if (at >= 0) {
-      add(flat.slice(start, at));
-      var mark = document.createElement("mark");
-      mark.textContent = flat.slice(at, at + len);
-      element.appendChild(mark);
-      add(flat.slice(at + len, end));
-    } else {
-      add(flat.slice(start, end));
-    }
-    if (end < flat.length) add("…");
-  }
-
-  function render(result, groups, query) {
+  function render(result, query) {
     list.textContent = "";
     var shown = result.hits.slice(0, SHOWN);
     shown.forEach(function (hit) {
@@ -197,12 +173,12 @@
       var bucket = Math.floor(hit.doc / store.meta.bucket);
       load("x", bucket, "x/" + bucket + ".js", store.meta.version).then(function () {
         var text = (store.texts[bucket] || {})[String(hit.doc)] || "";
-        var shared = window.kgwikiPopover;
-        if (shared && shared.markInto) {  // every word marked, the window at a word's start
-          var words = shared.parse(query).words;
-          shared.markInto(snippet, text.replace(/\s+/g, " "), shared.markersFor(words, []), true);
+        // marked as the popover marks (popover.js, on every page): every word, from a word
+        var shared = window.kgwikiPopover, flat = text.replace(/\s+/g, " ");
+        if (shared && shared.markInto) {
+          shared.markInto(snippet, flat, shared.markersFor(shared.parse(query).words, []), true);
         } else {
-          snippetInto(snippet, text, groups);
+          snippet.textContent = flat.slice(0, SNIPPET);
         }
       }).catch(function () { /* a missing snippet is not an error worth showing */ });
     });
@@ -232,7 +208,7 @@
         return load("t", s, "t/" + s + ".js", store.meta.version);
       }));
     }).then(function () {
-      if (mine === generation) render(rank(groups), groups, query);
+      if (mine === generation) render(rank(groups), query);
     }).catch(function (err) {
       status.textContent = "The search index could not be loaded (" + err.message + ").";
     });
