@@ -25,6 +25,7 @@ from kgwiki.duplicates.minhash import (
     band_params,
     banded_pairs,
     lean,
+    lsh_class,
     sketch_of,
     sketch_texts,
 )
@@ -103,10 +104,8 @@ class DuplicateDetector:
     def _index(self) -> MinHashLSH:
         """datasketch's LSH index over every sketch, built on the first single-note query."""
         if self._lsh is None:
-            from datasketch import MinHashLSH
-
             params = band_params(self._lsh_threshold, self.params.num_perm)
-            lsh = MinHashLSH(num_perm=self.params.num_perm, params=params)
+            lsh = lsh_class()(num_perm=self.params.num_perm, params=params)
             with lsh.insertion_session() as session:
                 for path, sketch in list(self._sketches.items()):
                     session.insert(path, lean(sketch, self.params), check_duplication=False)

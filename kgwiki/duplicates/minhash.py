@@ -10,8 +10,13 @@ no pickle; ignored whenever unreadable or made with other parameters).
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import io
 import os
+import sys
+import threading
+import types
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -28,8 +33,8 @@ from kgwiki.duplicates.content_cache import ContentCache
 from kgwiki.duplicates.shingles import TOKENIZER_VERSION, Hashes, shingle_sets
 from kgwiki.util import atomic_write_bytes
 
-if TYPE_CHECKING:  # datasketch (and the scipy it imports, half a second) loads only to sketch
-    from datasketch import LeanMinHash, MinHash
+if TYPE_CHECKING:  # datasketch loads only to sketch (``datasketch_classes``)
+    from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 Sketch = npt.NDArray[np.uint32]
 
@@ -69,13 +74,55 @@ def _datasketch_version() -> str:
     return version("datasketch")
 
 
+_IMPORTING = threading.Lock()  # the stand-in package below is visible to every thread
+
+
+def sketch_classes() -> tuple[type[MinHash], type[LeanMinHash]]:
+    """datasketch's ``MinHash`` and ``LeanMinHash``, without running its package ``__init__``.
+
+    ``datasketch/__init__`` imports every structure the library has, and its LSH modules
+    import ``scipy.integrate`` to tune band parameters kgwiki chooses itself
+    (``band_params``): 0.35–0.45 s of a one-note build, most of the time sketching the note
+    took. Under an empty stand-in for the package (a module with the package's ``__path__``,
+    in ``sys.modules`` for the length of the import) only the two modules a sketch needs
+    load. The stand-in is then removed, so a later ``import datasketch`` (``lsh_class``, a
+    test) runs the real ``__init__``, which finds and reuses the modules loaded here.
+    """
+    with _IMPORTING:
+        module = sys.modules.get("datasketch.lean_minhash")
+        if module is None and "datasketch" not in sys.modules:
+            spec = importlib.util.find_spec("datasketch")
+            if spec is None or not spec.submodule_search_locations:
+                raise ModuleNotFoundError("datasketch is not installed", name="datasketch")
+            stand_in = types.ModuleType("datasketch")
+            stand_in.__path__ = list(spec.submodule_search_locations)
+            sys.modules["datasketch"] = stand_in
+            try:
+                module = importlib.import_module("datasketch.lean_minhash")
+            finally:
+                if sys.modules.get("datasketch") is stand_in:
+                    del sys.modules["datasketch"]
+        elif module is None:
+            module = importlib.import_module("datasketch.lean_minhash")
+    minhash: type[MinHash] = module.MinHash
+    lean_minhash: type[LeanMinHash] = module.LeanMinHash
+    return minhash, lean_minhash
+
+
+def lsh_class() -> type[MinHashLSH]:
+    """datasketch's ``MinHashLSH`` (the whole package: the live server's one-note queries)."""
+    with _IMPORTING:
+        module = importlib.import_module("datasketch")
+    lsh: type[MinHashLSH] = module.MinHashLSH
+    return lsh
+
+
 @lru_cache(maxsize=4)
 def _template(num_perm: int, seed: int) -> MinHash:
     # Permutations are drawn once per process and copied for every note. The shingles are
     # hashed already, so the "hash function" is ``int``: a C call, not SHA-1 per shingle.
-    from datasketch import MinHash
-
-    return MinHash(num_perm=num_perm, seed=seed, hashfunc=int, scheme=_SCHEME)
+    minhash, _ = sketch_classes()
+    return minhash(num_perm=num_perm, seed=seed, hashfunc=int, scheme=_SCHEME)
 
 
 def fold32(hashes: Hashes) -> npt.NDArray[np.uint32]:
@@ -93,9 +140,8 @@ def sketch_of(shingles: Hashes, params: SketchParams) -> Sketch | None:
 
 
 def lean(sketch: Sketch, params: SketchParams) -> LeanMinHash:
-    from datasketch import LeanMinHash
-
-    return LeanMinHash(seed=params.seed, hashvalues=sketch, scheme=_SCHEME)
+    _, lean_minhash = sketch_classes()
+    return lean_minhash(seed=params.seed, hashvalues=sketch, scheme=_SCHEME)
 
 
 def _sketch_chunk(job: tuple[Sequence[str], SketchParams]) -> list[Sketch | None]:

@@ -107,24 +107,39 @@ class TrustOverview:
         }  # fmt: skip
 
 
+# What a note's trust is computed from (``trust_inputs``): whether it rates itself at all, its
+# level, confidence, verification, status, reinforcement date and number of sources.
+TrustInputs = tuple[bool, str | None, float | None, str | None, str | None, dt.date | None, int]
+
+
+def trust_inputs(note: Note) -> TrustInputs:
+    """Everything of a note that ``assess`` reads: notes with equal inputs have equal trust."""
+    meta = note.meta
+    raw = meta.raw
+    return (any(raw.get(key) not in (None, "", []) for key in TRUST_KEYS),
+            meta.source_trust_level, meta.confidence_score, meta.verification_status,
+            meta.status, meta.last_reinforced, len(meta.raw_sources))  # fmt: skip
+
+
 def assess(note: Note, config: Config | TrustConfig, today: dt.date | None = None) -> Trust:
     """Read a note's trust fields and combine them into a score in 0..1 (docs/trust.md)."""
-    cfg = trust_config(config)
-    meta = note.meta
-    today = today or clock.today()
-    rated = any(meta.raw.get(key) not in (None, "", []) for key in TRUST_KEYS)
+    return _assess(trust_inputs(note), trust_config(config), today or clock.today())
+
+
+def _assess(inputs: TrustInputs, cfg: TrustConfig, today: dt.date) -> Trust:
+    (rated, source_level, confidence, verification, status, last_reinforced,
+     sources) = inputs  # fmt: skip
     flags: list[str] = []
-    level = canonical_level(meta.source_trust_level, cfg)
-    if level is None and meta.source_trust_level is not None:
+    level = canonical_level(source_level, cfg)
+    if level is None and source_level is not None:
         flags.append("unknown-level")
     level_score = level_value(level, cfg)
     base = cfg.unknown_level_score if level_score is None else level_score
-    confidence = meta.confidence_score
     if confidence is not None and not 0.0 <= confidence <= 1.0:
         flags.append("confidence-range")
     # A missing confidence says nothing beyond the level, so it takes the level's value.
     conf_score = base if confidence is None else min(1.0, max(0.0, confidence))
-    verified = is_verified(meta.verification_status, cfg)
+    verified = is_verified(verification, cfg)
     weights = cfg.level_weight + cfg.confidence_weight + cfg.verification_weight
     if weights > 0:
         score = (cfg.level_weight * base + cfg.confidence_weight * conf_score
@@ -132,31 +147,29 @@ def assess(note: Note, config: Config | TrustConfig, today: dt.date | None = Non
     else:
         score = base
     score = min(1.0, max(0.0, score))
-    age = None if meta.last_reinforced is None else (today - meta.last_reinforced).days
-    stale = (age is not None and age > cfg.stale_days) or (meta.status or "").casefold() == "stale"
-    if rated and not verified and not is_disputed(meta.verification_status):
+    age = None if last_reinforced is None else (today - last_reinforced).days
+    stale = (age is not None and age > cfg.stale_days) or (status or "").casefold() == "stale"
+    if rated and not verified and not is_disputed(verification):
         flags.append("unverified")
-    if is_disputed(meta.verification_status):
+    if is_disputed(verification):
         flags.append("disputed")
-    if verified and not meta.raw_sources:
+    if verified and not sources:
         flags.append("no-sources")
     if stale:
         flags.append("stale")
     if age is not None and age < 0:
         flags.append("future-reinforced")
-    if (meta.status or "").casefold() == "deprecated":
+    if (status or "").casefold() == "deprecated":
         flags.append("deprecated")
     if not rated:
         flags.append("unrated")
     elif score < LOW_TRUST_SCORE:
         flags.append("low-trust")
     return Trust(
-        level=level or meta.source_trust_level, confidence=confidence,
-        verification=meta.verification_status, status=meta.status,
-        last_reinforced=meta.last_reinforced, age_days=age, stale=stale, score=score,
-        label=_label(rated, level or meta.source_trust_level, confidence, meta.verification_status,
-                     stale),
-        rated=rated, verified=verified, sources=len(meta.raw_sources), flags=tuple(flags),
+        level=level or source_level, confidence=confidence, verification=verification,
+        status=status, last_reinforced=last_reinforced, age_days=age, stale=stale, score=score,
+        label=_label(rated, level or source_level, confidence, verification, stale),
+        rated=rated, verified=verified, sources=sources, flags=tuple(flags),
     )  # fmt: skip
 
 
@@ -187,7 +200,17 @@ def assess_all(
     hit = _ASSESSED.get(vault)
     if hit is not None and hit[0] == version and hit[1] is cfg and hit[2] == day:
         return dict(hit[3])
-    found = {path: assess(note, cfg, day) for path, note in list(vault.notes.items())}
+    tcfg = trust_config(cfg)
+    # Most notes share their trust fields with many others (unrated, or one level and
+    # status): each distinct set of inputs is assessed once.
+    seen: dict[TrustInputs, Trust] = {}
+    found: dict[NotePath, Trust] = {}
+    for path, note in list(vault.notes.items()):
+        inputs = trust_inputs(note)
+        known = seen.get(inputs)
+        if known is None:
+            known = seen[inputs] = _assess(inputs, tcfg, day)
+        found[path] = known
     _ASSESSED[vault] = (version, cfg, day, found)
     return dict(found)
 

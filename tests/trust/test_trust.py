@@ -200,7 +200,7 @@ def test_assessments_follow_edits_even_one_made_while_assessing(
     assert first["a.md"].level == "A"
     assert assess_all(vault, today=day) == first  # the kept answer, equal
 
-    real_assess = trust_module.assess
+    real_assess = trust_module._assess  # what assess_all runs for each distinct set of fields
     edited = []
 
     def assess_during_an_edit(*args: object, **kwargs: object) -> object:
@@ -212,8 +212,8 @@ def test_assessments_follow_edits_even_one_made_while_assessing(
 
     _write(tmp_path, "b.md", "source_trust_level: C")
     vault.refresh_file("b.md")  # a new version: the next call assesses again
-    monkeypatch.setattr(trust_module, "assess", assess_during_an_edit)
+    monkeypatch.setattr(trust_module, "_assess", assess_during_an_edit)
     during = assess_all(vault, today=day)  # sees a.md before or after the edit
-    monkeypatch.setattr(trust_module, "assess", real_assess)
+    monkeypatch.setattr(trust_module, "_assess", real_assess)
     assert edited and during["b.md"].level == "C"
     assert assess_all(vault, today=day)["a.md"].level == "E"
