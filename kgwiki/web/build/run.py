@@ -69,6 +69,7 @@ class Builder:
         self.manifest = manifest
         self.show, self.jobs = show_progress, jobs
         self.renderer = Renderer(site, StaticUrls(base_url))
+        self.withheld: frozenset[str] = frozenset()
         self.search = SearchWriter(out, manifest.search)
         self.pages: dict[str, PageRecord] = {}
         self.files: dict[str, str] = {}
@@ -107,6 +108,8 @@ class Builder:
                                                self.site.config.copy_active_attachments)
         for name in copied.locations:
             self.files[name] = ""
+        self.withheld = frozenset(copied.withheld)  # pages show a notice where they would be
+        self.renderer = Renderer(self.site, StaticUrls(self.base_url, withheld=self.withheld))
         self.known = frozenset(self._planned_pages()) | set(self.files) | set(DATA_FILES)
         # The files a page may link to: while they are the ones of the last build, a page
         # with the same bytes has the same broken links.
@@ -210,7 +213,7 @@ class Builder:
         """Recheck the pages that may have changed; keep the records of all others."""
         vault, old = self.site.vault, self.manifest
         commits = git_log_all(vault.root) if _in_git(vault.root) else {}
-        attachments = digest(*sorted(vault.attachments))
+        attachments = digest(*sorted(vault.attachments), "withheld:", *sorted(self.withheld))
         features = self._features()
         inputs = {"attachments": attachments, "git": git_head, "features": features}
         old_notes = _with_dep_paths(old.notes, old.search.get("paths", []))

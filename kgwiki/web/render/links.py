@@ -95,6 +95,8 @@ class SiteLinks:
 
     def wikilink(self, target: WikiTarget, text: str) -> str:
         href, cls, path = self._href(target)
+        if cls == "wikilink file" and self._withheld(target):
+            return f'<span class="wikilink withheld" title="{WITHHELD_NOTE}">{escape(text)}</span>'
         data = f' data-path="{escape(path)}"' if path else ""
         title = ' title="not written yet"' if "wanted" in cls else ""
         return f'<a class="{cls}" href="{escape(href)}"{data}{title}>{escape(text)}</a>'
@@ -114,6 +116,8 @@ class SiteLinks:
             return self.wikilink(target, target.display())
         if resolution.is_attachment:
             alt = target.label if target.label and not _size_attrs(target.label) else target.file
+            if self.urls.withheld(path):
+                return _withheld_notice(path)
             src = escape(self.urls.file(path))
             return f'<img class="embed" src="{src}" alt="{escape(alt)}"{_size_attrs(target.label)}>'
         note = self.vault.notes[path]
@@ -149,6 +153,10 @@ class SiteLinks:
             return self.urls.file(path), "wikilink file", ""
         note = self.vault.notes.get(path)
         return self.urls.note(path) + self._fragment(note, target), "wikilink", path
+
+    def _withheld(self, target: WikiTarget) -> bool:
+        path = self.vault.resolve(target.file, self.source).path if target.file else None
+        return path is not None and self.urls.withheld(path)
 
     @staticmethod
     def _fragment(note: Note | None, target: WikiTarget) -> str:
@@ -202,6 +210,11 @@ class SiteLinks:
                 token.attrSet("class", "wanted")
             return
         if resolution.is_attachment:
+            if self.urls.withheld(resolution.path):  # no file to point at: say why instead
+                token.attrs.pop(attr, None)
+                token.attrSet("class", "withheld")
+                token.attrSet("title", WITHHELD_NOTE)
+                return
             token.attrSet(attr, self.urls.file(resolution.path))
             return
         note = self.vault.notes.get(resolution.path)
@@ -282,6 +295,17 @@ def _block_tokens(tokens: list[Token], block: str) -> list[Token]:
             if depth == 0:
                 return tokens[start : end + 1]
     return []
+
+
+WITHHELD_NOTE = ("withheld from the site: a browser would run script in it "
+                 "([build] copy_active_attachments = true in kgwiki.toml publishes it)")
+
+
+def _withheld_notice(path: str) -> str:
+    """An embedded picture the build did not copy (an SVG or page that could run script)."""
+    name = escape(path.rpartition("/")[2])
+    return (f'<span class="embed-withheld" title="{WITHHELD_NOTE}"><strong>{name}</strong> '
+            "is withheld from the site: a browser would run script in it.</span>")
 
 
 def _base_notice(path: str) -> str:

@@ -114,6 +114,7 @@ class UrlScheme(Protocol):
     def asset(self, name: str) -> str: ...
     def data(self, name: str) -> str: ...
     def file(self, path: NotePath) -> str: ...
+    def withheld(self, path: NotePath) -> bool: ...
     def root(self) -> str: ...
     def at(self, location: str) -> UrlScheme: ...
 
@@ -138,6 +139,10 @@ class _LocationUrls:
 
     def file(self, path: NotePath) -> str:
         return self._url(attachment_location(path))
+
+    def withheld(self, path: NotePath) -> bool:
+        """Whether the attachment ``path`` is kept out of the site (``web.build.assets``)."""
+        return False
 
 
 class LiveUrls(_LocationUrls):
@@ -167,10 +172,12 @@ class StaticUrls(_LocationUrls):
 
     mode = "static"
 
-    def __init__(self, base: str = "", depth: int = 0) -> None:
+    def __init__(self, base: str = "", depth: int = 0,
+                 withheld: frozenset[str] = frozenset()) -> None:  # fmt: skip
         self.base = base.rstrip("/") + "/" if base else ""
         self.depth = depth
         self._prefix = "../" * depth
+        self._withheld = withheld  # attachments the build did not copy (they could run script)
 
     def _url(self, location: str) -> str:
         url = self._prefix + encode_location(location)
@@ -184,8 +191,11 @@ class StaticUrls(_LocationUrls):
     def root(self) -> str:
         return self._prefix or "./"
 
+    def withheld(self, path: NotePath) -> bool:
+        return path in self._withheld
+
     def at(self, location: str) -> StaticUrls:
-        return StaticUrls(self.base, location_depth(location))
+        return StaticUrls(self.base, location_depth(location), self._withheld)
 
     def absolute(self, location: str) -> str:
         """An absolute URL for feeds and sitemaps (``location`` itself without a base URL)."""

@@ -125,3 +125,53 @@ def test_no_probe_runs_a_script_from_the_built_site(tmp_path: Path, browser: Any
             assert not file.exists(), name
         page.goto((site / "f" / "assets" / "clean.svg").as_uri())
         assert page.evaluate("document.title") != "PWNED"
+
+
+EMBEDS = """# Pictures
+
+![[script.svg]]
+
+![a diagram](assets/onload.svg)
+
+See [[evil.html|the report]] and [the same](assets/evil.html).
+
+![[clean.svg]]
+"""
+
+
+def _page(site: Path, name: str) -> str:
+    return (site / "n" / name / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_page_says_where_a_withheld_file_would_be(tmp_path: Path) -> None:
+    """No broken picture or dead link: the page names the file and why it is not there."""
+    vault = _vault(tmp_path / "vault")
+    (vault / "pictures.md").write_text(EMBEDS, encoding="utf-8")
+    site = tmp_path / "site"
+    build(vault, site)
+    page = _page(site, "pictures")
+    for name in ("script.svg", "onload.svg", "evil.html"):
+        assert f"f/assets/{name}" not in page  # nothing points at a file that is not there
+    assert '<span class="embed-withheld"' in page and "<strong>script.svg</strong>" in page
+    assert '<img alt="a diagram" class="withheld" title="withheld from the site' in page
+    assert '<span class="wikilink withheld" title="withheld from the site' in page
+    assert "the report</span>" in page
+    assert 'class="withheld" title="withheld from the site' in page.split("the report")[1]
+    assert 'src="../../f/assets/clean.svg"' in page  # a safe picture is drawn as ever
+
+
+def test_a_picture_that_gains_a_script_is_withheld_on_the_next_build(tmp_path: Path) -> None:
+    """Same file names, other bytes: the pages that embed the picture are drawn again."""
+    vault = _vault(tmp_path / "vault")
+    (vault / "pictures.md").write_text(EMBEDS, encoding="utf-8")
+    (vault / "assets" / "script.svg").write_text(CLEAN, encoding="utf-8")
+    site = tmp_path / "site"
+    build(vault, site)
+    assert 'src="../../f/assets/script.svg"' in _page(site, "pictures")
+    (vault / "assets" / "script.svg").write_text(PROBES["script.svg"], encoding="utf-8")
+    result = build(vault, site)
+    assert "assets/script.svg" in result.withheld
+    assert "<strong>script.svg</strong> is withheld" in _page(site, "pictures")
+    clean = tmp_path / "clean"
+    build(vault, clean)
+    assert _page(site, "pictures") == _page(clean, "pictures")  # as a clean build draws it
