@@ -211,9 +211,13 @@ class SiteLinks:
             return
         if resolution.is_attachment:
             if self.urls.withheld(resolution.path):  # no file to point at: say why instead
-                token.attrs.pop(attr, None)
-                token.attrSet("class", "withheld")
-                token.attrSet("title", WITHHELD_NOTE)
+                if attr == "src":  # the picture becomes the notice a wiki-link embed draws
+                    token.type, token.tag, token.attrs, token.children = "html_inline", "", {}, None
+                    token.content = _withheld_notice(resolution.path)
+                else:
+                    token.attrs.pop(attr, None)
+                    token.attrSet("class", "withheld")
+                    token.attrSet("title", WITHHELD_NOTE)
                 return
             token.attrSet(attr, self.urls.file(resolution.path))
             return

@@ -153,7 +153,7 @@ def test_a_page_says_where_a_withheld_file_would_be(tmp_path: Path) -> None:
     for name in ("script.svg", "onload.svg", "evil.html"):
         assert f"f/assets/{name}" not in page  # nothing points at a file that is not there
     assert '<span class="embed-withheld"' in page and "<strong>script.svg</strong>" in page
-    assert '<img alt="a diagram" class="withheld" title="withheld from the site' in page
+    assert "<strong>onload.svg</strong> is withheld" in page  # a Markdown picture the same
     assert '<span class="wikilink withheld" title="withheld from the site' in page
     assert "the report</span>" in page
     assert 'class="withheld" title="withheld from the site' in page.split("the report")[1]
