@@ -203,12 +203,8 @@ class Site:
 
     def canonicals(self) -> dict[NotePath, NotePath]:
         def compute() -> dict[NotePath, NotePath]:
-            found: dict[NotePath, NotePath] = {}
-            for path in self.vault.notes:
-                for edge in self.graph.outlinks(path):
-                    if edge.kind == "duplicate-of" and not is_wanted(edge.target):
-                        found.setdefault(path, NotePath(edge.target))
-            return found
+            found = self.graph.first_targets("duplicate-of")
+            return {path: found[path] for path in self.vault.notes if path in found}
 
         return self._view("canonicals", compute)
 

@@ -42,6 +42,23 @@ def outlinks(index: EdgeIndex, path: NotePath) -> list[Edge]:
     return sorted(index.edges_of(path), key=lambda e: (e.line, kind_rank(e.kind), e.target))
 
 
+def first_targets(index: EdgeIndex, kind: str) -> dict[NotePath, NotePath]:
+    """Each note's first edge of ``kind`` to a note (not a wanted one), in ``outlinks`` order.
+
+    One pass over the edges, none sorted: a site-wide view (the canonical of every declared
+    duplicate) that sorting each note's outlinks made cost 0.2 s at 10,000 notes.
+    """
+    found: dict[NotePath, NotePath] = {}
+    for source, targets in index.out.items():
+        if is_wanted(source):
+            continue
+        first = min(((e.line, e.target) for group in targets.values() for e in group
+                     if e.kind == kind and not is_wanted(e.target)), default=None)  # fmt: skip
+        if first is not None:
+            found[NotePath(source)] = NotePath(first[1])
+    return found
+
+
 def backlinks(index: EdgeIndex, node: NodeId) -> list[Backlink]:
     """Every edge into a node (a note or a wanted note), by source and line."""
     check(index, "in", node)

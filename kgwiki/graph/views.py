@@ -96,6 +96,10 @@ class GraphViews:
     def outlinks(self, path: NotePath) -> list[Edge]:
         return graph_queries.outlinks(self.index, path)
 
+    def first_targets(self, kind: str) -> dict[NotePath, NotePath]:
+        """Each note's first edge of ``kind`` to a note, by source (``outlinks`` order)."""
+        return graph_queries.first_targets(self.index, kind)
+
     def backlinks(self, path: NodeId) -> list[Backlink]:
         return graph_queries.backlinks(self.index, path)
 

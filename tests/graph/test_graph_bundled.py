@@ -141,3 +141,21 @@ def test_cli_export_writes_a_loadable_file(
     loaded = nx.read_graphml(file)
     assert loaded.number_of_nodes() == graph.graph.number_of_nodes()
     assert loaded.number_of_edges() == graph.graph.number_of_edges()
+
+
+def test_first_targets_are_each_notes_first_edge_of_a_kind_in_outlinks_order(
+    graph: KnowledgeGraph,
+) -> None:
+    """The one-pass view answers what reading every note's sorted outlinks answers."""
+    for kind in ("duplicate-of", "parent", "link", "adjacent"):
+        expected = {}
+        for path in graph.notes():
+            first = next((e.target for e in graph.outlinks(path)
+                          if e.kind == kind and not e.target.startswith("wanted:")), None)  # fmt: skip
+            if first is not None:
+                expected[path] = first
+        assert graph.first_targets(kind) == expected, kind
+    # microservice-architecture.md declares ``duplicate_of: Microservices``
+    assert graph.first_targets("duplicate-of")[f"{TOPICS}/microservice-architecture.md"] == (
+        f"{TOPICS}/microservices.md"
+    )
