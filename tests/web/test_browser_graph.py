@@ -123,6 +123,8 @@ def test_the_colour_switch_recolours_the_nodes(graph_page: Any, base: str) -> No
     assert len(changed) >= len(nodes) // 3, changed
     legend = page.locator("#graph-legend").inner_text()
     assert legend != legend_before and "10_Wiki" in legend
+    keys = legend.split("\n")  # index.md sits at the top of the vault: named in words
+    assert any(k.startswith("top level") for k in keys) and not any(k.startswith("/") for k in keys)
     screenshot(page, f"graph-folder-colours-{mode(base)}", full_page=False)
     page.check("input[name=colour][value=tag]")
     page.wait_for_timeout(200)

@@ -85,7 +85,9 @@
       this.nodeColours[i] = g.wanted[i] ? wantedColour : (byKey.get(groups.keys[i]) || colours.none);
     }
     var legend = groups.ranked.map(function (key) {
-      return { key: key, colour: byKey.get(key), count: groups.sizes.get(key) };
+      /* notes at the top of the vault have the folder "/": named in words, not a bare slash */
+      var label = mode === "folder" && key === "/" ? "top level" : undefined;
+      return { key: key, label: label, colour: byKey.get(key), count: groups.sizes.get(key) };
     });
     var rest = 0;
     groups.sizes.forEach(function (count, key) { if (!byKey.has(key)) rest += count; });
