@@ -33,7 +33,7 @@ from kgwiki.duplicates.content_cache import ContentCache
 from kgwiki.duplicates.shingles import TOKENIZER_VERSION, Hashes, shingle_sets
 from kgwiki.util import atomic_write_bytes
 
-if TYPE_CHECKING:  # datasketch loads only to sketch (``datasketch_classes``)
+if TYPE_CHECKING:  # datasketch loads only to sketch (``sketch_classes``)
     from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 Sketch = npt.NDArray[np.uint32]

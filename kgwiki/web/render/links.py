@@ -115,9 +115,9 @@ class SiteLinks:
         if path is None or (resolution.is_attachment and not is_image(target)):
             return self.wikilink(target, target.display())
         if resolution.is_attachment:
-            alt = target.label if target.label and not _size_attrs(target.label) else target.file
             if self.urls.withheld(path):
                 return _withheld_notice(path)
+            alt = target.label if target.label and not _size_attrs(target.label) else target.file
             src = escape(self.urls.file(path))
             return f'<img class="embed" src="{src}" alt="{escape(alt)}"{_size_attrs(target.label)}>'
         note = self.vault.notes[path]
