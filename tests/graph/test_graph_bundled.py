@@ -150,8 +150,8 @@ def test_first_targets_are_each_notes_first_edge_of_a_kind_in_outlinks_order(
     for kind in ("duplicate-of", "parent", "link", "adjacent"):
         expected = {}
         for path in graph.notes():
-            first = next((e.target for e in graph.outlinks(path)
-                          if e.kind == kind and not e.target.startswith("wanted:")), None)  # fmt: skip
+            targets = [e.target for e in graph.outlinks(path) if e.kind == kind]
+            first = next((t for t in targets if not t.startswith("wanted:")), None)
             if first is not None:
                 expected[path] = first
         assert graph.first_targets(kind) == expected, kind
