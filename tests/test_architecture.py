@@ -42,7 +42,8 @@ SUBPACKAGES = {n for n in LAYERS if (PACKAGE / n.replace(".", "/")).is_dir()} - 
 # earlier groups (so no two modules import each other, and nothing low reaches the top).
 INSIDE: dict[str, list[str]] = {
     "util": ["atomic collector fingerprint progress_bar versioned words"],
-    "markdown": ["callouts comments guards highlight lists math rules tasks", "fastpath", "parser"],
+    "markdown": ["callouts comments guards highlight lists live_expressions math rules tasks",
+                 "fastpath", "parser"],
     "note": ["frontmatter records schema textio", "collect flattened sections", "changelog_table",
              "parse", "wire"],
     "vault": ["anchors parse_cache resolver scan", "link_cache link_problems names reading", "kept",

@@ -30,6 +30,8 @@ from kgwiki.markdown.comments import comments_plugin
 from kgwiki.markdown.fastpath import apply as apply_fastpath
 from kgwiki.markdown.fastpath import enabled as fastpath_enabled
 from kgwiki.markdown.highlight import highlight_plugin, mark_tokenize
+from kgwiki.markdown.live_expressions import TOKEN as LIVE_EXPRESSION
+from kgwiki.markdown.live_expressions import live_expressions_plugin
 from kgwiki.markdown.math import math_plugin
 from kgwiki.markdown.rules import (
     block_id_rule,
@@ -223,6 +225,7 @@ def create_markdown(*, fastpath: bool | None = None) -> MarkdownIt:
     md.use(tasks_plugin)
     md.use(math_plugin)
     md.use(callouts_plugin)  # > [!type]± Title: blockquotes → callouts (core, before inline)
+    md.use(live_expressions_plugin)  # SilverBullet's ${…}: code, not prose (after math)
     md.inline.ruler.before("link", "wikilink", wikilink_rule)
     md.inline.ruler.before("link", "tag", tag_rule)
     md.inline.ruler.at("emphasis", cjk_flanking(emphasis.tokenize))
@@ -290,7 +293,7 @@ def plain_text(tokens: Sequence[Token]) -> str:
         if kind == "inline":
             out.append(inline_text(token.children or ()))
             out.append(" " if previous in _CELL_OPEN else "\n")
-        elif kind in ("fence", "code_block"):
+        elif kind in ("fence", "code_block", LIVE_EXPRESSION):
             out.append(token.content)
         elif kind == "tr_close" and out and out[-1] == " ":
             out[-1] = "\n"
