@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -62,9 +62,8 @@ class Note:
 
     @property
     def h1_sections(self) -> bool:
-        """Whether its level-1 headings are sections (it has more than one: SilverBullet's
-        ``# Context`` … ``# Decision``), so none of them is the note's title."""
-        return sum(1 for heading in self.headings if heading.level == 1) > 1
+        """Whether its level-1 headings are sections (``has_h1_sections``): none is its title."""
+        return has_h1_sections(self.headings)
 
     @property
     def id(self) -> str | None:
@@ -145,8 +144,7 @@ def parse_note_tokens(
     walked = _walk(path, body, 0 if is_flat else body_line - 1, is_flat, relation_labels)
     diagnostics.extend(walked.changelog.diagnostics)
     links = [*_frontmatter_links(raw, raw_fm or ""), *walked.found.links]
-    h1_sections = sum(1 for heading in walked.headings if heading.level == 1) > 1
-    opening = None if h1_sections else _opening_h1(walked.tokens)
+    opening = None if has_h1_sections(walked.headings) else _opening_h1(walked.tokens)
     title = meta.title or opening or PurePosixPath(path).stem
     tags = _unique((*meta.tags, *walked.found.tags))
     note = Note(
@@ -229,6 +227,12 @@ class _Walk:
     changelog: ChangelogTable
     text: str
     tokens: list[Token]
+
+
+def has_h1_sections(headings: Iterable[Heading]) -> bool:
+    """Whether a note's level-1 headings are sections: it has more than one (SilverBullet's
+    ``# Context`` … ``# Decision``), so none of them is the note's title."""
+    return sum(1 for heading in headings if heading.level == 1) > 1
 
 
 def _opening_h1(tokens: list[Token]) -> str | None:
