@@ -10,7 +10,6 @@ from collections import Counter
 from typing import Any
 
 import numpy as np
-from scipy.sparse import csr_matrix
 
 from kgwiki.graph.edge_index import EdgeIndex
 from kgwiki.graph.records import WANTED_PREFIX, Hub
@@ -33,10 +32,13 @@ def _note_edges(index: EdgeIndex) -> dict[tuple[str, str], int]:
 
 
 def pagerank(notes: list[NotePath], weights: dict[tuple[str, str], int]) -> np.ndarray[Any, Any]:
-    """PageRank by power iteration on a sparse matrix (what nx.pagerank computes).
+    """PageRank by power iteration over the edge list (what nx.pagerank computes).
 
     Built directly: copying 100k edges into an ``nx.DiGraph`` first cost most of a second.
-    A note without outlinks spreads its rank evenly over all notes, as in networkx.
+    Each step sums the edges' shares with ``np.bincount``, edges sorted by target: as fast as
+    a sparse matrix product, without importing scipy.sparse (a quarter of a second of every
+    command that shows hubs). A note without outlinks spreads its rank evenly over all
+    notes, as in networkx.
     """
     n = len(notes)
     index: dict[str, int] = {note: i for i, note in enumerate(notes)}
@@ -46,11 +48,13 @@ def pagerank(notes: list[NotePath], weights: dict[tuple[str, str], int]) -> np.n
     out = np.bincount(rows, data, n)
     dangling = out == 0
     share = np.divide(data, out[rows])
-    matrix = csr_matrix((share, (cols, rows)), shape=(n, n))  # column j: j's outlinks
+    order = np.argsort(cols, kind="stable")
+    rows, cols, share = rows[order], cols[order], share[order]
     rank = np.full(n, 1.0 / n)
     for _ in range(200):
         previous = rank
-        rank = DAMPING * (matrix @ rank + rank[dangling].sum() / n) + (1 - DAMPING) / n
+        spread = np.bincount(cols, share * rank[rows], n)
+        rank = DAMPING * (spread + rank[dangling].sum() / n) + (1 - DAMPING) / n
         if np.abs(rank - previous).sum() < n * TOLERANCE:
             break
     return rank

@@ -79,6 +79,22 @@ def test_navigation_works_everywhere(loaded: tuple[Vault, KnowledgeGraph]) -> No
             assert hops == [] or (hops[0].source == path and hops[-1].target == hub)
 
 
+def test_hub_scores_are_networkx_pagerank_of_the_note_graph(
+    loaded: tuple[Vault, KnowledgeGraph],
+) -> None:
+    """Hubs are ranked by PageRank over note-to-note edges, a link written twice weighing two."""
+    _, graph = loaded
+    paths = set(graph.notes())
+    weights = Counter((s, t) for s, t in graph.graph.edges() if s in paths and t in paths)
+    notes = nx.DiGraph()
+    notes.add_nodes_from(paths)
+    notes.add_weighted_edges_from((s, t, w) for (s, t), w in weights.items())
+    expected = nx.pagerank(notes, alpha=0.85, weight="weight", tol=1e-12, max_iter=500)
+    hubs = graph.hubs(limit=len(expected))
+    assert {h.path: h.score for h in hubs} == pytest.approx(expected, abs=1e-7)
+    assert [h.score for h in hubs] == sorted((h.score for h in hubs), reverse=True)
+
+
 def test_graphml_round_trip(loaded: tuple[Vault, KnowledgeGraph], tmp_path: Path) -> None:
     _, graph = loaded
     graph.export(tmp_path / "corpus.graphml", "graphml")
