@@ -49,7 +49,8 @@ INSIDE: dict[str, list[str]] = {
     "vault": ["anchors parse_cache resolver scan", "link_cache link_problems names reading", "kept",
               "model", "lookup stats"],
     "graph": ["forces records snapshot tags", "edge_index edges",
-              "catch_up export layout rank walk", "paths queries", "views", "knowledge"],
+              "catch_up export layout rank walk", "layout_worker paths queries", "views",
+              "knowledge"],
     # the writer side never reaches the reader (index) or the query runner
     "search": ["analysis merge parallel query rank results", "columns phrase schema",
                "compile postings store", "matches snippet spell writer", "topk", "run",
@@ -66,7 +67,7 @@ INSIDE: dict[str, list[str]] = {
                    "folders pages", "feeds renderer"],
     "web.serve": ["events metrics security watch", "ops state sync", "pages server",
                   "api notes warm", "app"],
-    "web.build": ["assets background cache data forked_views report search_docs splice",
+    "web.build": ["assets cache data forked_views report search_docs splice",
                   "buckets check local_sketches plan previews redirects", "links search_writer",
                   "local pages", "run", "flow"],
     "mcp": ["access edits limits probe", "views", "writes", "server"],

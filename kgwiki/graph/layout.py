@@ -12,14 +12,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import pickle
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from kgwiki.graph.edge_index import EdgeIndex
-from kgwiki.graph.records import is_wanted
 from kgwiki.types import NotePath
 from kgwiki.util import atomic_write_bytes
 
@@ -39,25 +38,33 @@ Positions = dict[NotePath, tuple[float, float]]
 
 
 Pairs = list[tuple[int, int]]
+# What a layout is computed from: the sorted notes, their undirected pairs (by number, an
+# m × 2 array, each pair once, sorted) and the digest of both (``layout_key``).
+LayoutJob = tuple[list[NotePath], "IntArray", str]
 
 
-def note_pairs(edges: EdgeIndex, notes: Iterable[NotePath]) -> tuple[list[NotePath], Pairs]:
-    """The sorted notes and their undirected note-to-note pairs (by number), each pair once."""
+def note_pairs(edges: EdgeIndex, notes: Iterable[NotePath]) -> tuple[list[NotePath], IntArray]:
+    """The sorted notes and their undirected note-to-note pairs (by number), each pair once,
+    as rows ``(i, j)`` with ``i <= j`` in sorted order."""
     order = sorted(notes)
-    number: dict[str, int] = {n: i for i, n in enumerate(order)}
-    pairs: set[tuple[int, int]] = set()
-    for source, targets in edges.out.items():
-        if is_wanted(source):
+    n = len(order)
+    number: dict[str, int] = {note: i for i, note in enumerate(order)}
+    sources: list[int] = []
+    targets: list[int] = []
+    for source, written in edges.out.items():
+        i = number.get(source)  # a wanted node is no note and writes nothing
+        if i is None:
             continue
-        i = number[source]
-        for target in targets:
-            if not is_wanted(target):
-                j = number[target]
-                pairs.add((i, j) if i < j else (j, i))
-    return order, sorted(pairs)
+        found = [number[t] for t in written if t in number]
+        sources += [i] * len(found)
+        targets += found
+    a = np.asarray(sources, dtype=np.int64)
+    b = np.asarray(targets, dtype=np.int64)
+    codes = np.unique(np.minimum(a, b) * max(n, 1) + np.maximum(a, b))
+    return order, np.column_stack([codes // max(n, 1), codes % max(n, 1)]).astype(np.int64)
 
 
-def layout_key(order: list[NotePath], pairs: Pairs) -> str:
+def layout_key(order: list[NotePath], pairs: IntArray | Pairs) -> str:
     """A digest of the edge set and the algorithm: the layout depends on nothing else."""
     digest = hashlib.blake2b(f"v{LAYOUT_VERSION}|{SEED}|{STEPS}|{PIVOTS}".encode(), digest_size=16)
     digest.update("\0".join(order).encode())
@@ -65,27 +72,45 @@ def layout_key(order: list[NotePath], pairs: Pairs) -> str:
     return digest.hexdigest()
 
 
+def layout_job(edges: EdgeIndex, notes: Iterable[NotePath]) -> LayoutJob:
+    """The notes, pairs and key a layout of ``edges`` is computed from."""
+    order, pairs = note_pairs(edges, notes)
+    return order, pairs, layout_key(order, pairs)
+
+
 Keyed = tuple[str, Positions]
 
 
-def cached_layout(
-    edges: EdgeIndex, notes: Mapping[NotePath, object], cache_dir: Path | None,
-    previous: Keyed | None = None,
-) -> Keyed:  # fmt: skip
-    """The layout of the note graph and its key, reused when the edges have not changed.
+def cached_layout(job: LayoutJob, cache_dir: Path | None, previous: Keyed | None = None
+                  ) -> Keyed:  # fmt: skip
+    """The layout of ``job`` (``layout_job``) and its key, reused when the edges have not
+    changed.
 
     ``previous`` is the last layout computed in this process; the other place looked in is
     ``<cache_dir>/layout.pickle``, which is (re)written atomically after every computation.
     """
-    order, pairs = note_pairs(edges, notes)
-    key = layout_key(order, pairs)
+    key = job[2]
     if previous is not None and previous[0] == key:
         return previous
     file = cache_dir / CACHE_FILE if cache_dir is not None else None
     if file is not None:
-        stored = _read(file)
+        stored = read_cached(file)
         if stored is not None and stored[0] == key:
             return stored
+    return compute(job, file)
+
+
+def import_numerics() -> None:
+    """Import what computing a layout uses (scipy's graph and nearest-neighbour modules, the
+    force step): half a second or more, which a process about to lay out can spend early."""
+    import scipy.sparse.csgraph  # noqa: F401
+
+    from kgwiki.graph import forces  # noqa: F401
+
+
+def compute(job: LayoutJob, file: Path | None) -> Keyed:
+    """Lay out ``job`` from scratch, and keep the result in ``file`` (when given)."""
+    order, pairs, key = job
     coords = force_layout(len(order), pairs)
     positions = {n: (float(x), float(y)) for n, (x, y) in zip(order, coords, strict=True)}
     if file is not None:
@@ -95,7 +120,7 @@ def cached_layout(
     return key, positions
 
 
-def _read(file: Path) -> Keyed | None:
+def read_cached(file: Path) -> Keyed | None:
     """A cached layout, or None when there is none or it cannot be read (then it is redone)."""
     try:
         with file.open("rb") as handle:
@@ -107,7 +132,8 @@ def _read(file: Path) -> Keyed | None:
     return None
 
 
-def force_layout(n: int, pairs: Pairs, steps: int = STEPS, seed: int = SEED) -> FloatArray:
+def force_layout(n: int, pairs: IntArray | Pairs, steps: int = STEPS, seed: int = SEED
+                 ) -> FloatArray:  # fmt: skip
     """Coordinates (n × 2) for n nodes joined by undirected ``pairs``, scaled to ±EXTENT."""
     from kgwiki.graph.forces import refine
 

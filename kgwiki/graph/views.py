@@ -22,7 +22,7 @@ from kgwiki.types import NotePath
 from kgwiki.util import collector_off
 
 if TYPE_CHECKING:
-    from kgwiki.graph.layout import Keyed
+    from kgwiki.graph.layout import Keyed, LayoutJob
 
 T = TypeVar("T")
 Positions = dict[NotePath, tuple[float, float]]
@@ -157,12 +157,17 @@ class GraphViews:
         from kgwiki.graph import layout as graph_layout
 
         def compute() -> Positions:
-            self._layout = graph_layout.cached_layout(
-                self.index, self._notes, self.cache_dir, self._layout
-            )
+            self._layout = graph_layout.cached_layout(self.layout_job(), self.cache_dir,
+                                                      self._layout)  # fmt: skip
             return self._layout[1]
 
         return self._cached("layout", compute)
+
+    def layout_job(self) -> LayoutJob:
+        """What the layout is computed from: the notes, their pairs and the key of both."""
+        from kgwiki.graph import layout as graph_layout
+
+        return self._cached("layout job", lambda: graph_layout.layout_job(self.index, self._notes))
 
     def to_node_link(self, subset: Iterable[NodeId] | None = None) -> dict[str, Any]:
         from kgwiki.graph import export as graph_export

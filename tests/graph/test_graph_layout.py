@@ -119,3 +119,18 @@ def test_empty_and_tiny_graphs() -> None:
     assert single.shape == (1, 2) and np.isfinite(single).all()
     pair = graph_layout.force_layout(2, [(0, 1)])
     assert math.dist(pair[0], pair[1]) > 0
+
+
+def test_pairs_are_each_linked_pair_of_notes_once(bundled_vault_dir: Path) -> None:
+    """The edge set a layout is keyed and computed by: every two notes joined by a link in
+    either direction (or a note linking to itself), once, as sorted rows (i, j) with i ≤ j."""
+    graph = KnowledgeGraph.build(Vault.load(bundled_vault_dir, use_cache=False))
+    order, pairs = graph_layout.note_pairs(graph.index, graph.notes())
+    assert order == sorted(graph.notes())
+    number = {note: i for i, note in enumerate(order)}
+    expected = sorted({tuple(sorted((number[s], number[t])))
+                       for s, t in graph.graph.edges() if s in number and t in number})
+    assert [tuple(row) for row in pairs.tolist()] == expected
+    assert len(expected) > 50  # the bundled vault is well linked
+    job = graph.layout_job()
+    assert job[2] == graph_layout.layout_key(order, expected)  # same key from either form

@@ -95,26 +95,33 @@ def build(
             return local
     # The Site (markdown, graph, templates) is imported only now: a build with nothing to
     # do never pays for it.
+    from kgwiki.graph import LayoutWorker
     from kgwiki.site import Site
     from kgwiki.util import collector_paused
     from kgwiki.web.build.run import Builder
     from kgwiki.web.render import make_template
 
     loading = time.perf_counter()
+    worker = LayoutWorker.fork(jobs)  # gets ready to lay out the graph while the vault loads
     # The loaded site is over a million long-lived, acyclic objects: load it with the cycle
     # collector paused, then exempt it from the collector's full passes while pages are drawn
     # (each pass would walk them all, about a second).
-    with collector_paused():
-        site = Site.load(root, config, show_progress=show_progress, with_search=False,
-                         with_duplicates=near_duplicates, jobs=jobs, reuse=True,
-                         derive=make_template)  # fmt: skip
+    try:
+        with collector_paused():
+            site = Site.load(root, config, show_progress=show_progress, with_search=False,
+                             with_duplicates=near_duplicates, jobs=jobs, reuse=True,
+                             derive=make_template)  # fmt: skip
+    except BaseException:
+        if worker is not None:
+            worker.wait()
+        raise
     gc.freeze()
     if hold is not None:
         hold.append(site)
     try:
         builder = Builder(site, out, base_url, manifest, show_progress, jobs)
         builder.timings["load"] = time.perf_counter() - loading
-        result = builder.run(str(snapshot["git"]))
+        result = builder.run(str(snapshot["git"]), worker)
         result.why_full = why_full
         manifest.fingerprint, manifest.snapshot, manifest.complete = print_fp, snapshot, True
         manifest.write(out)

@@ -10,16 +10,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from functools import partial
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kgwiki.changelog import git_log_all
+from kgwiki.graph import LayoutWorker
 from kgwiki.site import Site
 from kgwiki.types import NotePath
 from kgwiki.web.build import assets as build_assets
-from kgwiki.web.build import background, forked_views, redirects
 from kgwiki.web.build import data as build_data
+from kgwiki.web.build import forked_views, redirects
 from kgwiki.web.build import links as build_links
 from kgwiki.web.build import local as build_local
 from kgwiki.web.build import plan as build_plan
@@ -89,16 +89,20 @@ class Builder:
         self.timings[name] = self.timings.get(name, 0.0) + now - self._clock
         self._clock = now
 
-    def run(self, git_head: str) -> BuildResult:
-        layout = background.start_layout(self.site, self.jobs)
+    def run(self, git_head: str, layout: LayoutWorker | None = None) -> BuildResult:
+        """Bring the site up to date; ``layout``, when given, lays out the graph meanwhile
+        (``data/graph.js`` waits for it)."""
+        if layout is not None:
+            layout.start(self.site.graph.layout_job(), self.site.graph.cache_dir)
         views = forked_views.start(self.site, self.jobs)
         try:
             return self._run(git_head, layout, views)
         finally:  # a build that failed midway leaves no process behind
             forked_views.stop(views)
-            background.wait_for(layout)
+            if layout is not None:
+                layout.wait()
 
-    def _run(self, git_head: str, layout: BaseProcess | None,
+    def _run(self, git_head: str, layout: LayoutWorker | None,
              views: forked_views.ForkedViews | None) -> BuildResult:  # fmt: skip
         vault = self.site.vault
         previous = set(self.manifest.pages) | set(self.manifest.files)
@@ -121,7 +125,8 @@ class Builder:
         forked_views.take_early(views, self.site)
         self._note_pages(git_head)
         self._lap("note pages")
-        background.wait_for(layout)
+        if layout is not None:
+            layout.wait()  # the layout cache holds the graph's layout now
         self._data_files()
         self._lap("data files")
         forked_views.take_late(views, self.site)

@@ -69,3 +69,22 @@ def test_a_cache_folder_that_cannot_be_written_costs_only_time(tmp_path: Path) -
     clean = tmp_path / "clean"
     build(copy_of(REPO / "vault", tmp_path / "b"), clean, jobs=1)
     assert _graph_js(site) == _graph_js(clean)
+
+
+def test_the_worker_leaves_only_the_layout_behind(tmp_path: Path) -> None:
+    """The job handed to the layout worker goes through a file beside the cache: gone once
+    the build is done, whether the worker laid out or found the layout cached."""
+    vault = copy_of(REPO / "vault", tmp_path / "a")
+    site = tmp_path / "site"
+    build(vault, site, jobs=2)
+    note = vault / "10_Wiki" / "Topics" / "helm.md"
+    text = note.read_text(encoding="utf-8")
+    start = text.index("[[", text.index("\n---", 3))
+    edit(note, text[start : text.index("]]", start) + 2], "[[Apache Kafka]]")
+    build(vault, site, jobs=2)  # laid out by the worker
+    # a link to a note nobody wrote: a full build, the same note pairs, nothing to lay out
+    edit(note, "[[Apache Kafka]]", "[[Apache Kafka]] and [[No Such Note Anywhere]]")
+    assert build(vault, site, jobs=2).mode != "local"
+    cache = vault / ".kgwiki"
+    assert (cache / CACHE_FILE).is_file()
+    assert not list(cache.glob(".layout-job-*"))
