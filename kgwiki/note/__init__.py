@@ -14,15 +14,17 @@ from kgwiki.note.records import Heading, Link, LinkKind
 from kgwiki.note.schema import normalise_tag
 from kgwiki.note.sections import ChangelogEntry, SectionKind, section_kind
 from kgwiki.note.textio import looks_binary
-from kgwiki.note.wire import FIELDS, Wire, from_wire, to_wire
+from kgwiki.note.wire import FIELDS, CachedNote, PendingTexts, Wire, from_wire, split_texts, to_wire
 
 __all__ = [
     "FIELDS",
+    "CachedNote",
     "ChangelogEntry",
     "Heading",
     "Link",
     "LinkKind",
     "Note",
+    "PendingTexts",
     "SectionKind",
     "Wire",
     "content_hash",
@@ -37,6 +39,7 @@ __all__ = [
     "section_kind",
     "split_flattened",
     "split_frontmatter",
+    "split_texts",
     "to_wire",
     "unflatten_body",
 ]

@@ -13,6 +13,7 @@ dataclasses' ``__init__`` (a third of the cost of reading the parse cache back).
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable
 from dataclasses import fields
 from typing import Any, TypeVar
@@ -35,8 +36,9 @@ _T = TypeVar("_T")
 _META_FIELDS = tuple(f.name for f in fields(NoteMeta))
 
 
-def _builder(cls: type[_T]) -> Callable[..., _T]:
-    """``cls(*values)`` for a frozen slots dataclass, without its ``__init__``.
+def _builder(cls: type[_T], make: type[_T] | None = None) -> Callable[..., _T]:
+    """``cls(*values)`` for a frozen slots dataclass, without its ``__init__`` (``make``: an
+    object of that subclass of ``cls``, its slots set the same way).
 
     The generated ``__init__`` of a frozen dataclass sets each field through
     ``object.__setattr__``; this sets each slot through its descriptor, a third faster. Only
@@ -45,8 +47,8 @@ def _builder(cls: type[_T]) -> Callable[..., _T]:
     names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
     if hasattr(cls, "__post_init__") or list(getattr(cls, "__slots__", ())) != names:
         raise TypeError(f"{cls.__name__}: not a slots dataclass without __post_init__")
-    scope: dict[str, Any] = {"_new": object.__new__, "_cls": cls}
-    scope.update({f"_set_{name}": getattr(cls, name).__set__ for name in names})
+    scope: dict[str, Any] = {"_new": object.__new__, "_cls": make or cls}
+    scope.update({f"_set_{name}": cls.__dict__[name].__set__ for name in names})
     lines = [f"def build({', '.join(names)}):", "    self = _new(_cls)"]
     lines += [f"    _set_{name}(self, {name})" for name in names]
     exec("\n".join([*lines, "    return self"]), scope)  # names from fields(): no outside text
@@ -56,6 +58,8 @@ def _builder(cls: type[_T]) -> Callable[..., _T]:
 
 
 _note = _builder(Note)
+_BODY, _TEXT = Note.__dict__["body"], Note.__dict__["text"]  # the slots themselves
+_BODY_AT, _TEXT_AT = FIELDS.index("body"), FIELDS.index("text")
 _meta = _builder(NoteMeta)
 _heading = _builder(Heading)
 _link = _builder(Link)
@@ -83,16 +87,109 @@ def to_wire(note: Note) -> Wire:
     )  # fmt: skip
 
 
-def from_wire(data: Wire) -> Note:
+def from_wire(data: Wire, pending: PendingTexts | None = None) -> Note:
+    """The note of ``to_wire``; with ``pending``, of a wire from ``split_texts`` whose body
+    and text ``pending`` holds (a ``CachedNote``)."""
     (path, meta, title, body, body_line, headings, links, tags, block_ids, changelog, text,
      content_hash, size, flattened, diagnostics, frontmatter_raw) = data  # fmt: skip
     if links:  # columns: the target's four fields, then kind, line, relation, context
         files, sections, blocks, labels, *rest = links
         links = tuple(map(_link, map(_target, files, sections, blocks, labels), *rest))
-    return _note(
+    build = _note
+    if pending is not None:
+        build, body, text = _cached_note, pending, pending
+    return build(
         path, _meta(*meta), title, body, body_line,
         tuple(map(_heading, *headings)) if headings else (),
         links, tags, block_ids,
         tuple(map(_change, *changelog)) if changelog else (),
         text, content_hash, size, flattened, diagnostics, frontmatter_raw,
     )  # fmt: skip
+
+
+# -- notes read back from the parse cache ----------------------------------------------------
+
+
+class PendingTexts:
+    """The bodies and texts of one parse-cache bucket, as the pickled bytes they were read as.
+
+    A note's body and text are three quarters of the cache's bytes, and most commands read
+    neither for most notes (a build after a link edit reads them for a few dozen of 10,000):
+    decoding them was a third of reading the cache back. They are decoded together, for the
+    whole bucket, the first time one of its notes is asked for its body or text.
+    """
+
+    __slots__ = ("_blob", "_texts")
+
+    def __init__(self, blob: bytes) -> None:
+        self._blob: bytes | None = blob
+        self._texts: dict[str, tuple[str, str]] = {}
+
+    @property
+    def decoded(self) -> bool:
+        return self._blob is None
+
+    def of(self, path: str) -> tuple[str, str]:
+        if self._blob is not None:
+            self._texts = pickle.loads(self._blob)
+            self._blob = None
+        return self._texts[path]
+
+
+class CachedNote(Note):
+    """A ``Note`` from the parse cache, whose ``body`` and ``text`` are decoded when first
+    read (``PendingTexts``). Equal to the ``Note`` parsed from the same bytes; it pickles as
+    one, so what crosses to another process is a plain ``Note``."""
+
+    __slots__ = ()
+
+    @property
+    def body(self) -> str:
+        value = _BODY.__get__(self, Note)
+        if type(value) is PendingTexts:
+            value = self._decode(value)[0]
+        return value  # type: ignore[no-any-return]
+
+    @body.setter
+    def body(self, value: str) -> None:  # the dataclass __init__ of dataclasses.replace
+        _BODY.__set__(self, value)
+
+    @property
+    def text(self) -> str:
+        value = _TEXT.__get__(self, Note)
+        if type(value) is PendingTexts:
+            value = self._decode(value)[1]
+        return value  # type: ignore[no-any-return]
+
+    @text.setter
+    def text(self, value: str) -> None:
+        _TEXT.__set__(self, value)
+
+    def _decode(self, pending: PendingTexts) -> tuple[str, str]:
+        body, text = pending.of(self.path)
+        _BODY.__set__(self, body)
+        _TEXT.__set__(self, text)
+        return body, text
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Note):
+            return NotImplemented
+        return _fields_of(self) == _fields_of(other)
+
+    __hash__ = Note.__hash__
+
+
+def _fields_of(note: Note) -> tuple[Any, ...]:
+    """A note's fields in order, as the dataclass's own ``__eq__`` compares them."""
+    return tuple([getattr(note, name) for name in FIELDS])
+
+
+_cached_note = _builder(Note, CachedNote)
+
+
+def split_texts(wire: Wire) -> tuple[Wire, tuple[str, str]]:
+    """A note's wire without its body and text, and those two (for ``PendingTexts``)."""
+    rest = list(wire)
+    texts = (rest[_BODY_AT], rest[_TEXT_AT])
+    rest[_BODY_AT] = rest[_TEXT_AT] = ""
+    return tuple(rest), texts

@@ -3,6 +3,10 @@
 A bucket is keyed by kgwiki's version, the libraries that shape a parse (``versions``), a hash
 of the parser's own code and the relation labels: when any of them changes, every bucket is
 stale and its notes are parsed again. One edit rewrites one bucket.
+
+A bucket holds its notes' wires without their bodies and texts, and those in one pickled
+blob beside them, decoded only when one of the bucket's notes is asked for its body or text
+(``note.PendingTexts``): they are three quarters of the bytes, which most commands never read.
 """
 
 from __future__ import annotations
@@ -15,14 +19,14 @@ from pathlib import Path
 
 from kgwiki import __version__
 from kgwiki.config import Config
-from kgwiki.note import Note, Wire, from_wire
+from kgwiki.note import Note, PendingTexts, Wire, from_wire, split_texts
 from kgwiki.types import NotePath
 from kgwiki.util import atomic_write_bytes
 from kgwiki.versions import toolchain
 
 FOLDER = "notes"  # inside the config's cache_dir: one pickle per bucket of notes
 BUCKETS = 64
-FORMAT = 2  # the layout of a bucket and of the notes in it (``note.wire``): 2, records as columns
+FORMAT = 3  # the layout of a bucket and of the notes in it (``note.wire``): 3, texts apart
 _OLD_CACHE_FILE = "notes.pickle"  # the single-file cache of kgwiki before buckets
 
 Stat = tuple[int, int]  # (mtime_ns, size) of the file when it was read
@@ -40,21 +44,23 @@ def bucket_of(path: NotePath) -> int:
 
 
 def read_buckets(folder: Path, version: str) -> tuple[dict[NotePath, tuple[Stat, Note]], set[int]]:
-    """Every cached note, and the buckets that are missing, unreadable or stale."""
+    """Every cached note (its body and text read when first asked for), and the buckets
+    that are missing, unreadable or stale."""
     entries: dict[NotePath, tuple[Stat, Note]] = {}
     dirty: set[int] = set()
     for index in range(BUCKETS):
         try:
             with (folder / f"{index:02d}.pickle").open("rb") as handle:
-                found, bucket = pickle.load(handle)
+                found, bucket, texts = pickle.load(handle)
         except Exception:
             dirty.add(index)
             continue
         if found != version:
             dirty.add(index)
             continue
+        pending = PendingTexts(texts)
         for path, (stat, wire) in bucket.items():
-            entries[path] = (stat, from_wire(wire))
+            entries[path] = (stat, from_wire(wire, pending))
     return entries, dirty
 
 
@@ -64,7 +70,13 @@ def write_buckets(folder: Path, version: str, buckets: dict[int, dict[NotePath, 
     written: set[int] = set()
     try:
         for index, bucket in sorted(buckets.items()):
-            data = pickle.dumps((version, bucket), protocol=pickle.HIGHEST_PROTOCOL)
+            heads: dict[NotePath, tuple[Stat, Wire]] = {}
+            texts: dict[NotePath, tuple[str, str]] = {}
+            for path, (stat, wire) in bucket.items():
+                head, texts[path] = split_texts(wire)
+                heads[path] = (stat, head)
+            blob = pickle.dumps(texts, protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps((version, heads, blob), protocol=pickle.HIGHEST_PROTOCOL)
             atomic_write_bytes(folder / f"{index:02d}.pickle", data)
             written.add(index)
         (folder.parent / _OLD_CACHE_FILE).unlink(missing_ok=True)
