@@ -269,21 +269,28 @@ class SegmentMatches:
 
     def _in_place(self, docs: frozenset[int], lists: list[tuple[Postings, int]]) -> set[int]:
         """The documents where each term sits at its offset from the first (as search_phrase):
-        the first term's positions that the next terms keep, list by list."""
+        the first term's positions that the next terms keep, list by list.
+
+        A document at a time, so one whose second term is out of place reads no third; most
+        postings hold one position (a bigram once in a note), compared without a list.
+        """
         decode = self.positions
         (first, base), rest = lists[0], lists[1:]
-        values = dict(zip(first.ids, first.values, strict=True))
-        alive = {d: decode(values[d]) for d in docs}
-        for postings, offset in rest:
-            values = dict(zip(postings.ids, postings.values, strict=True))
-            shift = offset - base
-            survivors = {}
-            for docnum, starts in alive.items():
+        head = dict(zip(first.ids, first.values, strict=True))
+        others = [(dict(zip(postings.ids, postings.values, strict=True)), offset - base)
+                  for postings, offset in rest]  # fmt: skip
+        kept: set[int] = set()
+        for docnum in docs:
+            starts = decode(head[docnum])
+            for values, shift in others:
                 have = decode(values[docnum])
-                kept = [pos for pos in starts if pos + shift in have]
-                if kept:
-                    survivors[docnum] = kept
-            alive = survivors
-            if not alive:
-                break
-        return set(alive)
+                if len(have) == 1:
+                    at = have[0] - shift
+                    starts = [at] if at in starts else []
+                else:
+                    starts = [pos for pos in starts if pos + shift in have]
+                if not starts:
+                    break
+            else:
+                kept.add(docnum)
+        return kept
