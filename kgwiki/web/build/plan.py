@@ -14,6 +14,7 @@ one byte for byte.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -102,7 +103,9 @@ def candidates(site: Site, out: Path, old: Mapping[str, Mapping[str, Any]]) -> s
     if relinked:
         found |= {NotePath(p) for p, info in old.items()
                   if not relinked.isdisjoint(info.get("deps", ()))}  # fmt: skip
-    found |= {p for p in vault.notes if not (out / page_file(note_location(p))).is_file()}
+    # every page that is not there (a string and os.path: a Path per note was 0.25 s at 10k)
+    base = f"{out}{os.sep}"
+    found |= {p for p in vault.notes if not os.path.isfile(base + page_file(note_location(p)))}
     # A page draws the notes it embeds: whatever may change a body changes its embedders',
     # and theirs in turn.
     by_embedded = site.embedders()

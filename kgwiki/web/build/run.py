@@ -7,6 +7,7 @@ checked against that set as it is rendered, and only the broken ones are recorde
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from functools import partial
@@ -92,10 +93,14 @@ class Builder:
     def run(self, git_head: str, layout: LayoutWorker | None = None) -> BuildResult:
         """Bring the site up to date; ``layout``, when given, lays out the graph meanwhile
         (``data/graph.js`` waits for it)."""
-        if layout is not None:
-            layout.start(self.site.graph.layout_job(), self.site.graph.cache_dir)
-        views = forked_views.start(self.site, self.jobs)
+        views = None
         try:
+            # Every note's trust, read by the home page here and by the lint in the forked
+            # views: assessed once, before the fork.
+            self.site.trusts()
+            views = forked_views.start(self.site, self.jobs)
+            if layout is not None:
+                layout.start(self.site.graph.layout_job(), self.site.graph.cache_dir)
             return self._run(git_head, layout, views)
         finally:  # a build that failed midway leaves no process behind
             forked_views.stop(views)
@@ -167,7 +172,7 @@ class Builder:
         """Keep the record of a page drawn from the same inputs (``key``) and still there."""
         old = self.manifest.pages.get(file)
         if (old is None or not key or old.key != key or not self.same_known
-                or not (self.out / file).is_file()):  # fmt: skip
+                or not os.path.isfile(f"{self.out}{os.sep}{file}")):  # fmt: skip
             return False
         self.pages[file] = old
         return True
