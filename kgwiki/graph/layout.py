@@ -60,8 +60,9 @@ def note_pairs(edges: EdgeIndex, notes: Iterable[NotePath]) -> tuple[list[NotePa
         targets += found
     a = np.asarray(sources, dtype=np.int64)
     b = np.asarray(targets, dtype=np.int64)
-    codes = np.unique(np.minimum(a, b) * max(n, 1) + np.maximum(a, b))
-    return order, np.column_stack([codes // max(n, 1), codes % max(n, 1)]).astype(np.int64)
+    width = max(n, 1)  # a pair (i, j) as one number, i * width + j: sorted and unique at once
+    codes = np.unique(np.minimum(a, b) * width + np.maximum(a, b))
+    return order, np.column_stack([codes // width, codes % width]).astype(np.int64)
 
 
 def layout_key(order: list[NotePath], pairs: IntArray | Pairs) -> str:
@@ -89,15 +90,17 @@ def cached_layout(job: LayoutJob, cache_dir: Path | None, previous: Keyed | None
     ``previous`` is the last layout computed in this process; the other place looked in is
     ``<cache_dir>/layout.pickle``, which is (re)written atomically after every computation.
     """
-    key = job[2]
-    if previous is not None and previous[0] == key:
+    if previous is not None and previous[0] == job[2]:
         return previous
     file = cache_dir / CACHE_FILE if cache_dir is not None else None
-    if file is not None:
-        stored = read_cached(file)
-        if stored is not None and stored[0] == key:
-            return stored
-    return compute(job, file)
+    stored = stored_layout(file, job[2]) if file is not None else None
+    return stored if stored is not None else compute(job, file)
+
+
+def stored_layout(file: Path, key: str) -> Keyed | None:
+    """The layout kept in ``file`` when it is the one of ``key`` (else None)."""
+    stored = _read(file)
+    return stored if stored is not None and stored[0] == key else None
 
 
 def import_numerics() -> None:
@@ -120,7 +123,7 @@ def compute(job: LayoutJob, file: Path | None) -> Keyed:
     return key, positions
 
 
-def read_cached(file: Path) -> Keyed | None:
+def _read(file: Path) -> Keyed | None:
     """A cached layout, or None when there is none or it cannot be read (then it is redone)."""
     try:
         with file.open("rb") as handle:

@@ -73,8 +73,7 @@ class LayoutWorker:
             message: tuple[str, Path] | None = None
             if cache_dir is not None:
                 file = cache_dir / layout.CACHE_FILE
-                stored = layout.read_cached(file)
-                if stored is None or stored[0] != job[2]:
+                if layout.stored_layout(file, job[2]) is None:
                     handle, name = tempfile.mkstemp(prefix=".layout-job-", dir=cache_dir)
                     with os.fdopen(handle, "wb") as out:
                         pickle.dump(job, out, protocol=pickle.HIGHEST_PROTOCOL)
