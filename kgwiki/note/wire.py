@@ -146,9 +146,7 @@ class CachedNote(Note):
     @property
     def body(self) -> str:
         value = _BODY.__get__(self, Note)
-        if type(value) is PendingTexts:
-            value = self._decode(value)[0]
-        return value  # type: ignore[no-any-return]
+        return value if type(value) is str else self._decode(value)[0]
 
     @body.setter
     def body(self, value: str) -> None:  # the dataclass __init__ of dataclasses.replace
@@ -157,15 +155,14 @@ class CachedNote(Note):
     @property
     def text(self) -> str:
         value = _TEXT.__get__(self, Note)
-        if type(value) is PendingTexts:
-            value = self._decode(value)[1]
-        return value  # type: ignore[no-any-return]
+        return value if type(value) is str else self._decode(value)[1]
 
     @text.setter
     def text(self, value: str) -> None:
         _TEXT.__set__(self, value)
 
     def _decode(self, pending: PendingTexts) -> tuple[str, str]:
+        """Body and text from the bucket's bytes (both at once: the first read of either)."""
         body, text = pending.of(self.path)
         _BODY.__set__(self, body)
         _TEXT.__set__(self, text)
