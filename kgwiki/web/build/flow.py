@@ -69,12 +69,14 @@ def build(
                            unchanged=True, problems=[p for p in head.problems if p not in broken],
                            broken=broken, seconds=time.perf_counter() - start,
                            mode="unchanged")  # fmt: skip
-    manifest = Manifest.read(out)
+    manifest = head.with_records(out)
     if manifest.fingerprint != print_fp or interrupted:  # everything is rebuilt
         if interrupted:
             why_full = "the last build was interrupted while writing"
         elif manifest.fingerprint:
             why_full = "the configuration, the templates, kgwiki or a library it uses changed"
+        elif head.fingerprint:
+            why_full = "the records of the last build are missing, damaged or not its own"
         else:
             why_full = "no earlier build of this site"
         _mark(marker)  # first: until this build's manifest is written, trust no record

@@ -190,3 +190,47 @@ def test_folder_pages_are_drawn_again_only_when_their_listing_changes(
     assert drawn == []
     monkeypatch.undo()
     same_as_clean_build(vault, site, tmp_path)
+
+
+def test_records_of_another_build_are_not_taken(vault: Path, tmp_path: Path) -> None:
+    """The header and the records of a manifest come from one write: records left from an
+    earlier build (a copy put back, a write stopped between the two files) are not read as
+    this build's, and the next build draws everything again, as a clean build would."""
+    from kgwiki.web.build.cache import CACHE_DIR, RECORDS_NAME, Manifest
+
+    site = tmp_path / "site"
+    build(vault, site)
+    records = site / CACHE_DIR / RECORDS_NAME
+    earlier = records.read_bytes()
+    edit(vault / HELM, "title: Helm\n", "title: Helm Charts\n")
+    assert build(vault, site).mode == "full"  # a title: a shape edit
+    assert Manifest.read(site).notes[HELM]["names"]  # this write's header and records agree
+    records.write_bytes(earlier)
+    assert Manifest.read(site) == Manifest()  # the header names the other write
+    edit(vault / HELM, "title: Helm Charts\n", "title: Helm Charts 3\n")
+    result = build(vault, site)
+    assert (result.mode, result.why_full) == (
+        "full", "the records of the last build are missing, damaged or not its own")
+    same_as_clean_build(vault, site, tmp_path)
+
+
+@pytest.mark.parametrize("damage", ["missing", "truncated", "not a pickle"])
+def test_damaged_records_mean_a_full_build(vault: Path, tmp_path: Path, damage: str) -> None:
+    from kgwiki.web.build.cache import CACHE_DIR, RECORDS_NAME, Manifest
+
+    site = tmp_path / "site"
+    build(vault, site)
+    records = site / CACHE_DIR / RECORDS_NAME
+    if damage == "missing":
+        records.unlink()
+    elif damage == "truncated":
+        records.write_bytes(records.read_bytes()[: records.stat().st_size // 2])
+    else:
+        records.write_text('{"pages": {}}', encoding="utf-8")
+    assert Manifest.read(site, header_only=True).fingerprint  # the header is whole
+    assert Manifest.read(site) == Manifest()
+    edit(vault / HELM, "title: Helm\n", "title: Helm Charts\n")
+    result = build(vault, site)
+    assert result.why_full == "the records of the last build are missing, damaged or not its own"
+    same_as_clean_build(vault, site, tmp_path)
+    assert build(vault, site).mode == "unchanged"

@@ -3,7 +3,6 @@ the vault (``build_local``), writes what a clean build writes, and steps aside o
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from build_support import (
 from kgwiki.search import terms
 from kgwiki.types import NotePath
 from kgwiki.web.build import build
-from kgwiki.web.build.cache import CACHE_DIR, MANIFEST_NAME
+from kgwiki.web.build.cache import CACHE_DIR, Manifest
 
 CQRS = "10_Wiki/Patterns/cqrs.md"
 SENTENCE = "로컬 편집 문장: a sentence added by the local-edit test, 검색어 벚꽃놀이."
@@ -111,7 +110,6 @@ def sketches_are_of_the_present_prose(vault: Path, site: Path) -> None:
         sketch_of,
     )
     from kgwiki.vault import read_note
-    from kgwiki.web.build.cache import Manifest
 
     config = config_for_vault(vault)
     params = SketchParams(config.shingle_size, NUM_PERM)
@@ -127,8 +125,6 @@ def sketches_are_of_the_present_prose(vault: Path, site: Path) -> None:
 
 def records_match_a_clean_build(site: Path, tmp_path: Path) -> None:
     """The note records local builds leave are the ones a clean build writes."""
-    from kgwiki.web.build.cache import Manifest
-
     ours, theirs = Manifest.read(site), Manifest.read(tmp_path / "clean-site")
     assert ours.notes == theirs.notes
 
@@ -272,7 +268,7 @@ def test_real_vaults_edit_equals_clean_build(shared_dir: Path, tmp_path: Path,
     vault = copy_of(shared_dir / "corpora" / corpus, tmp_path)
     site = tmp_path / "site"
     built(vault, site)
-    local = json.loads((site / MANIFEST_NAME).read_text(encoding="utf-8").split("\n")[1])["local"]
+    local = Manifest.read(site).local
     apart = set(local["embedded"]) | set(local["paired"])  # not local, by design
     notes = sorted(p for p in vault.rglob("*.md") if p.relative_to(vault).as_posix() not in apart)
     for i, note in enumerate(notes[:: max(1, len(notes) // 6)]):
@@ -289,7 +285,7 @@ def test_generated_vault_edit_is_local(tmp_path: Path) -> None:
     vault = generated_vault(tmp_path / "gen", 300)
     site = tmp_path / "site"
     built(vault, site)
-    local = json.loads((site / MANIFEST_NAME).read_text(encoding="utf-8").split("\n")[1])["local"]
+    local = Manifest.read(site).local
     assert local["paired"]  # the generator plants near duplicates
     notes = sorted(p for p in vault.rglob("*.md") if p.relative_to(vault).as_posix()
                    not in set(local["paired"]) | set(local["embedded"]))  # fmt: skip
