@@ -152,7 +152,7 @@ class Vault(LinkTables):
 
     def _stat(self, path: NotePath) -> tuple[int, int] | None:
         try:
-            info = (self.root / path).stat()
+            info = os.stat(f"{self.root}{os.sep}{path}")  # a str: 10,000 Paths cost 0.1 s
         except OSError:
             try:
                 info = disk_path(self.root, path).stat()  # a name in another Unicode form
