@@ -171,10 +171,12 @@ class Manifest:
     def with_records(self, out: Path) -> Manifest:
         """This header with the records of the same write read in (an empty manifest when
         they are missing, damaged or of another write)."""
+        if not self.token:  # no header (or one of another format): no records to read
+            return Manifest()
         try:
             with (out / CACHE_DIR / RECORDS_NAME).open("rb") as handle:
                 token, body = pickle.load(handle)
-            if not self.token or token != self.token:
+            if token != self.token:
                 return Manifest()
             pages = {k: PageRecord.from_json(v) for k, v in body["pages"].items()}
             files, notes = dict(body["files"]), dict(body["notes"])
