@@ -61,7 +61,7 @@ INSIDE: dict[str, list[str]] = {
                    "find probe"],
     "authoring": ["edit tidy", "names", "reinforcement template", "create"],
     "lint": ["repair_flattened repair_meta", "repair report"],
-    "web.render": ["sanitiser snippets urls",
+    "web.render": ["sanitiser snippets template_cache urls",
                    "atom backlink_text explorer inline_html links properties",
                    "body_template note_page",
                    "folders pages", "feeds renderer"],

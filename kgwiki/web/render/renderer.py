@@ -22,6 +22,7 @@ from kgwiki.web.render import folders, note_page, pages, snippets
 from kgwiki.web.render.body_template import BodyTemplate, fill, make_template
 from kgwiki.web.render.links import SiteLinks
 from kgwiki.web.render.sanitiser import sanitise, split_heading
+from kgwiki.web.render.template_cache import use_template_cache
 from kgwiki.web.render.urls import UrlScheme, note_location, page_location
 
 
@@ -83,6 +84,7 @@ class Renderer:
     def __init__(self, site: Site, urls: UrlScheme) -> None:
         self.site = site
         self.urls = urls
+        use_template_cache(environment(), site.vault.root / site.config.cache_dir)
 
     def _page(self, template: str, location: str, context: dict[str, Any]) -> str:
         urls = self.urls.at(location)
