@@ -31,6 +31,55 @@ from kgwiki.web.build.search_docs import (
 Counts = dict[str, int]
 
 
+def all_postings(paths: list[str], counts: dict[str, Counts], shards: int
+                 ) -> list[dict[str, list[int]]]:  # fmt: skip
+    """Each shard's posting lists, ``{term: encode(postings)}`` in term order, for documents
+    ``paths`` (ids by rank) with term counts ``counts``.
+
+    The same lists ``encode`` gives one term at a time, made for all terms at once: the
+    10,000-note vault has 5.7 million postings, and a Python step per posting took 3 s where
+    numbering the terms and sorting the postings by term in numpy takes under one.
+    """
+    import numpy as np
+
+    docs = [counts.get(path, {}) for path in paths]
+    vocabulary = sorted(set().union(*docs))
+    if not vocabulary:
+        return [{} for _ in range(shards)]
+    numbers = dict(zip(vocabulary, range(len(vocabulary)), strict=True))  # in term order
+    terms = np.concatenate([np.fromiter(map(numbers.__getitem__, doc), np.int64, len(doc))
+                            for doc in docs])  # fmt: skip
+    tfs = np.concatenate([np.fromiter(doc.values(), np.int64, len(doc)) for doc in docs])
+    ids = np.repeat(np.arange(len(docs), dtype=np.int64), [len(doc) for doc in docs])
+    order = _stable_order(terms, len(vocabulary))  # by term, each term's documents ascending
+    terms, ids = terms[order], ids[order]
+    starts = np.flatnonzero(np.concatenate([[True], terms[1:] != terms[:-1]]))
+    gaps = np.diff(ids, prepend=0)
+    gaps[starts] = ids[starts]  # a list's first id is its own gap from 0
+    flat = np.empty(2 * len(ids), dtype=np.int64)
+    flat[0::2], flat[1::2] = gaps, tfs[order]
+    values = flat.tolist()
+    bounds = [*(2 * starts).tolist(), len(values)]
+    out: list[dict[str, list[int]]] = [{} for _ in range(shards)]
+    for i, number in enumerate(terms[starts].tolist()):
+        term = vocabulary[number]
+        out[fnv1a(term) % shards][term] = values[bounds[i] : bounds[i + 1]]
+    return out
+
+
+def _stable_order(keys: Any, distinct: int) -> Any:
+    """``argsort(keys, stable)`` for keys in ``range(distinct)``: numpy sorts 16-bit keys by
+    radix (0.08 s for 5.7M, against 0.5 s for wider ones), so wider keys go in two passes."""
+    import numpy as np
+
+    if distinct <= 1 << 16:
+        return np.argsort(keys.astype(np.uint16), kind="stable")
+    low = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
+    high = np.argsort((keys[low] >> 16).astype(np.uint16 if distinct <= 1 << 32 else np.int64),
+                      kind="stable")  # fmt: skip
+    return low[high]
+
+
 class SearchWriter:
     """The client index of one output folder; ``state`` is what the last build recorded."""
 
@@ -103,19 +152,11 @@ class SearchWriter:
     def _rewrite_shards(self, count: int, counts: dict[str, Counts] | None) -> None:
         """Every shard from every note's counts (``counts`` when the caller has them all)."""
         counts = self.counts.load_all() if counts is None else counts
-        shards: list[defaultdict[str, dict[int, int]]] = [defaultdict(dict) for _ in range(count)]
-        postings: dict[str, dict[int, int]] = {}  # each term's shard found once, not per note
-        for doc_id, path in enumerate(self.paths):
-            for term, tf in counts.get(path, {}).items():
-                found = postings.get(term)
-                if found is None:
-                    found = postings[term] = shards[fnv1a(term) % count][term]
-                found[doc_id] = tf
         names = set()
-        for index, shard in enumerate(shards):
+        for index, shard in enumerate(all_postings(self.paths, counts, count)):
             name = f"t/{index}.js"
             names.add(name)
-            self._put(name, script("t", index, {t: encode(e) for t, e in sorted(shard.items())}))
+            self._put(name, script("t", index, shard))
         self._drop("t/", names)
         self.shards = count
 

@@ -1,0 +1,56 @@
+"""The client index's posting lists, made for all terms at once, are the lists ``encode``
+makes term by term: on the bundled vault, and past the 65,536 terms one radix pass holds."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kgwiki.vault import Vault
+from kgwiki.web.build.search_docs import encode, fnv1a, search_doc
+from kgwiki.web.build.search_writer import _stable_order, all_postings
+
+
+def _term_by_term(paths: list[str], counts: dict[str, dict[str, int]], shards: int
+                  ) -> list[dict[str, list[int]]]:  # fmt: skip
+    """The straightforward way: each term's postings gathered in a dict, encoded alone."""
+    gathered: list[defaultdict[str, dict[int, int]]] = [defaultdict(dict) for _ in range(shards)]
+    for doc_id, path in enumerate(paths):
+        for term, tf in counts.get(path, {}).items():
+            gathered[fnv1a(term) % shards][term][doc_id] = tf
+    return [{term: encode(entries) for term, entries in sorted(shard.items())}
+            for shard in gathered]  # fmt: skip
+
+
+@pytest.mark.parametrize("shards", [1, 8, 64])
+def test_the_bundled_vault_gives_the_same_lists(bundled_vault_dir: Path, shards: int) -> None:
+    vault = Vault.load(bundled_vault_dir)
+    counts = {str(p): search_doc(n, vault.config).counts for p, n in vault.notes.items()}
+    paths = [*sorted(counts), "zz-no-terms.md"]  # a document without terms has no postings
+    made = all_postings(paths, counts, shards)
+    assert made == _term_by_term(paths, counts, shards)
+    assert list(made[0]) == sorted(made[0])  # each shard in term order, as the script is
+    assert sum(len(shard) for shard in made) == len({t for c in counts.values() for t in c})
+
+
+def test_a_vocabulary_wider_than_sixteen_bits() -> None:
+    rng = np.random.default_rng(5)
+    words = [f"w{i:06d}" for i in range(70_000)]
+    counts = {f"n{d:03d}.md": {words[int(i)]: int(rng.integers(1, 9))
+                               for i in rng.choice(len(words), 900, replace=False)}
+              for d in range(200)}  # fmt: skip
+    paths = sorted(counts)
+    assert all_postings(paths, counts, 16) == _term_by_term(paths, counts, 16)
+
+
+@pytest.mark.parametrize("distinct", [3, 1 << 16, (1 << 16) + 1, 1 << 20])
+def test_the_order_is_numpys_stable_argsort(distinct: int) -> None:
+    keys = np.random.default_rng(distinct).integers(0, distinct, 50_000)
+    assert np.array_equal(_stable_order(keys, distinct), np.argsort(keys, kind="stable"))
+
+
+def test_no_terms_at_all() -> None:
+    assert all_postings(["a.md", "b.md"], {"a.md": {}}, 4) == [{}, {}, {}, {}]
