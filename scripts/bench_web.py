@@ -113,7 +113,8 @@ def build_edit(ctx: StageContext) -> StageOutput:
     """One note gets a sentence more, at its end and then inside its first line of prose
     (which near-duplicate detection reads), then its first wiki-link points at another note
     (a shape edit: no local patch); each time the site is built (timed), then put back
-    (untimed), so that every ``--repeat`` run times real edits."""
+    (untimed), so that every ``--repeat`` run times real edits. Then a new note is added
+    beside it and removed again, each build timed."""
     note = sample_notes(ctx.vault, 1, ctx.seed + 1)[0]
     with edited(note, "build"):
         ran, report = _build(ctx, "build-edit")
@@ -125,10 +126,25 @@ def build_edit(ctx: StageContext) -> StageOutput:
     with relinked(note, other.stem) as was:
         ran_shape, report_shape = _build(ctx, "build-edit-shape")
     _build(ctx, "build-restore", profile=False)
+    # A note added beside the edited one (its page, a tag's listing, the search index's
+    # numbering change), then removed again: both builds timed, the second restores.
+    added = note.with_name(f"{note.stem}-added.md")
+    added.write_text(f"---\ntitle: {note.stem} added\ntags: [bench-added]\n---\n"
+                     f"# {note.stem} added\n\nA new note beside [[{note.stem}]].\n",
+                     encoding="utf-8")  # fmt: skip
+    try:
+        ran_added, report_added = _build(ctx, "build-note-added")
+    finally:
+        added.unlink()
+    ran_removed, _ = _build(ctx, "build-note-removed")
     out = _build_output("one-note build", ran, report)
     out.add("one-note build, prose edit", ran_inside.seconds, "s")
     out.add("one-note build, shape edit", ran_shape.seconds, "s")
     out.add("shape edit CPU", ran_shape.cpu_seconds, "s")
+    out.add("one-note build, note added", ran_added.seconds, "s")
+    out.add("one-note build, note removed", ran_removed.seconds, "s")
+    out.info["note_added"] = {"mode": report_added.get("mode"),
+                              "cpu_s": round(ran_added.cpu_seconds, 1)}  # fmt: skip
     out.info["edited"] = note.relative_to(ctx.vault).as_posix()
     out.info["prose_edit"] = {"mode": report_inside.get("mode"),
                               "why_full": report_inside.get("why_full"),

@@ -68,12 +68,16 @@ def test_one_note_builds_are_local_edits(run: tuple[dict[str, Any], str, Path]) 
     assert record["status"] == "ok", record
     names = [m["name"] for m in record["metrics"]]
     assert names == ["one-note build", "one-note build, prose edit",
-                     "one-note build, shape edit", "shape edit CPU"]
+                     "one-note build, shape edit", "shape edit CPU",
+                     "one-note build, note added", "one-note build, note removed"]
     assert record["info"]["mode"] == "local", record["info"]
     assert record["info"]["written"] > 0
     assert record["info"]["prose_edit"]["mode"] == "local", record["info"]
     # the third edit points a link elsewhere: a shape edit, which no local patch can take
     assert record["info"]["shape_edit"]["mode"] == "full", record["info"]
+    # then a note is added (a new page: no local patch either) and removed again
+    assert record["info"]["note_added"]["mode"] == "full", record["info"]
+    assert not list((run[2] / "w").rglob("*-added.md"))  # and the vault is as it was
 
 
 def test_issue_rows_are_measured_and_judged(run: tuple[dict[str, Any], str, Path]) -> None:

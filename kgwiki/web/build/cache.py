@@ -29,7 +29,7 @@ from kgwiki.versions import toolchain
 MANIFEST_NAME = ".kgwiki-build.json"
 CACHE_DIR = ".kgwiki-build"
 RECORDS_NAME = "records.pickle"  # in CACHE_DIR: the manifest's records of every page and note
-FORMAT = 6  # 6: the records moved from the manifest's second JSON line to RECORDS_NAME
+FORMAT = 7  # 6: the records moved from the manifest's second JSON line to RECORDS_NAME; 7: known
 CONFIG_ENTRY = "\x00config"  # the configuration file's entry in a vault snapshot
 
 
@@ -150,6 +150,7 @@ class Manifest:
     search: dict[str, Any] = field(default_factory=dict)
     inputs: dict[str, str] = field(default_factory=dict)
     local: dict[str, Any] = field(default_factory=dict)  # what build_local checks
+    known: list[str] = field(default_factory=list)  # every file the pages could link to
     token: str = ""  # of the write this was read from: the records must carry the same
 
     @classmethod
@@ -181,10 +182,11 @@ class Manifest:
             pages = {k: PageRecord.from_json(v) for k, v in body["pages"].items()}
             files, notes = dict(body["files"]), dict(body["notes"])
             search, inputs, local = dict(body["search"]), dict(body["inputs"]), dict(body["local"])
+            known = list(body["known"])
         except Exception:  # any damage to the records only means a full build
             return Manifest()
         self.pages, self.files, self.notes = pages, files, notes
-        self.search, self.inputs, self.local = search, inputs, local
+        self.search, self.inputs, self.local, self.known = search, inputs, local, known
         return self
 
     def write(self, out: Path) -> None:
@@ -193,7 +195,8 @@ class Manifest:
         self.token = os.urandom(12).hex()
         body = {"pages": {k: v.to_json() for k, v in sorted(self.pages.items())},
                 "files": dict(sorted(self.files.items())), "notes": self.notes,
-                "search": self.search, "inputs": self.inputs, "local": self.local}  # fmt: skip
+                "search": self.search, "inputs": self.inputs, "local": self.local,
+                "known": self.known}  # fmt: skip
         records = pickle.dumps((self.token, body), protocol=pickle.HIGHEST_PROTOCOL)
         atomic_write_bytes(out / CACHE_DIR / RECORDS_NAME, records)
         head = {"format": FORMAT, "version": __version__, "fingerprint": self.fingerprint,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -82,6 +83,7 @@ class Builder:
         self.known: frozenset[str] = frozenset()
         self.known_digest = ""
         self.same_known = False
+        self.known_grew = False
         self.timings: dict[str, float] = {}
         self._clock = time.perf_counter()
 
@@ -124,6 +126,10 @@ class Builder:
         # with the same bytes has the same broken links.
         self.known_digest = digest(*sorted(self.known))
         self.same_known = self.manifest.inputs.get("known") == self.known_digest
+        # Only files added (a new note's page, a new tag's): a page with the same bytes links
+        # where it did, and of its broken links only those still missing stay broken.
+        self.known_grew = self.same_known or (bool(self.manifest.known)
+                                              and self.known.issuperset(self.manifest.known))
         self._lap("assets")
         self._site_pages()
         self._lap("site pages")
@@ -165,27 +171,36 @@ class Builder:
         self.manifest.search = self.search.state()
         self.manifest.counts = {"notes": len(self.site.vault.notes), "pages": len(self.pages)}
         self.manifest.local = build_local.facts(self.site)
+        self.manifest.known = sorted(self.known)
         build_links.store(self.out).save(self.fills, self.removed_notes)
         keep_common(self.out, self.site.dupes, common)
 
     def _kept(self, file: str, key: str) -> bool:
         """Keep the record of a page drawn from the same inputs (``key``) and still there."""
         old = self.manifest.pages.get(file)
-        if (old is None or not key or old.key != key or not self.same_known
+        if (old is None or not key or old.key != key or not self.known_grew
                 or not os.path.isfile(f"{self.out}{os.sep}{file}")):  # fmt: skip
             return False
-        self.pages[file] = old
+        self.pages[file] = self._same_page(old)
         return True
+
+    def _same_page(self, old: PageRecord) -> PageRecord:
+        """The record of a page whose bytes did not change, for this build's set of files."""
+        if self.same_known or not old.broken:
+            return old
+        broken = [target for target in old.broken if target not in self.known]
+        return PageRecord(old.key, old.content, broken, old.body)
 
     def _write_page(self, file: str, html: str, key: str = "") -> None:
         old = self.manifest.pages.get(file)
         content, wrote = write_if_changed(self.out, file, html.encode("utf-8"),
                                           None if old is None else old.content)  # fmt: skip
         self.written += wrote
-        if old is not None and old.content == content and self.same_known:
-            broken = old.broken  # the same bytes link to the same files, all still there or not
-        else:
-            broken = broken_targets(html, file.removesuffix("index.html"), self.known)
+        if old is not None and old.content == content and self.known_grew:
+            # the same bytes link to the same files: still there, or since added
+            self.pages[file] = replace(self._same_page(old), key=key, body="")
+            return
+        broken = broken_targets(html, file.removesuffix("index.html"), self.known)
         self.pages[file] = PageRecord(key, content, broken)
 
     def _write_file(self, name: str, content: bytes) -> None:
@@ -236,14 +251,15 @@ class Builder:
         notes: dict[str, dict[str, Any]] = {}
         for path in sorted(set(vault.notes) - todo):
             file = page_file(note_location(path))
-            self.pages[file] = old.pages[file]
+            self.pages[file] = self._same_page(old.pages[file])
             notes[path] = old_notes[path]
         jobs = [self._job(path, redraw) for path in sorted(todo)]
         for result in render_notes(self.site, self.renderer, self.out, jobs, commits=commits,
                                    attachments=attachments, known=self.known, workers=self.jobs,
                                    show_progress=self.show):  # fmt: skip
             file = page_file(result.location)
-            broken = result.broken if result.broken is not None else old.pages[file].broken
+            broken = (result.broken if result.broken is not None
+                      else self._same_page(old.pages[file]).broken)  # fmt: skip
             self.pages[file] = PageRecord(result.key, result.content, broken, result.body)
             self.written += result.wrote
             card = result.preview[0] if result.preview else old.notes[result.path]["preview"]

@@ -234,3 +234,46 @@ def test_damaged_records_mean_a_full_build(vault: Path, tmp_path: Path, damage: 
     assert result.why_full == "the records of the last build are missing, damaged or not its own"
     same_as_clean_build(vault, site, tmp_path)
     assert build(vault, site).mode == "unchanged"
+
+
+def test_a_new_note_redraws_only_the_listings_it_joins(
+    vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The set of files grew (the new note's page): the tag, folder and alias pages that list
+    nothing new keep their bytes and records, and the report equals a clean build's."""
+    from kgwiki.web.render import Renderer
+
+    site = tmp_path / "site"
+    build(vault, site)
+    before = files(site)
+    drawn: list[str] = []
+    for kind in ("tag", "folder"):
+        draw = getattr(Renderer, kind)
+
+        def counting(self: Renderer, name: str, context: Any = None, _draw: Any = draw,
+                     _kind: str = kind) -> str:  # fmt: skip
+            drawn.append(f"{_kind}:{name}")
+            return str(_draw(self, name, context))
+
+        monkeypatch.setattr(Renderer, kind, counting)
+    (vault / "30_Inbox" / "argo-cd.md").write_text(
+        "---\ntitle: Argo CD\ntags: [gitops]\n---\n# Argo CD\n\n"
+        "Syncs [[Helm]] charts from git; see [[Nowhere Yet]].\n", encoding="utf-8")  # fmt: skip
+    result = build(vault, site)
+    assert result.mode == "full"
+    assert sorted(drawn) == ["folder:30_Inbox", "tag:gitops"]
+    after = files(site)
+    tags = [n for n in before if n.startswith("tags/") and n != "tags/gitops/index.html"
+            and n != "tags/index.html"]  # fmt: skip
+    assert len(tags) > 20
+    assert all(after[name] == before[name] for name in tags)  # bytes and mtime
+    monkeypatch.undo()
+    clean = build(vault, tmp_path / "clean-site", clean=True)
+    assert (result.problems, result.broken) == (clean.problems, clean.broken)
+    same_as_clean_build(vault, site, tmp_path)
+    # Then a note goes (the set of files shrank): every kept page is checked again.
+    (vault / "30_Inbox" / "argo-cd.md").unlink()
+    result = build(vault, site)
+    clean = build(vault, tmp_path / "clean-site", clean=True)
+    assert (result.problems, result.broken) == (clean.problems, clean.broken)
+    same_as_clean_build(vault, site, tmp_path)
