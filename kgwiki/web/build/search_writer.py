@@ -9,8 +9,9 @@ a note renumbers the documents after it, and the index is written afresh.
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,12 +30,28 @@ from kgwiki.web.build.search_docs import (
 )
 
 Counts = dict[str, int]
+# A note's counts as kept between builds: its terms joined by NUL (no term holds one) and the
+# counts as unsigned 32-bit integers. Pickling 10,000 such pairs takes a quarter of the time
+# 10,000 dicts did, and reading them a tenth.
+Packed = tuple[str, bytes]
+_SEPARATOR = "\0"
 
 
-def all_postings(paths: list[str], counts: dict[str, Counts], shards: int
+def pack(counts: Counts) -> Packed:
+    return _SEPARATOR.join(counts), array("I", counts.values()).tobytes()
+
+
+def unpack(record: Packed | Counts) -> Counts:
+    if isinstance(record, dict):
+        return record
+    terms, numbers = record
+    return dict(zip(terms.split(_SEPARATOR), array("I", numbers), strict=True)) if terms else {}
+
+
+def all_postings(paths: list[str], counts: Mapping[str, Counts | Packed], shards: int
                  ) -> list[dict[str, list[int]]]:  # fmt: skip
     """Each shard's posting lists, ``{term: encode(postings)}`` in term order, for documents
-    ``paths`` (ids by rank) with term counts ``counts``.
+    ``paths`` (ids by rank) with term counts ``counts`` (as dicts or packed).
 
     The same lists ``encode`` gives one term at a time, made for all terms at once: the
     10,000-note vault has 5.7 million postings, and a Python step per posting took 3 s where
@@ -42,15 +59,15 @@ def all_postings(paths: list[str], counts: dict[str, Counts], shards: int
     """
     import numpy as np
 
-    docs = [counts.get(path, {}) for path in paths]
-    vocabulary = sorted(set().union(*docs))
+    docs = [_terms_and_counts(counts.get(path, {})) for path in paths]
+    vocabulary = sorted(set().union(*(terms for terms, _ in docs)))
     if not vocabulary:
         return [{} for _ in range(shards)]
     numbers = dict(zip(vocabulary, range(len(vocabulary)), strict=True))  # in term order
     terms = np.concatenate([np.fromiter(map(numbers.__getitem__, doc), np.int64, len(doc))
-                            for doc in docs])  # fmt: skip
-    tfs = np.concatenate([np.fromiter(doc.values(), np.int64, len(doc)) for doc in docs])
-    ids = np.repeat(np.arange(len(docs), dtype=np.int64), [len(doc) for doc in docs])
+                            for doc, _ in docs])  # fmt: skip
+    tfs = np.concatenate([np.asarray(tf, dtype=np.int64) for _, tf in docs])
+    ids = np.repeat(np.arange(len(docs), dtype=np.int64), [len(doc) for doc, _ in docs])
     order = _stable_order(terms, len(vocabulary))  # by term, each term's documents ascending
     terms, ids = terms[order], ids[order]
     starts = np.flatnonzero(np.concatenate([[True], terms[1:] != terms[:-1]]))
@@ -65,6 +82,17 @@ def all_postings(paths: list[str], counts: dict[str, Counts], shards: int
         term = vocabulary[number]
         out[fnv1a(term) % shards][term] = values[bounds[i] : bounds[i + 1]]
     return out
+
+
+def _terms_and_counts(record: Counts | Packed) -> tuple[Sequence[str], Any]:
+    """A note's terms and, in the same order, their counts (an array)."""
+    import numpy as np
+
+    if isinstance(record, dict):
+        return list(record), np.fromiter(record.values(), np.int64, len(record))
+    terms, numbers = record
+    # np.uintc: C's unsigned int, as array("I") holds them
+    return (terms.split(_SEPARATOR) if terms else []), np.frombuffer(numbers, np.uintc)
 
 
 def _stable_order(keys: Any, distinct: int) -> Any:
@@ -112,8 +140,8 @@ class SearchWriter:
         fresh: dict[str, SearchDoc] = {doc.path: doc for doc in changed if doc.path in live}
         old_paths, new_paths = self.paths, sorted(str(path) for path in live)
         removed = [p for p in old_paths if p not in live]
-        before = self.counts.load(set(fresh) | set(removed))
-        self.counts.save({p: d.counts for p, d in fresh.items()}, removed)
+        before = {p: unpack(r) for p, r in self.counts.load(set(fresh) | set(removed)).items()}
+        self.counts.save({p: pack(d.counts) for p, d in fresh.items()}, removed)
         for path in removed:
             self.docs.pop(path, None)
         for path, doc in fresh.items():
@@ -149,7 +177,7 @@ class SearchWriter:
             del self.files[name]
             (self.base / name).unlink(missing_ok=True)
 
-    def _rewrite_shards(self, count: int, counts: dict[str, Counts] | None) -> None:
+    def _rewrite_shards(self, count: int, counts: Mapping[str, Counts | Packed] | None) -> None:
         """Every shard from every note's counts (``counts`` when the caller has them all)."""
         counts = self.counts.load_all() if counts is None else counts
         names = set()

@@ -11,7 +11,7 @@ import pytest
 
 from kgwiki.vault import Vault
 from kgwiki.web.build.search_docs import encode, fnv1a, search_doc
-from kgwiki.web.build.search_writer import _stable_order, all_postings
+from kgwiki.web.build.search_writer import _stable_order, all_postings, pack, unpack
 
 
 def _term_by_term(paths: list[str], counts: dict[str, dict[str, int]], shards: int
@@ -32,6 +32,12 @@ def test_the_bundled_vault_gives_the_same_lists(bundled_vault_dir: Path, shards:
     paths = [*sorted(counts), "zz-no-terms.md"]  # a document without terms has no postings
     made = all_postings(paths, counts, shards)
     assert made == _term_by_term(paths, counts, shards)
+    # the same from the counts as a build keeps them (packed), and from a mix of both
+    packed = {path: pack(c) for path, c in counts.items()}
+    assert all(unpack(packed[path]) == c for path, c in counts.items())
+    assert all_postings(paths, packed, shards) == made
+    mixed = {path: packed[path] if i % 2 else c for i, (path, c) in enumerate(counts.items())}
+    assert all_postings(paths, mixed, shards) == made
     assert list(made[0]) == sorted(made[0])  # each shard in term order, as the script is
     assert sum(len(shard) for shard in made) == len({t for c in counts.values() for t in c})
 
@@ -54,3 +60,5 @@ def test_the_order_is_numpys_stable_argsort(distinct: int) -> None:
 
 def test_no_terms_at_all() -> None:
     assert all_postings(["a.md", "b.md"], {"a.md": {}}, 4) == [{}, {}, {}, {}]
+    assert all_postings(["a.md"], {"a.md": pack({})}, 2) == [{}, {}]
+    assert unpack(pack({})) == {}
