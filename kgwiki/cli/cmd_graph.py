@@ -80,10 +80,8 @@ def _kinds_option(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kgwiki.graph import KnowledgeGraph
-
     vault = common.load_vault(args)
-    graph = KnowledgeGraph.build(vault)
+    graph = common.load_graph(vault)
     handler = _HANDLERS[args.graph_action]
     return handler(args, vault, graph)
 

@@ -58,7 +58,9 @@ def run(args: argparse.Namespace) -> int:
         fixes, skipped = plan_fixes(vault)
         if args.fix and not args.dry_run:
             applied = apply_fixes(vault, fixes)
-    found = [*skipped, *(applied.failed if applied else ()), *lint_vault(vault)]
+    # after repairs the vault differs from the one the kept graph was caught up to
+    graph = None if applied is not None and applied.written else common.load_graph(vault)
+    found = [*skipped, *(applied.failed if applied else ()), *lint_vault(vault, graph=graph)]
     selected = [d for d in found if _ORDER[d.severity] <= _ORDER[args.severity]]
     shown = _capped(selected, args.max)
     errors = sum(d.severity is Severity.ERROR for d in found)

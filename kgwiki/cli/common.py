@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from kgwiki.config import ConfigError, VaultNotFoundError, config_for_vault, find_vault
 
 if TYPE_CHECKING:
+    from kgwiki.graph import KnowledgeGraph
     from kgwiki.types import NotePath
     from kgwiki.vault import Vault
 
@@ -68,16 +69,28 @@ def vault_dir(args: argparse.Namespace) -> Path:
 
 
 def load_vault(args: argparse.Namespace) -> Vault:
-    """Load the vault the arguments name, turning every expected failure into a CommandError."""
+    """Load the vault the arguments name, turning every expected failure into a CommandError.
+
+    The link tables come from the last server or build when the vault is as it was then, or
+    differs in a few notes (which are put in again): the same vault as a fresh load.
+    """
     from kgwiki.util import wants_progress
     from kgwiki.vault import Vault, VaultPathError
 
     root = vault_dir(args)
     try:
         config = config_for_vault(root)
-        return Vault.load(root, config, show_progress=wants_progress(args.quiet))
+        return Vault.load(root, config, show_progress=wants_progress(args.quiet), keep_links=True)
     except (ConfigError, VaultPathError) as err:
         raise CommandError(str(err)) from err
+
+
+def load_graph(vault: Vault) -> KnowledgeGraph:
+    """The graph of a vault from ``load_vault``: the one the last server or build kept (with
+    the notes that differ since put in again), else built."""
+    from kgwiki.graph import KnowledgeGraph
+
+    return KnowledgeGraph.from_cache(vault) or KnowledgeGraph.build(vault)
 
 
 def note_path(vault: Vault, name: str) -> NotePath:
