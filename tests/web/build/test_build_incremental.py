@@ -236,11 +236,11 @@ def test_damaged_records_mean_a_full_build(vault: Path, tmp_path: Path, damage: 
     assert build(vault, site).mode == "unchanged"
 
 
-def test_a_new_note_redraws_only_the_listings_it_joins(
+def test_a_note_added_or_removed_redraws_only_its_listings(
     vault: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The set of files grew (the new note's page): the tag, folder and alias pages that list
-    nothing new keep their bytes and records, and the report equals a clean build's."""
+    """The set of files grew (the new note's page), then shrank: the tag, folder and alias
+    pages that list nothing new keep their bytes, and the report equals a clean build's."""
     from kgwiki.web.render import Renderer
 
     site = tmp_path / "site"
@@ -267,13 +267,17 @@ def test_a_new_note_redraws_only_the_listings_it_joins(
             and n != "tags/index.html"]  # fmt: skip
     assert len(tags) > 20
     assert all(after[name] == before[name] for name in tags)  # bytes and mtime
-    monkeypatch.undo()
     clean = build(vault, tmp_path / "clean-site", clean=True)
     assert (result.problems, result.broken) == (clean.problems, clean.broken)
     same_as_clean_build(vault, site, tmp_path)
-    # Then a note goes (the set of files shrank): every kept page is checked again.
+    # Then it goes again (the set of files shrank): the pages kept are checked again, from
+    # disk, and only the listings it leaves are drawn.
+    drawn.clear()
     (vault / "30_Inbox" / "argo-cd.md").unlink()
     result = build(vault, site)
+    assert sorted(drawn) == ["folder:30_Inbox", "tag:gitops"]
+    assert all(files(site)[name] == after[name] for name in tags)
+    monkeypatch.undo()
     clean = build(vault, tmp_path / "clean-site", clean=True)
     assert (result.problems, result.broken) == (clean.problems, clean.broken)
     same_as_clean_build(vault, site, tmp_path)
