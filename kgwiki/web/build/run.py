@@ -179,7 +179,7 @@ class Builder:
         """Keep the record of a page drawn from the same inputs (``key``) and still there.
 
         When files the last build wrote are gone, its links are checked again, from the
-        page on disk: reading a tag page is a tenth of drawing it.
+        page on disk: reading and checking a tag page costs a third of drawing it.
         """
         old = self.manifest.pages.get(file)
         where = f"{self.out}{os.sep}{file}"
