@@ -129,7 +129,10 @@ def build_edit(ctx: StageContext) -> StageOutput:
     # A note added beside the edited one (its page, a tag's listing, the search index's
     # numbering change), then removed again: both builds timed, the second restores.
     added = note.with_name(f"{note.stem}-added.md")
-    added.write_text(f"---\ntitle: {note.stem} added\ntags: [bench-added]\n---\n"
+    if added.exists():
+        raise Unavailable(f"{added.name} is in the vault already")
+    title = json.dumps(f"{note.stem} added", ensure_ascii=False)  # a YAML string, quoted
+    added.write_text(f"---\ntitle: {title}\ntags: [bench-added]\n---\n"
                      f"# {note.stem} added\n\nA new note beside [[{note.stem}]].\n",
                      encoding="utf-8")  # fmt: skip
     try:

@@ -42,10 +42,24 @@ def pack(counts: Counts) -> Packed:
 
 
 def unpack(record: Packed | Counts) -> Counts:
+    """The counts ``pack`` packed (none when the record is damaged)."""
     if isinstance(record, dict):
         return record
-    terms, numbers = record
-    return dict(zip(terms.split(_SEPARATOR), array("I", numbers), strict=True)) if terms else {}
+    columns = _columns(record)
+    return {} if columns is None else dict(zip(*columns, strict=True))
+
+
+def _columns(record: Packed) -> tuple[list[str], array[int]] | None:
+    """A packed record's terms and counts; None when it is damaged (not as many terms as
+    counts): read as no record, as an unreadable bucket is, never as counts shifted onto
+    other terms."""
+    joined, numbers = record
+    try:
+        counts = array("I", numbers)
+    except (TypeError, ValueError):
+        return None
+    terms = joined.split(_SEPARATOR) if counts else []  # one count: one term, "" included
+    return (terms, counts) if len(terms) == len(counts) and (counts or not joined) else None
 
 
 def all_postings(paths: list[str], counts: Mapping[str, Counts | Packed], shards: int
@@ -90,9 +104,10 @@ def _terms_and_counts(record: Counts | Packed) -> tuple[Sequence[str], Any]:
 
     if isinstance(record, dict):
         return list(record), np.fromiter(record.values(), np.int64, len(record))
-    terms, numbers = record
-    # np.uintc: C's unsigned int, as array("I") holds them
-    return (terms.split(_SEPARATOR) if terms else []), np.frombuffer(numbers, np.uintc)
+    columns = _columns(record)
+    if columns is None:
+        return [], np.zeros(0, np.int64)
+    return columns[0], np.frombuffer(record[1], np.uintc)  # C's unsigned int, as array("I")
 
 
 def _stable_order(keys: Any, distinct: int) -> Any:

@@ -58,6 +58,20 @@ def test_the_order_is_numpys_stable_argsort(distinct: int) -> None:
     assert np.array_equal(_stable_order(keys, distinct), np.argsort(keys, kind="stable"))
 
 
+def test_a_packed_record_is_read_back_whole_or_not_at_all() -> None:
+    """An empty term is a term (no analysis makes one, but packing must not lose it), and a
+    record whose terms and counts differ in number is damaged: read as no record, as an
+    unreadable bucket is, never as counts shifted onto other documents."""
+    odd = {"": 3, "x": 2}
+    assert unpack(pack(odd)) == odd
+    assert unpack(pack({"": 3})) == {"": 3}
+    damaged = (pack({"x": 5, "y": 1})[0], pack({"x": 5})[1])
+    assert unpack(damaged) == {}
+    made = all_postings(["a.md", "b.md", "c.md"],
+                        {"a.md": pack({"": 3}), "b.md": damaged, "c.md": pack({"x": 5})}, 1)
+    assert made == [{"": [0, 3], "x": [2, 5]}]
+
+
 def test_no_terms_at_all() -> None:
     assert all_postings(["a.md", "b.md"], {"a.md": {}}, 4) == [{}, {}, {}, {}]
     assert all_postings(["a.md"], {"a.md": pack({})}, 2) == [{}, {}]

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jinja2 import Environment
+from jinja2 import Environment, FileSystemLoader
 
 from kgwiki.web.render import environment
 from kgwiki.web.render.template_cache import FOLDER, use_template_cache
@@ -81,3 +81,21 @@ def test_the_first_folder_given_is_kept(tmp_path: Path) -> None:
     use_template_cache(env, tmp_path / "two")
     assert env.bytecode_cache is not None
     assert env.bytecode_cache.directory == str(tmp_path / "one" / FOLDER)  # type: ignore[attr-defined]
+
+
+def test_an_environment_that_compiles_differently_reads_none_of_it(tmp_path: Path) -> None:
+    """The key holds Jinja's version and the settings the code depends on: templates whose
+    whitespace is trimmed are not read by an environment that keeps it (nor the reverse)."""
+    cache = tmp_path / ".kgwiki"
+    cache.mkdir()
+    source = "{% if x %}\nA\n{% endif %}\nB"
+    (tmp_path / "t.html").write_text(source, encoding="utf-8")
+    drawn = []
+    for trim in (False, True, False):
+        env = Environment(loader=FileSystemLoader(tmp_path), trim_blocks=trim)
+        use_template_cache(env, cache)
+        drawn.append(env.get_template("t.html").render(x=True))
+        plain = Environment(loader=FileSystemLoader(tmp_path), trim_blocks=trim)
+        assert drawn[-1] == plain.get_template("t.html").render(x=True)
+    assert drawn[0] != drawn[1] and drawn[0] == drawn[2]
+    assert len(list((cache / FOLDER).iterdir())) == 2  # one compiled version each
