@@ -9,14 +9,12 @@ a note renumbers the documents after it, and the index is written afresh.
 
 from __future__ import annotations
 
-from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from kgwiki.types import NotePath
-from kgwiki.web.build.buckets import Buckets
 from kgwiki.web.build.cache import CACHE_DIR, digest, write_if_changed
 from kgwiki.web.build.search_docs import (
     TEXT_BUCKET,
@@ -28,86 +26,46 @@ from kgwiki.web.build.search_docs import (
     script,
     shard_count,
 )
-
-Counts = dict[str, int]
-# A note's counts as kept between builds: its terms joined by NUL (no term holds one) and the
-# counts as unsigned 32-bit integers. Pickling 10,000 such pairs takes a quarter of the time
-# 10,000 dicts did, and reading them a tenth.
-Packed = tuple[str, bytes]
-_SEPARATOR = "\0"
+from kgwiki.web.build.term_records import Columns, Record, TermRecords
 
 
-def pack(counts: Counts) -> Packed:
-    return _SEPARATOR.join(counts), array("I", counts.values()).tobytes()
-
-
-def unpack(record: Packed | Counts) -> Counts:
-    """The counts ``pack`` packed (none when the record is damaged)."""
-    if isinstance(record, dict):
-        return record
-    columns = _columns(record)
-    return {} if columns is None else dict(zip(*columns, strict=True))
-
-
-def _columns(record: Packed) -> tuple[list[str], array[int]] | None:
-    """A packed record's terms and counts; None when it is damaged (not as many terms as
-    counts): read as no record, as an unreadable bucket is, never as counts shifted onto
-    other terms."""
-    joined, numbers = record
-    try:
-        counts = array("I", numbers)
-    except (TypeError, ValueError):
-        return None
-    terms = joined.split(_SEPARATOR) if counts else []  # one count: one term, "" included
-    return (terms, counts) if len(terms) == len(counts) and (counts or not joined) else None
-
-
-def all_postings(paths: list[str], counts: Mapping[str, Counts | Packed], shards: int
-                 ) -> list[dict[str, list[int]]]:  # fmt: skip
+def all_postings(paths: list[str], columns: Mapping[str, Columns], terms: Sequence[str],
+                 shards: int) -> list[dict[str, list[int]]]:  # fmt: skip
     """Each shard's posting lists, ``{term: encode(postings)}`` in term order, for documents
-    ``paths`` (ids by rank) with term counts ``counts`` (as dicts or packed).
+    ``paths`` (ids by rank), each given as ``TermRecords.columns`` (term numbers in ``terms``,
+    counts).
 
     The same lists ``encode`` gives one term at a time, made for all terms at once: the
     10,000-note vault has 5.7 million postings, and a Python step per posting took 3 s where
-    numbering the terms and sorting the postings by term in numpy takes under one.
+    sorting them by term in numpy takes a fraction of one.
     """
     import numpy as np
 
-    docs = [_terms_and_counts(counts.get(path, {})) for path in paths]
-    vocabulary = sorted(set().union(*(terms for terms, _ in docs)))
-    if not vocabulary:
-        return [{} for _ in range(shards)]
-    numbers = dict(zip(vocabulary, range(len(vocabulary)), strict=True))  # in term order
-    terms = np.concatenate([np.fromiter(map(numbers.__getitem__, doc), np.int64, len(doc))
-                            for doc, _ in docs])  # fmt: skip
-    tfs = np.concatenate([np.asarray(tf, dtype=np.int64) for _, tf in docs])
-    ids = np.repeat(np.arange(len(docs), dtype=np.int64), [len(doc) for doc, _ in docs])
-    order = _stable_order(terms, len(vocabulary))  # by term, each term's documents ascending
-    terms, ids = terms[order], ids[order]
-    starts = np.flatnonzero(np.concatenate([[True], terms[1:] != terms[:-1]]))
+    present = [(doc, found) for doc, found in enumerate(map(columns.get, paths))
+               if found is not None and len(found[0])]  # fmt: skip
+    out: list[dict[str, list[int]]] = [{} for _ in range(shards)]
+    if not present:
+        return out
+    alphabetical = sorted(range(len(terms)), key=terms.__getitem__)
+    place = np.empty(len(terms), dtype=np.int64)  # each term's place in term order
+    place[alphabetical] = np.arange(len(terms))
+    keys = place[np.concatenate([numbers for _, (numbers, _) in present])]
+    tfs = np.concatenate([counts for _, (_, counts) in present]).astype(np.int64)
+    ids = np.repeat(np.array([doc for doc, _ in present], dtype=np.int64),
+                    [len(numbers) for _, (numbers, _) in present])  # fmt: skip
+    order = _stable_order(keys, len(terms))  # by term, each term's documents ascending
+    keys, ids = keys[order], ids[order]
+    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
     gaps = np.diff(ids, prepend=0)
     gaps[starts] = ids[starts]  # a list's first id is its own gap from 0
     flat = np.empty(2 * len(ids), dtype=np.int64)
     flat[0::2], flat[1::2] = gaps, tfs[order]
     values = flat.tolist()
     bounds = [*(2 * starts).tolist(), len(values)]
-    out: list[dict[str, list[int]]] = [{} for _ in range(shards)]
-    for i, number in enumerate(terms[starts].tolist()):
-        term = vocabulary[number]
+    for i, key in enumerate(keys[starts].tolist()):
+        term = terms[alphabetical[key]]
         out[fnv1a(term) % shards][term] = values[bounds[i] : bounds[i + 1]]
     return out
-
-
-def _terms_and_counts(record: Counts | Packed) -> tuple[Sequence[str], Any]:
-    """A note's terms and, in the same order, their counts (an array)."""
-    import numpy as np
-
-    if isinstance(record, dict):
-        return list(record), np.fromiter(record.values(), np.int64, len(record))
-    columns = _columns(record)
-    if columns is None:
-        return [], np.zeros(0, np.int64)
-    return columns[0], np.frombuffer(record[1], np.uintc)  # C's unsigned int, as array("I")
 
 
 def _stable_order(keys: Any, distinct: int) -> Any:
@@ -128,7 +86,7 @@ class SearchWriter:
 
     def __init__(self, out: Path, state: dict[str, Any]) -> None:
         self.base = out / "data" / "search"
-        self.counts = Buckets(out / CACHE_DIR / "terms")
+        self.counts = TermRecords(out / CACHE_DIR / "terms")
         self.paths: list[str] = list(state.get("paths", []))
         # path → [content, length, terms, stored length, trust multiplier]
         self.docs: dict[str, list[Any]] = dict(state.get("docs", {}))
@@ -155,17 +113,21 @@ class SearchWriter:
         fresh: dict[str, SearchDoc] = {doc.path: doc for doc in changed if doc.path in live}
         old_paths, new_paths = self.paths, sorted(str(path) for path in live)
         removed = [p for p in old_paths if p not in live]
-        before = {p: unpack(r) for p, r in self.counts.load(set(fresh) | set(removed)).items()}
-        self.counts.save({p: pack(d.counts) for p, d in fresh.items()}, removed)
+        everything = len(fresh) == len(live)  # every note counted: a new vocabulary
+        if everything:
+            self.counts.restart()
+        before = {p: counts for p, r in self.counts.load(set(fresh) | set(removed)).items()
+                  if (counts := self.counts.decode(r)) is not None}  # fmt: skip
+        records = {p: self.counts.encode(d.counts) for p, d in fresh.items()}
+        self.counts.save(records, removed)
         for path in removed:
             self.docs.pop(path, None)
         for path, doc in fresh.items():
             self.docs[path] = [doc.content, doc.length, len(doc.counts), doc.stored, doc.factor]
         count = shard_count(sum(int(entry[2]) for entry in self.docs.values()))
         if new_paths != old_paths or count != self.shards:
-            everything = {p: d.counts for p, d in fresh.items()}
             self.paths = new_paths
-            self._rewrite_shards(count, everything if len(everything) == len(live) else None)
+            self._rewrite_shards(count, records if everything else None)
             self._rewrite_texts(fresh, old_paths)
         else:
             ids: dict[str, int] = {p: i for i, p in enumerate(new_paths)}
@@ -192,11 +154,14 @@ class SearchWriter:
             del self.files[name]
             (self.base / name).unlink(missing_ok=True)
 
-    def _rewrite_shards(self, count: int, counts: Mapping[str, Counts | Packed] | None) -> None:
-        """Every shard from every note's counts (``counts`` when the caller has them all)."""
-        counts = self.counts.load_all() if counts is None else counts
+    def _rewrite_shards(self, count: int, records: Mapping[str, Record] | None) -> None:
+        """Every shard from every note's records (``records`` when the caller has them all)."""
+        records = self.counts.load_all() if records is None else records
+        columns = {p: found for p, r in records.items()
+                   if (found := self.counts.columns(r)) is not None}  # fmt: skip
         names = set()
-        for index, shard in enumerate(all_postings(self.paths, counts, count)):
+        for index, shard in enumerate(all_postings(self.paths, columns, self.counts.terms,
+                                                   count)):  # fmt: skip
             name = f"t/{index}.js"
             names.add(name)
             self._put(name, script("t", index, shard))

@@ -1,8 +1,10 @@
-"""The client index's posting lists, made for all terms at once, are the lists ``encode``
-makes term by term: on the bundled vault, and past the 65,536 terms one radix pass holds."""
+"""The client index's posting lists, made for all terms at once from the kept term records,
+are the lists ``encode`` makes term by term: on the bundled vault, and past the 65,536 terms
+one radix pass holds. The records read back as they were written, or not at all."""
 
 from __future__ import annotations
 
+import pickle
 from collections import defaultdict
 from pathlib import Path
 
@@ -11,10 +13,13 @@ import pytest
 
 from kgwiki.vault import Vault
 from kgwiki.web.build.search_docs import encode, fnv1a, search_doc
-from kgwiki.web.build.search_writer import _stable_order, all_postings, pack, unpack
+from kgwiki.web.build.search_writer import _stable_order, all_postings
+from kgwiki.web.build.term_records import VOCABULARY, TermRecords
+
+Counts = dict[str, int]
 
 
-def _term_by_term(paths: list[str], counts: dict[str, dict[str, int]], shards: int
+def _term_by_term(paths: list[str], counts: dict[str, Counts], shards: int
                   ) -> list[dict[str, list[int]]]:  # fmt: skip
     """The straightforward way: each term's postings gathered in a dict, encoded alone."""
     gathered: list[defaultdict[str, dict[int, int]]] = [defaultdict(dict) for _ in range(shards)]
@@ -25,31 +30,42 @@ def _term_by_term(paths: list[str], counts: dict[str, dict[str, int]], shards: i
             for shard in gathered]  # fmt: skip
 
 
+def _postings(records: TermRecords, paths: list[str], counts: dict[str, Counts], shards: int
+              ) -> list[dict[str, list[int]]]:  # fmt: skip
+    """Through the records, as a build makes them."""
+    columns = {}
+    for path, c in counts.items():
+        found = records.columns(records.encode(c))
+        assert found is not None
+        columns[path] = found
+    return all_postings(paths, columns, records.terms, shards)
+
+
 @pytest.mark.parametrize("shards", [1, 8, 64])
-def test_the_bundled_vault_gives_the_same_lists(bundled_vault_dir: Path, shards: int) -> None:
+def test_the_bundled_vault_gives_the_same_lists(
+    bundled_vault_dir: Path, tmp_path: Path, shards: int
+) -> None:
     vault = Vault.load(bundled_vault_dir)
     counts = {str(p): search_doc(n, vault.config).counts for p, n in vault.notes.items()}
     paths = [*sorted(counts), "zz-no-terms.md"]  # a document without terms has no postings
-    made = all_postings(paths, counts, shards)
+    records = TermRecords(tmp_path / "terms")
+    # a vocabulary that already holds terms of notes since removed, in another order
+    records.encode({"zzz-gone": 1, "aaa-gone": 2})
+    made = _postings(records, paths, counts, shards)
     assert made == _term_by_term(paths, counts, shards)
-    # the same from the counts as a build keeps them (packed), and from a mix of both
-    packed = {path: pack(c) for path, c in counts.items()}
-    assert all(unpack(packed[path]) == c for path, c in counts.items())
-    assert all_postings(paths, packed, shards) == made
-    mixed = {path: packed[path] if i % 2 else c for i, (path, c) in enumerate(counts.items())}
-    assert all_postings(paths, mixed, shards) == made
-    assert list(made[0]) == sorted(made[0])  # each shard in term order, as the script is
+    assert all(list(shard) == sorted(shard) for shard in made)  # in term order, as the script
     assert sum(len(shard) for shard in made) == len({t for c in counts.values() for t in c})
 
 
-def test_a_vocabulary_wider_than_sixteen_bits() -> None:
+def test_a_vocabulary_wider_than_sixteen_bits(tmp_path: Path) -> None:
     rng = np.random.default_rng(5)
     words = [f"w{i:06d}" for i in range(70_000)]
     counts = {f"n{d:03d}.md": {words[int(i)]: int(rng.integers(1, 9))
                                for i in rng.choice(len(words), 900, replace=False)}
               for d in range(200)}  # fmt: skip
     paths = sorted(counts)
-    assert all_postings(paths, counts, 16) == _term_by_term(paths, counts, 16)
+    made = _postings(TermRecords(tmp_path / "terms"), paths, counts, 16)
+    assert made == _term_by_term(paths, counts, 16)
 
 
 @pytest.mark.parametrize("distinct", [3, 1 << 16, (1 << 16) + 1, 1 << 20])
@@ -58,21 +74,40 @@ def test_the_order_is_numpys_stable_argsort(distinct: int) -> None:
     assert np.array_equal(_stable_order(keys, distinct), np.argsort(keys, kind="stable"))
 
 
-def test_a_packed_record_is_read_back_whole_or_not_at_all() -> None:
-    """An empty term is a term (no analysis makes one, but packing must not lose it), and a
-    record whose terms and counts differ in number is damaged: read as no record, as an
-    unreadable bucket is, never as counts shifted onto other documents."""
-    odd = {"": 3, "x": 2}
-    assert unpack(pack(odd)) == odd
-    assert unpack(pack({"": 3})) == {"": 3}
-    damaged = (pack({"x": 5, "y": 1})[0], pack({"x": 5})[1])
-    assert unpack(damaged) == {}
-    made = all_postings(["a.md", "b.md", "c.md"],
-                        {"a.md": pack({"": 3}), "b.md": damaged, "c.md": pack({"x": 5})}, 1)
-    assert made == [{"": [0, 3], "x": [2, 5]}]
+def test_records_read_back_whole_across_builds(tmp_path: Path) -> None:
+    folder = tmp_path / "terms"
+    first = TermRecords(folder)
+    kept = {"a.md": {"kafka": 4, "": 1, "카프": 2}, "b.md": {}, "c.md": {"kafka": 1, "zk": 9}}
+    first.save({path: first.encode(c) for path, c in kept.items()})
+    again = TermRecords(folder)  # the next build
+    loaded = again.load(kept)
+    assert {path: again.decode(r) for path, r in loaded.items()} == kept
+    assert set(again.load_all()) == set(kept)
+    # a later build numbers its new terms after the kept ones
+    again.save({"d.md": again.encode({"new": 3, "kafka": 2})}, removed=["b.md"])
+    third = TermRecords(folder)
+    assert {p: third.decode(r) for p, r in third.load_all().items()} == {
+        "a.md": kept["a.md"], "c.md": kept["c.md"], "d.md": {"new": 3, "kafka": 2}}
 
 
-def test_no_terms_at_all() -> None:
-    assert all_postings(["a.md", "b.md"], {"a.md": {}}, 4) == [{}, {}, {}, {}]
-    assert all_postings(["a.md"], {"a.md": pack({})}, 2) == [{}, {}]
-    assert unpack(pack({})) == {}
+def test_damaged_records_read_as_missing(tmp_path: Path) -> None:
+    folder = tmp_path / "terms"
+    records = TermRecords(folder)
+    good = records.encode({"x": 5, "y": 1})
+    records.save({"a.md": good})
+    assert records.decode((good[0], good[1][:4])) is None  # counts and terms differ in number
+    assert records.decode((good[0][:3], good[1])) is None  # not whole numbers
+    assert records.decode(((99).to_bytes(4, "little") * 2, good[1])) is None  # no such term
+    assert records.columns((good[0], b"")) is None
+    # records whose vocabulary is damaged cannot be read: none are kept
+    (folder / VOCABULARY).write_bytes(pickle.dumps({"not": "a list"}))
+    assert TermRecords(folder).load_all() == {}
+    assert TermRecords(folder).terms == []
+
+
+def test_no_terms_at_all(tmp_path: Path) -> None:
+    records = TermRecords(tmp_path / "terms")
+    assert all_postings(["a.md", "b.md"], {}, records.terms, 4) == [{}, {}, {}, {}]
+    empty = records.columns(records.encode({}))
+    assert empty is not None
+    assert all_postings(["a.md"], {"a.md": empty}, records.terms, 2) == [{}, {}]
