@@ -113,11 +113,11 @@ class SearchWriter:
         fresh: dict[str, SearchDoc] = {doc.path: doc for doc in changed if doc.path in live}
         old_paths, new_paths = self.paths, sorted(str(path) for path in live)
         removed = [p for p in old_paths if p not in live]
+        before = {p: counts for p, r in self.counts.load(set(fresh) | set(removed)).items()
+                  if (counts := self.counts.decode(r)) is not None}  # fmt: skip
         everything = len(fresh) == len(live)  # every note counted: a new vocabulary
         if everything:
             self.counts.restart()
-        before = {p: counts for p, r in self.counts.load(set(fresh) | set(removed)).items()
-                  if (counts := self.counts.decode(r)) is not None}  # fmt: skip
         records = {p: self.counts.encode(d.counts) for p, d in fresh.items()}
         self.counts.save(records, removed)
         for path in removed:

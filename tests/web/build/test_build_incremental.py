@@ -281,3 +281,22 @@ def test_a_note_added_or_removed_redraws_only_its_listings(
     clean = build(vault, tmp_path / "clean-site", clean=True)
     assert (result.problems, result.broken) == (clean.problems, clean.broken)
     same_as_clean_build(vault, site, tmp_path)
+
+
+def test_every_note_edited_at_once_keeps_the_search_index_exact(tmp_path: Path) -> None:
+    """When every note's text changed (so every note is counted afresh, under a new
+    vocabulary of terms) but no note came or went, the index is patched from the counts of
+    the notes as they were: a word gone from every note is gone from the index."""
+    vault = small_vault(tmp_path / "v", {
+        "a.md": "# A\n\nKafka partitions and zookeeper quorum.\n",
+        "b.md": "# B\n\nZookeeper elections; see [[a]].\n",
+    })  # fmt: skip
+    site = tmp_path / "site"
+    build(vault, site)
+    edit(vault / "a.md", "and zookeeper quorum", "and raft quorum")
+    edit(vault / "b.md", "Zookeeper elections", "Raft elections")
+    build(vault, site)
+    shards = "".join(f.read_text(encoding="utf-8")
+                     for f in (site / "data" / "search" / "t").iterdir())  # fmt: skip
+    assert '"zookeep"' not in shards and '"raft"' in shards
+    same_as_clean_build(vault, site, tmp_path)
