@@ -80,10 +80,13 @@ class TermRecords:
         """A record's term numbers and counts as numpy arrays (None when it is damaged)."""
         import numpy as np
 
-        if self._arrays(record) is None:
+        try:  # np.uintc: C's unsigned int, which array("I") holds
+            numbers, counts = np.frombuffer(record[0], np.uintc), np.frombuffer(record[1], np.uintc)
+        except (TypeError, ValueError, IndexError):
             return None
-        # np.uintc: C's unsigned int, which array("I") holds
-        return np.frombuffer(record[0], np.uintc), np.frombuffer(record[1], np.uintc)
+        if len(numbers) != len(counts) or (len(numbers) and int(numbers.max()) >= len(self.terms)):
+            return None
+        return numbers, counts
 
     def _arrays(self, record: Record) -> tuple[array[int], array[int]] | None:
         try:
