@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,8 +58,8 @@ from kgwiki.web.build.check import extract_links
 from kgwiki.web.build.local_sketches import Edit, NotLocal, new_sketches
 from kgwiki.web.build.previews import preview_bucket, preview_file, write_previews
 from kgwiki.web.build.report import BuildResult
-from kgwiki.web.build.search_docs import read_script, search_doc
-from kgwiki.web.build.search_writer import SearchWriter
+from kgwiki.web.build.search_docs import SearchDoc, read_script, search_doc
+from kgwiki.web.build.search_writer import Recount, SearchWriter
 from kgwiki.web.build.splice import splice, splice_description
 from kgwiki.web.render import (
     BodyTemplate,
@@ -137,7 +138,19 @@ def build_locally(root: Path, out: Path, config: Config, manifest: Manifest,
         times = {p: int(snapshot["files"][p][0]) for p in titles if p in snapshot["files"]}
         entries = file_entries(times, {p: t[0] for p, t in titles.items()})
         feed = atom(entries, config.site_title, base_url)
-    return _apply(out, manifest, snapshot, edits, sketches, titles, feed, config)
+    return _apply(out, manifest, snapshot, edits, sketches, titles, feed, config,
+                  partial(_recount, root, config))  # fmt: skip
+
+
+def _recount(root: Path, config: Config, paths: list[str]) -> list[SearchDoc]:
+    """The search figures of notes whose kept term counts were lost, read from their files."""
+    docs = []
+    for path in paths:
+        try:
+            docs.append(search_doc(read_note(root, NotePath(path), config)[0], config))
+        except OSError:  # gone since the snapshot: the next build sees it
+            continue
+    return docs
 
 
 def _changed_notes(root: Path, out: Path, manifest: Manifest,
@@ -242,7 +255,7 @@ def _titles(out: Path, manifest: Manifest) -> Titles:
 
 def _apply(out: Path, manifest: Manifest, snapshot: dict[str, Any], edits: list[Edit],
            sketches: Mapping[NotePath, Sketch | None], titles: Titles,
-           feed: bytes | None, config: Config) -> BuildResult:  # fmt: skip
+           feed: bytes | None, config: Config, recount: Recount) -> BuildResult:  # fmt: skip
     written = 0
     if feed is not None:
         manifest.files[FEED], wrote = write_if_changed(out, FEED, feed, manifest.files.get(FEED))
@@ -257,7 +270,7 @@ def _apply(out: Path, manifest: Manifest, snapshot: dict[str, Any], edits: list[
         record["preview"] = json_digest(edit.card)
         record["prose"] = edit.prose
     live = set(titles)
-    search = SearchWriter(out, manifest.search)
+    search = SearchWriter(out, manifest.search, recount)
     search.update([search_doc(e.note, config) for e in edits], live, titles)
     written += len(search.written)
     manifest.search = search.state()

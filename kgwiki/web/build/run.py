@@ -40,7 +40,7 @@ from kgwiki.web.build.links import Fills
 from kgwiki.web.build.local_sketches import keep_common
 from kgwiki.web.build.pages import NoteJob, render_notes
 from kgwiki.web.build.report import BuildResult, note_problems
-from kgwiki.web.build.search_docs import SearchDoc
+from kgwiki.web.build.search_docs import SearchDoc, search_doc
 from kgwiki.web.build.search_writer import SearchWriter
 from kgwiki.web.render import (
     Renderer,
@@ -72,7 +72,7 @@ class Builder:
         self.show, self.jobs = show_progress, jobs
         self.renderer = Renderer(site, StaticUrls(base_url))
         self.withheld: frozenset[str] = frozenset()
-        self.search = SearchWriter(out, manifest.search)
+        self.search = SearchWriter(out, manifest.search, self._recount)
         self.pages: dict[str, PageRecord] = {}
         self.files: dict[str, str] = {}
         self.docs: list[SearchDoc] = []
@@ -300,6 +300,11 @@ class Builder:
             return NoteJob(path, old_doc=doc, old_preview=preview)
         key = "" if redraw else record.key
         return NoteJob(path, key, record.content, record.body, doc, preview)
+
+    def _recount(self, paths: list[str]) -> list[SearchDoc]:
+        """The search figures of notes whose kept term counts were lost."""
+        notes, config = self.site.vault.notes, self.site.vault.config
+        return [search_doc(notes[NotePath(p)], config) for p in paths if p in notes]
 
     def _features(self) -> str:
         """What of the site's furniture its pages show (``Site.features``: the navigation)."""

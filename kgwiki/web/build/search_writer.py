@@ -5,12 +5,16 @@ alone and an incremental build writes the same bytes as a clean one. Editing not
 every id: only the shards of terms whose counts changed are rewritten (each note's term
 counts are kept in the build cache to compute that difference). Adding, removing or renaming
 a note renumbers the documents after it, and the index is written afresh.
+
+The kept counts are a cache: a note whose record is missing or damaged is counted again from
+the note itself (``recount``), and when an edited note's old counts are lost, so that which of
+its terms' lists to take it out of is unknown, every list is written afresh.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +31,9 @@ from kgwiki.web.build.search_docs import (
     shard_count,
 )
 from kgwiki.web.build.term_records import Columns, Record, TermRecords
+
+# The search figures of the named notes, counted from the notes themselves.
+Recount = Callable[[list[str]], list[SearchDoc]]
 
 
 def all_postings(paths: list[str], columns: Mapping[str, Columns], terms: Sequence[str],
@@ -84,8 +91,9 @@ def _stable_order(keys: Any, distinct: int) -> Any:
 class SearchWriter:
     """The client index of one output folder; ``state`` is what the last build recorded."""
 
-    def __init__(self, out: Path, state: dict[str, Any]) -> None:
+    def __init__(self, out: Path, state: dict[str, Any], recount: Recount | None = None) -> None:
         self.base = out / "data" / "search"
+        self.recount = recount
         self.counts = TermRecords(out / CACHE_DIR / "terms")
         self.paths: list[str] = list(state.get("paths", []))
         # path → [content, length, terms, stored length, trust multiplier]
@@ -122,13 +130,14 @@ class SearchWriter:
         self.counts.save(records, removed)
         for path in removed:
             self.docs.pop(path, None)
-        for path, doc in fresh.items():
-            self.docs[path] = [doc.content, doc.length, len(doc.counts), doc.stored, doc.factor]
+        self._take(fresh.values())
         count = shard_count(sum(int(entry[2]) for entry in self.docs.values()))
-        if new_paths != old_paths or count != self.shards:
+        indexed = set(old_paths)
+        lost = any(p in indexed and p not in before for p in fresh)  # its old lists unknown
+        if new_paths != old_paths or count != self.shards or lost:
             self.paths = new_paths
-            self._rewrite_shards(count, records if everything else None)
-            self._rewrite_texts(fresh, old_paths)
+            recounted = self._rewrite_shards(count, records if everything else None)
+            self._rewrite_texts({**recounted, **fresh}, old_paths)
         else:
             ids: dict[str, int] = {p: i for i, p in enumerate(new_paths)}
             deltas: dict[str, dict[int, int]] = defaultdict(dict)
@@ -154,11 +163,27 @@ class SearchWriter:
             del self.files[name]
             (self.base / name).unlink(missing_ok=True)
 
-    def _rewrite_shards(self, count: int, records: Mapping[str, Record] | None) -> None:
-        """Every shard from every note's records (``records`` when the caller has them all)."""
+    def _take(self, docs: Iterable[SearchDoc]) -> None:
+        for doc in docs:
+            self.docs[doc.path] = [doc.content, doc.length, len(doc.counts), doc.stored,
+                                   doc.factor]  # fmt: skip
+
+    def _rewrite_shards(self, count: int,
+                        records: Mapping[str, Record] | None) -> dict[str, SearchDoc]:  # fmt: skip
+        """Every shard from every note's records (``records`` when the caller has them all);
+        returns the notes counted again because their records were missing or damaged."""
         records = self.counts.load_all() if records is None else records
         columns = {p: found for p, r in records.items()
                    if (found := self.counts.columns(r)) is not None}  # fmt: skip
+        recounted: dict[str, SearchDoc] = {}
+        lost = [p for p in self.paths if p not in columns]
+        if lost and self.recount is not None:
+            recounted = {doc.path: doc for doc in self.recount(lost)}
+            again = {p: self.counts.encode(doc.counts) for p, doc in recounted.items()}
+            self.counts.save(again)
+            columns.update((p, found) for p, r in again.items()
+                           if (found := self.counts.columns(r)) is not None)  # fmt: skip
+            self._take(recounted.values())
         names = set()
         for index, shard in enumerate(all_postings(self.paths, columns, self.counts.terms,
                                                    count)):  # fmt: skip
@@ -167,6 +192,7 @@ class SearchWriter:
             self._put(name, script("t", index, shard))
         self._drop("t/", names)
         self.shards = count
+        return recounted
 
     def _patch_shards(self, deltas: dict[str, dict[int, int]]) -> None:
         by_shard: defaultdict[int, list[str]] = defaultdict(list)
