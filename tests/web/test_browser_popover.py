@@ -313,6 +313,27 @@ def test_static_and_live_list_the_same_notes(open_page: Any, base: str, live: st
     assert shown[live] == shown[base]
 
 
+def test_a_filter_alone_lists_its_notes_in_path_order(open_page: Any, base: str,
+                                                      bundled_vault_dir: Path) -> None:  # fmt: skip
+    """No words, one filter: every note it lets through, in the order of their paths (the
+    static index's document ids are not in path order; the table's ranks are)."""
+    if _mode(base) == "live":
+        pytest.skip("the static engine's listing (the server orders by its own score)")
+    folder = bundled_vault_dir / "10_Wiki" / "Patterns"
+    expected = [_front_title(f) for f in sorted(folder.glob("*.md"))]
+    page = open_page(base)
+    page.keyboard.press("Control+k")
+    page.keyboard.insert_text("path:10_Wiki/Patterns")
+    _wait_js(page, "document.querySelector('#kg-pop-status').textContent.includes('result')")
+    assert _titles(page) == expected
+
+
+def _front_title(note: Path) -> str:
+    found = re.search(r"^title: *(.+)$", note.read_text(encoding="utf-8"), re.MULTILINE)
+    assert found is not None, note
+    return found.group(1).strip().strip("\"'")
+
+
 def test_a_malformed_filter_says_why(open_page: Any, base: str) -> None:
     page = open_page(base)
     page.keyboard.press("Control+k")

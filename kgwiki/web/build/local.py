@@ -59,7 +59,7 @@ from kgwiki.web.build.local_sketches import Edit, NotLocal, new_sketches
 from kgwiki.web.build.previews import preview_bucket, preview_file, write_previews
 from kgwiki.web.build.report import BuildResult
 from kgwiki.web.build.search_docs import SearchDoc, read_script, search_doc
-from kgwiki.web.build.search_writer import Recount, SearchWriter
+from kgwiki.web.build.search_writer import Recount, SearchWriter, Titles
 from kgwiki.web.build.splice import splice, splice_description
 from kgwiki.web.render import (
     BodyTemplate,
@@ -85,7 +85,6 @@ if TYPE_CHECKING:
 MAX_NOTES = 50
 _BADGE_END = "</p>"
 FEED = "feed.xml"
-Titles = dict[NotePath, tuple[str, str, str]]  # (title, location, trust level) by note
 
 
 def facts(site: Site) -> dict[str, Any]:
@@ -245,12 +244,10 @@ def _card(out: Path, note: Note) -> dict[str, str]:
 
 def _titles(out: Path, manifest: Manifest) -> Titles:
     """Every note's (title, location, trust level) as the search table holds them."""
-    paths = manifest.search.get("paths", [])
-    table = read_script(out / "data" / "search" / "docs.js")
-    if not isinstance(table, list) or len(table) != len(paths):
+    titles = SearchWriter(out, manifest.search).titles()
+    if titles is None:
         raise NotLocal("data/search/docs.js does not match the last build")
-    return {NotePath(p): (str(row[0]), str(row[1]), str(row[2]))
-            for p, row in zip(paths, table, strict=True)}  # fmt: skip
+    return titles
 
 
 def _apply(out: Path, manifest: Manifest, snapshot: dict[str, Any], edits: list[Edit],

@@ -8,12 +8,15 @@ the trust multiplier, so ``static/search.js`` ranks exactly as ``SearchIndex.sea
 Layout under ``data/search/``:
 
 - ``meta.js``: shard count, document count, mean field length, a version for cache busting;
-- ``docs.js``: per document id (its rank among the note paths) ``[title, location, trust
-  level, stored length, trust multiplier]``;
+- ``docs.js``: ``{"ids": [id, …], "rows": [[title, location, trust level, stored length,
+  trust multiplier], …]}``, the notes in path order (the order of equal scores) with each
+  one's document id, its place in a hash table of the note paths (``search_writer.doc_ids``:
+  stable when other notes come and go);
 - ``t/<n>.js``: the postings of every term whose FNV-1a hash is ``n`` modulo the shard count,
   ``{"term": [id, v, Δid, v, …]}`` with ``v = 4 × weighted frequency + 2 if the term is in a
   heading + 1 if it is in the note's title, aliases, id or file stem`` (the bonuses);
-- ``x/<n>.js``: the opening text of documents ``4n … 4n+3``, for snippets.
+- ``x/<n>.js``: the opening text of documents ``16n … 16n+15`` (ids are spread over about
+  four times as many places as there are notes), for snippets.
 
 A query of three terms loads ``meta``, ``docs``, at most three shards and one text file per
 shown hit. ``build_search_writer`` keeps the files current.
@@ -22,7 +25,10 @@ shown hit. ``build_search_writer`` keeps the files current.
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import accumulate, chain
+from operator import sub
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +38,7 @@ from kgwiki.search import TrustWeighting, client_doc
 from kgwiki.types import NotePath
 
 TEXT_CHARS = 1500
-TEXT_BUCKET = 4
+TEXT_BUCKET = 16
 TARGET_SHARD_BYTES = 12_000
 MAX_SHARDS = 4096
 _CALL = "kgwikiSearchData"
@@ -106,10 +112,27 @@ def encode(entries: dict[int, int]) -> list[int]:
     return out
 
 
-def decode(flat: list[int]) -> dict[int, int]:
-    entries: dict[int, int] = {}
-    doc = 0
-    for i in range(0, len(flat), 2):
-        doc += flat[i]
-        entries[doc] = flat[i + 1]
-    return entries
+def patch(flat: list[int], changes: dict[int, int]) -> list[int]:
+    """A posting list (``encode``) with ``changes`` made: each ``{id: count}`` set, or
+    removed when the count is 0.
+
+    The edit of a common term's list moves one or two of thousands of postings; the ids are
+    summed up and the gaps taken again by ``accumulate`` and ``map`` instead of a dict built
+    and sorted posting by posting (a quarter of the time of an addition at 10,000 notes).
+    """
+    ids = list(accumulate(flat[0::2]))
+    counts = flat[1::2]
+    for doc, count in sorted(changes.items()):
+        at = bisect_left(ids, doc)
+        if at < len(ids) and ids[at] == doc:
+            if count:
+                counts[at] = count
+            else:
+                del ids[at], counts[at]
+        elif count:
+            ids.insert(at, doc)
+            counts.insert(at, count)
+    out = [0] * (2 * len(ids))
+    out[0::2] = map(sub, ids, chain((0,), ids))
+    out[1::2] = counts
+    return out

@@ -1,18 +1,22 @@
 """Keeps ``data/search/`` of a built site current (the format is in ``build_search``).
 
-A document's id is its rank among the note paths, so the index is a function of the vault
-alone and an incremental build writes the same bytes as a clean one. Editing notes keeps
-every id: only the shards of terms whose counts changed are rewritten (each note's term
-counts are kept in the build cache to compute that difference). Adding, removing or renaming
-a note renumbers the documents after it, and the index is written afresh.
+A document's id is its place in a hash table of the note paths (``doc_ids``) that depends on
+the set of paths alone, so the index is a function of the vault and an incremental build
+writes the same bytes as a clean one. Editing notes keeps every id: only the shards of terms
+whose counts changed are rewritten (each note's term counts are kept in the build cache to
+compute that difference). Adding or removing a note gives it an id, or frees one, and moves
+the few notes after it in its run of the table, so only the shards of their terms and the
+document table are rewritten, not the whole index (as when ids were ranks, and every note
+after the new one moved). A table that grows past a power of two numbers every note again.
 
 The kept counts are a cache: a note whose record is missing or damaged is counted again from
-the note itself (``recount``), and when an edited note's old counts are lost, so that which of
-its terms' lists to take it out of is unknown, every list is written afresh.
+the note itself (``recount``), and when an edited or moved note's old counts are lost, so that
+which of its terms' lists to take it out of is unknown, every list is written afresh.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
@@ -23,9 +27,8 @@ from kgwiki.web.build.cache import CACHE_DIR, digest, write_if_changed
 from kgwiki.web.build.search_docs import (
     TEXT_BUCKET,
     SearchDoc,
-    decode,
-    encode,
     fnv1a,
+    patch,
     read_script,
     script,
     shard_count,
@@ -36,11 +39,46 @@ from kgwiki.web.build.term_records import Columns, Record, TermRecords
 Recount = Callable[[list[str]], list[SearchDoc]]
 
 
-def all_postings(paths: list[str], columns: Mapping[str, Columns], terms: Sequence[str],
+# The table has at least this many places per note (a power of two): runs stay short, so an
+# added note moves one other on average, at the cost of ids a few times the note count.
+SPREAD = 4
+MIN_PLACES = 64
+Titles = dict[NotePath, tuple[str, str, str]]  # (title, page location, trust level) by note
+
+
+def doc_ids(paths: Iterable[str]) -> dict[str, int]:
+    """Each note's document id: its place in a hash table of linear probing over ``places``
+    (a power of two, at least ``SPREAD`` times the notes), with the notes of a run kept in
+    order of home place, then path.
+
+    Placing the paths in that order, each at its home or just after the one before, gives
+    the same table whatever order the notes came in. Adding a note moves only the notes after
+    it up to the next free place; removing one moves them back.
+    """
+    found = list(paths)
+    places = id_places(len(found))
+    ids: dict[str, int] = {}
+    last = -1
+    for home, path in sorted((_home(path, places), path) for path in found):
+        last = max(home, last + 1)
+        ids[path] = last
+    return ids
+
+
+def id_places(notes: int) -> int:
+    return max(MIN_PLACES, 1 << (SPREAD * notes - 1).bit_length())
+
+
+def _home(path: str, places: int) -> int:
+    digest8 = hashlib.blake2b(path.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest8, "little") % places
+
+
+def all_postings(ids: Mapping[str, int], columns: Mapping[str, Columns], terms: Sequence[str],
                  shards: int) -> list[dict[str, list[int]]]:  # fmt: skip
-    """Each shard's posting lists, ``{term: encode(postings)}`` in term order, for documents
-    ``paths`` (ids by rank), each given as ``TermRecords.columns`` (term numbers in ``terms``,
-    counts).
+    """Each shard's posting lists, ``{term: encode(postings)}`` in term order, for the
+    documents of ``ids`` (path → id), each given as ``TermRecords.columns`` (term numbers in
+    ``terms``, counts).
 
     The same lists ``encode`` gives one term at a time, made for all terms at once: the
     10,000-note vault has 5.7 million postings, and a Python step per posting took 3 s where
@@ -48,8 +86,8 @@ def all_postings(paths: list[str], columns: Mapping[str, Columns], terms: Sequen
     """
     import numpy as np
 
-    present = [(doc, found) for doc, found in enumerate(map(columns.get, paths))
-               if found is not None and len(found[0])]  # fmt: skip
+    present = [(ids[path], found) for path in sorted(ids, key=ids.__getitem__)
+               if (found := columns.get(path)) is not None and len(found[0])]  # fmt: skip
     out: list[dict[str, list[int]]] = [{} for _ in range(shards)]
     if not present:
         return out
@@ -58,14 +96,14 @@ def all_postings(paths: list[str], columns: Mapping[str, Columns], terms: Sequen
     place[alphabetical] = np.arange(len(terms))
     keys = place[np.concatenate([numbers for _, (numbers, _) in present])]
     tfs = np.concatenate([counts for _, (_, counts) in present]).astype(np.int64)
-    ids = np.repeat(np.array([doc for doc, _ in present], dtype=np.int64),
+    owners = np.repeat(np.array([doc for doc, _ in present], dtype=np.int64),
                     [len(numbers) for _, (numbers, _) in present])  # fmt: skip
     order = _stable_order(keys, len(terms))  # by term, each term's documents ascending
-    keys, ids = keys[order], ids[order]
+    keys, owners = keys[order], owners[order]
     starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
-    gaps = np.diff(ids, prepend=0)
-    gaps[starts] = ids[starts]  # a list's first id is its own gap from 0
-    flat = np.empty(2 * len(ids), dtype=np.int64)
+    gaps = np.diff(owners, prepend=0)
+    gaps[starts] = owners[starts]  # a list's first id is its own gap from 0
+    flat = np.empty(2 * len(owners), dtype=np.int64)
     flat[0::2], flat[1::2] = gaps, tfs[order]
     values = flat.tolist()
     bounds = [*(2 * starts).tolist(), len(values)]
@@ -112,16 +150,20 @@ class SearchWriter:
     def site_files(self) -> list[str]:
         return sorted("data/search/" + name for name in self.files)
 
-    def update(self, changed: Iterable[SearchDoc], live: set[NotePath],
-               titles: dict[NotePath, tuple[str, str, str]]) -> None:  # fmt: skip
+    def update(self, changed: Iterable[SearchDoc], live: set[NotePath], titles: Titles) -> None:
         """Take in the changed notes, drop the deleted ones, rewrite the files that changed.
 
         ``titles`` gives every live note's (title, page location, trust level).
         """
         fresh: dict[str, SearchDoc] = {doc.path: doc for doc in changed if doc.path in live}
         old_paths, new_paths = self.paths, sorted(str(path) for path in live)
+        old_ids = doc_ids(old_paths)
+        new_ids = old_ids if new_paths == old_paths else doc_ids(new_paths)
         removed = [p for p in old_paths if p not in live]
-        before = {p: counts for p, r in self.counts.load(set(fresh) | set(removed)).items()
+        moved = [p for p, i in new_ids.items()
+                 if p not in fresh and old_ids.get(p, i) != i]  # fmt: skip
+        leaving = [p for p in (*removed, *moved, *fresh) if p in old_ids]
+        before = {p: counts for p, r in self.counts.load(leaving).items()
                   if (counts := self.counts.decode(r)) is not None}  # fmt: skip
         everything = len(fresh) == len(live)  # every note counted: a new vocabulary
         if everything:
@@ -132,23 +174,26 @@ class SearchWriter:
             self.docs.pop(path, None)
         self._take(fresh.values())
         count = shard_count(sum(int(entry[2]) for entry in self.docs.values()))
-        indexed = set(old_paths)
-        lost = any(p in indexed and p not in before for p in fresh)  # its old lists unknown
-        if new_paths != old_paths or count != self.shards or lost:
-            self.paths = new_paths
-            recounted = self._rewrite_shards(count, records if everything else None)
-            self._rewrite_texts({**recounted, **fresh}, old_paths)
+        lost = any(p not in before for p in leaving)  # which lists hold it is unknown
+        self.paths = new_paths
+        if (everything or lost or count != self.shards
+                or id_places(len(old_paths)) != id_places(len(new_paths))):  # fmt: skip
+            recounted = self._rewrite_shards(count, new_ids, records if everything else None)
+            self._rewrite_texts({**recounted, **fresh}, old_ids, new_ids)
         else:
-            ids: dict[str, int] = {p: i for i, p in enumerate(new_paths)}
-            deltas: dict[str, dict[int, int]] = defaultdict(dict)
-            for path, doc in fresh.items():
-                old = before.get(path, {})
-                for term in old.keys() | doc.counts.keys():
-                    if old.get(term) != doc.counts.get(term):
-                        deltas[term][ids[path]] = doc.counts.get(term, 0)
-            self._patch_shards(deltas)
-            self._patch_texts(fresh, ids)
-        self._write_docs(titles)
+            self._patch_shards(_deltas(fresh, moved, leaving, before, old_ids, new_ids))
+            self._patch_texts(fresh, moved, leaving, old_ids, new_ids)
+        self._write_docs(titles, new_ids)
+
+    def titles(self) -> Titles | None:
+        """Every note's (title, page location, trust level) as the document table holds them
+        (None when the table does not match the state)."""
+        table = read_script(self.base / "docs.js")
+        rows = table.get("rows") if isinstance(table, dict) else None
+        if not isinstance(rows, list) or len(rows) != len(self.paths):
+            return None
+        return {NotePath(p): (str(row[0]), str(row[1]), str(row[2]))
+                for p, row in zip(self.paths, rows, strict=True)}  # fmt: skip
 
     # -- files -----------------------------------------------------------------------------
 
@@ -168,7 +213,7 @@ class SearchWriter:
             self.docs[doc.path] = [doc.content, doc.length, len(doc.counts), doc.stored,
                                    doc.factor]  # fmt: skip
 
-    def _rewrite_shards(self, count: int,
+    def _rewrite_shards(self, count: int, ids: Mapping[str, int],
                         records: Mapping[str, Record] | None) -> dict[str, SearchDoc]:  # fmt: skip
         """Every shard from every note's records (``records`` when the caller has them all);
         returns the notes counted again because their records were missing or damaged."""
@@ -176,7 +221,7 @@ class SearchWriter:
         columns = {p: found for p, r in records.items()
                    if (found := self.counts.columns(r)) is not None}  # fmt: skip
         recounted: dict[str, SearchDoc] = {}
-        lost = [p for p in self.paths if p not in columns]
+        lost = [p for p in ids if p not in columns]
         if lost and self.recount is not None:
             recounted = {doc.path: doc for doc in self.recount(lost)}
             again = {p: self.counts.encode(doc.counts) for p, doc in recounted.items()}
@@ -185,8 +230,7 @@ class SearchWriter:
                            if (found := self.counts.columns(r)) is not None)  # fmt: skip
             self._take(recounted.values())
         names = set()
-        for index, shard in enumerate(all_postings(self.paths, columns, self.counts.terms,
-                                                   count)):  # fmt: skip
+        for index, shard in enumerate(all_postings(ids, columns, self.counts.terms, count)):
             name = f"t/{index}.js"
             names.add(name)
             self._put(name, script("t", index, shard))
@@ -202,35 +246,22 @@ class SearchWriter:
             name = f"t/{index}.js"
             data = read_script(self.base / name)
             if not isinstance(data, dict):  # damaged: start again from the kept counts
-                self._rewrite_shards(self.shards, None)
+                self._rewrite_shards(self.shards, doc_ids(self.paths), None)
                 return
             for term in terms:
-                entries = decode(data.get(term, []))
-                for doc_id, tf in deltas[term].items():
-                    if tf:
-                        entries[doc_id] = tf
-                    else:
-                        entries.pop(doc_id, None)
-                if entries:
-                    data[term] = encode(entries)
+                postings = patch(data.get(term, []), deltas[term])
+                if postings:
+                    data[term] = postings
                 else:
                     data.pop(term, None)
             self._put(name, script("t", index, dict(sorted(data.items()))))
 
-    def _old_texts(self, old_paths: list[str]) -> dict[str, str]:
-        texts: dict[str, str] = {}
-        for name in self.files:
-            if name.startswith("x/"):
-                for key, text in (read_script(self.base / name) or {}).items():
-                    if int(key) < len(old_paths):
-                        texts[old_paths[int(key)]] = text
-        return texts
-
-    def _rewrite_texts(self, fresh: dict[str, SearchDoc], old_paths: list[str]) -> None:
-        texts = {} if len(fresh) == len(self.paths) else self._old_texts(old_paths)
+    def _rewrite_texts(self, fresh: Mapping[str, SearchDoc], old_ids: Mapping[str, int],
+                       new_ids: Mapping[str, int]) -> None:  # fmt: skip
+        texts = {} if len(fresh) == len(new_ids) else self._old_texts(old_ids)
         texts.update({p: d.text for p, d in fresh.items()})
         buckets: defaultdict[int, dict[str, str]] = defaultdict(dict)
-        for doc_id, path in enumerate(self.paths):
+        for path, doc_id in sorted(new_ids.items(), key=lambda item: item[1]):
             buckets[doc_id // TEXT_BUCKET][str(doc_id)] = texts.get(path, "")
         names = set()
         for bucket, data in sorted(buckets.items()):
@@ -239,25 +270,55 @@ class SearchWriter:
             self._put(name, script("x", bucket, data))
         self._drop("x/", names)
 
-    def _patch_texts(self, fresh: dict[str, SearchDoc], ids: dict[str, int]) -> None:
-        touched: defaultdict[int, dict[str, str]] = defaultdict(dict)
-        for path, doc in fresh.items():
-            touched[ids[path] // TEXT_BUCKET][str(ids[path])] = doc.text
-        for bucket, texts in sorted(touched.items()):
-            name = f"x/{bucket}.js"
-            data = read_script(self.base / name) or {}
-            data.update(texts)
-            ordered = dict(sorted(data.items(), key=lambda kv: int(kv[0])))
-            self._put(name, script("x", bucket, ordered))
+    def _old_texts(self, old_ids: Mapping[str, int]) -> dict[str, str]:
+        by_id = {doc_id: path for path, doc_id in old_ids.items()}
+        texts: dict[str, str] = {}
+        for name in self.files:
+            if name.startswith("x/"):
+                for key, text in (read_script(self.base / name) or {}).items():
+                    if int(key) in by_id:
+                        texts[by_id[int(key)]] = text
+        return texts
 
-    def _write_docs(self, titles: dict[NotePath, tuple[str, str, str]]) -> None:
-        table = []
+    def _patch_texts(self, fresh: Mapping[str, SearchDoc], moved: list[str], leaving: list[str],
+                     old_ids: Mapping[str, int], new_ids: Mapping[str, int]) -> None:  # fmt: skip
+        """The opening texts of the edited notes, moved with the notes that moved."""
+        buckets: dict[int, dict[str, str]] = {}
+
+        def bucket(doc_id: int) -> dict[str, str]:
+            number = doc_id // TEXT_BUCKET
+            if number not in buckets:
+                found = read_script(self.base / f"x/{number}.js")
+                buckets[number] = found if isinstance(found, dict) else {}
+            return buckets[number]
+
+        carried = {p: bucket(old_ids[p]).get(str(old_ids[p]), "") for p in moved}
+        for path in leaving:
+            if new_ids.get(path) != old_ids[path]:
+                bucket(old_ids[path]).pop(str(old_ids[path]), None)
+        for path, text in [*carried.items(), *((p, d.text) for p, d in fresh.items())]:
+            bucket(new_ids[path])[str(new_ids[path])] = text
+        for number, data in sorted(buckets.items()):
+            name = f"x/{number}.js"
+            if data:
+                ordered = dict(sorted(data.items(), key=lambda kv: int(kv[0])))
+                self._put(name, script("x", number, ordered))
+            elif name in self.files:
+                del self.files[name]
+                (self.base / name).unlink(missing_ok=True)
+
+    def _write_docs(self, titles: Titles, ids: Mapping[str, int]) -> None:
+        """The document table: the notes in path order (their rank orders equal scores, as the
+        server does), each one's id and ``[title, location, trust level, stored length, trust
+        multiplier]``."""
+        rows = []
         total = 0
         for path in self.paths:
             title, location, level = titles[NotePath(path)]
             _content, length, _terms, stored, factor = self.docs[path]
             total += int(length)
-            table.append([title, location, level, int(stored), float(factor)])
+            rows.append([title, location, level, int(stored), float(factor)])
+        table = {"ids": [ids[path] for path in self.paths], "rows": rows}
         docs = script("d", 0, table)
         self._put("docs.js", docs)
         others = sorted(h for n, h in self.files.items() if n != "meta.js")
@@ -265,3 +326,31 @@ class SearchWriter:
         meta = {"shards": self.shards, "count": len(self.paths), "bucket": TEXT_BUCKET,
                 "avgdl": total / max(1, len(self.paths)), "version": digest(*others)}  # fmt: skip
         self._put("meta.js", script("m", 0, meta))
+
+
+def _deltas(fresh: Mapping[str, SearchDoc], moved: list[str], leaving: list[str],
+            before: Mapping[str, Mapping[str, int]], old_ids: Mapping[str, int],
+            new_ids: Mapping[str, int]) -> dict[str, dict[int, int]]:  # fmt: skip
+    """The postings to change, ``{term: {id: new count, 0 to remove}}``: a note edited in
+    place changes the terms whose counts changed; a note leaving an id (removed, or moved
+    by an addition or removal before it in its run) takes all of its postings away, and one
+    arriving at an id (added or moved) brings all of them. Arrivals come last, so a note
+    moving into the id another left overrides the removal."""
+    deltas: defaultdict[str, dict[int, int]] = defaultdict(dict)
+    for path in leaving:
+        doc_id = old_ids[path]
+        if new_ids.get(path) != doc_id:
+            for term in before[path]:
+                deltas[term][doc_id] = 0
+    for path in [*moved, *fresh]:
+        doc_id = new_ids[path]
+        counts = fresh[path].counts if path in fresh else before[path]
+        if old_ids.get(path) == doc_id:  # edited in place
+            old = before[path]
+            for term in old.keys() | counts.keys():
+                if old.get(term) != counts.get(term):
+                    deltas[term][doc_id] = counts.get(term, 0)
+        else:
+            for term, tf in counts.items():
+                deltas[term][doc_id] = tf
+    return deltas

@@ -592,7 +592,9 @@
         hits = ranked.hits.map(function (h) { return h.doc; });
         partial = ranked.partial;
       } else if (parsed.filters.length) {
-        hits = store.docs.map(function (_e, i) { return i; });
+        hits = Object.keys(store.docs).map(Number).sort(function (a, b) {
+          return store.docs[a][5] - store.docs[b][5];  // in path order
+        });
       } else {
         clear();
         say(parsed.words.length ? "Type a longer word." : "");

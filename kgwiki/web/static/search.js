@@ -25,13 +25,20 @@
 
   window.kgwikiSearchData = function (kind, key, data) {
     if (kind === "m") store.meta = data;
-    else if (kind === "d") store.docs = data;
+    else if (kind === "d") store.docs = byId(data);
     else if (kind === "t") store.shards[key] = data;
     else if (kind === "x") store.texts[key] = data;
     var name = kind + key;
     (waiting[name] || []).forEach(function (resolve) { resolve(); });
     delete waiting[name];
   };
+
+  /* docs.js lists the notes in path order with their ids: → {id: row + [rank by path]}. */
+  function byId(table) {
+    var docs = {};
+    table.ids.forEach(function (id, rank) { docs[id] = table.rows[rank].concat([rank]); });
+    return docs;
+  }
 
   function load(kind, key, file, bust) {
     var have = kind === "m" ? store.meta : kind === "d" ? store.docs
@@ -91,7 +98,7 @@
     return found;
   }
 
-  /* Every matching note with its score, best first (ties: the lower id first). */
+  /* Every matching note with its score, best first (ties: in path order, as the server). */
   function rank(groups) {
     var parts = groups.map(function (group) {
       var idf = Math.max.apply(null, group.need.terms.map(function (t) {
@@ -124,7 +131,9 @@
         });
         hits.push({ doc: doc, score: (text + bonus) * store.docs[doc][4] });
       });
-      return hits.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+      return hits.sort(function (a, b) {
+        return b.score - a.score || store.docs[a.doc][5] - store.docs[b.doc][5];
+      });
     }
     var all = collect(true);
     if (all.length || parts.length < 2) return { hits: all, partial: false };

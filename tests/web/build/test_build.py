@@ -142,7 +142,8 @@ def test_search_index_holds_korean_bigrams(built: tuple[Path, BuildResult]) -> N
     for i in range(0, len(shard["텍처"]), 2):
         doc += shard["텍처"][i]
         ids.append(doc)
-    titles = {docs[i][0] for i in ids}
+    rows = dict(zip(docs["ids"], docs["rows"], strict=True))
+    titles = {rows[i][0] for i in ids}
     assert {"Server Architecture", "Microservice Architecture"} <= titles
 
 

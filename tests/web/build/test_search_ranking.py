@@ -24,7 +24,7 @@ from kgwiki.search import SearchIndex
 from kgwiki.types import NotePath
 from kgwiki.vault import Vault
 from kgwiki.web.build.search_docs import search_doc
-from kgwiki.web.build.search_writer import SearchWriter
+from kgwiki.web.build.search_writer import SearchWriter, doc_ids
 
 NODE = shutil.which("node")
 STATIC = REPO / "kgwiki" / "web" / "static"
@@ -64,13 +64,13 @@ process.stdout.write(JSON.stringify(out));
 """.replace("%d", str(TOP))
 
 
-def static_index(vault: Vault, out: Path) -> list[str]:
+def static_index(vault: Vault, out: Path) -> dict[int, str]:
     """Write the static site's search files for ``vault`` as a build does; the paths by id."""
     writer = SearchWriter(out, {})
     live = set(vault.notes)
     titles = {p: (vault.notes[p].title, p, "") for p in live}
     writer.update([search_doc(vault.notes[p], vault.config) for p in sorted(live)], live, titles)
-    return writer.paths
+    return {doc_id: path for path, doc_id in doc_ids(writer.paths).items()}
 
 
 def run_static(out: Path, queries: list[str]) -> list[dict[str, Any]]:
