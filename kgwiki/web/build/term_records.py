@@ -1,11 +1,12 @@
 """Each note's term counts, kept between builds for the client search index.
 
 A note's record is two arrays of 32-bit integers: the numbers of its terms in a vocabulary
-kept beside the records (``vocabulary.pickle``), and their counts. A build that renumbers the
-documents (a note added or removed) reads every record and sorts all postings by term: as
-arrays the 10,000 records of the benchmark vault are read and joined in a tenth of a second,
-where dicts of strings took a second to read and their 5.7 million strings as long again to
-be numbered once more. An edit reads and writes the records of its notes only.
+kept beside the records (``vocabulary.pickle``), and their counts. A build that writes the
+whole index (the id table outgrew its size, the shard count changed, a record was lost) reads
+every record and sorts all postings by term: as arrays the 10,000 records of the benchmark
+vault are read and joined in a tenth of a second, where dicts of strings took a second to read
+and their 5.7 million strings as long again to be numbered once more. An edit, an addition or
+a removal reads the records of the notes it changes or moves only.
 
 The vocabulary only grows (a removed note's terms keep their numbers) and is written before
 the records that use it, so a record never names a number it lacks; a build that counts every
