@@ -69,7 +69,7 @@ INSIDE: dict[str, list[str]] = {
                   "api notes warm", "app"],
     "web.build": ["assets cache data forked_views report search_docs splice",
                   "buckets check local_sketches plan previews redirects", "links term_records",
-                  "search_writer", "local pages", "run", "flow"],
+                  "search_postings", "search_writer", "local pages", "run", "flow"],
     "mcp": ["access edits limits probe", "views", "writes", "server"],
     "cli": ["common", "cmd_author cmd_build cmd_graph cmd_info cmd_lint cmd_mcp cmd_search "
             "cmd_serve cmd_trust", "main"],

@@ -14,7 +14,7 @@ import pytest
 
 from kgwiki.vault import Vault
 from kgwiki.web.build.search_docs import encode, fnv1a, patch, search_doc
-from kgwiki.web.build.search_writer import _stable_order, all_postings, doc_ids, id_places
+from kgwiki.web.build.search_postings import _stable_order, all_postings, doc_ids, id_places
 from kgwiki.web.build.term_records import VOCABULARY, TermRecords
 
 Counts = dict[str, int]

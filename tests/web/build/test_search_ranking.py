@@ -24,7 +24,8 @@ from kgwiki.search import SearchIndex
 from kgwiki.types import NotePath
 from kgwiki.vault import Vault
 from kgwiki.web.build.search_docs import search_doc
-from kgwiki.web.build.search_writer import SearchWriter, doc_ids
+from kgwiki.web.build.search_postings import doc_ids
+from kgwiki.web.build.search_writer import SearchWriter
 
 NODE = shutil.which("node")
 STATIC = REPO / "kgwiki" / "web" / "static"

@@ -17,7 +17,7 @@ from kgwiki.types import NotePath
 from kgwiki.vault import Vault
 from kgwiki.web.build import build
 from kgwiki.web.build.search_docs import fnv1a, read_script, search_doc
-from kgwiki.web.build.search_writer import doc_ids
+from kgwiki.web.build.search_postings import doc_ids
 
 
 def _shards_of(vault: Path, paths: set[str], shards: int) -> set[str]:
