@@ -74,8 +74,10 @@ class SearchWriter:
         old_ids = doc_ids(old_paths)
         new_ids = old_ids if new_paths == old_paths else doc_ids(new_paths)
         removed = [p for p in old_paths if p not in live]
-        moved = [p for p, i in new_ids.items()
-                 if p not in fresh and old_ids.get(p, i) != i]  # fmt: skip
+        # a table grown or shrunk past a power of two moves every note: all written afresh
+        resized = id_places(len(old_paths)) != id_places(len(new_paths))
+        moved = [] if resized else [p for p, i in new_ids.items()
+                                    if p not in fresh and old_ids.get(p, i) != i]  # fmt: skip
         leaving = [p for p in (*removed, *moved, *fresh) if p in old_ids]
         before = {p: counts for p, r in self.counts.load(leaving).items()
                   if (counts := self.counts.decode(r)) is not None}  # fmt: skip
@@ -90,8 +92,7 @@ class SearchWriter:
         count = shard_count(sum(int(entry[2]) for entry in self.docs.values()))
         lost = any(p not in before for p in leaving)  # which lists hold it is unknown
         self.paths = new_paths
-        if (everything or lost or count != self.shards
-                or id_places(len(old_paths)) != id_places(len(new_paths))):  # fmt: skip
+        if everything or lost or resized or count != self.shards:
             recounted = self._rewrite_shards(count, new_ids, records if everything else None)
             self._rewrite_texts({**recounted, **fresh}, old_ids, new_ids)
         else:
@@ -160,6 +161,7 @@ class SearchWriter:
             name = f"t/{index}.js"
             data = read_script(self.base / name)
             if not isinstance(data, dict):  # damaged: start again from the kept counts
+                self.files.pop(name, None)  # its recorded hash is not what is on disk
                 self._rewrite_shards(self.shards, doc_ids(self.paths), None)
                 return
             for term in terms:
@@ -174,6 +176,9 @@ class SearchWriter:
                        new_ids: Mapping[str, int]) -> None:  # fmt: skip
         texts = {} if len(fresh) == len(new_ids) else self._old_texts(old_ids)
         texts.update({p: d.text for p, d in fresh.items()})
+        missing = [p for p in new_ids if p not in texts]  # a text file lost or damaged
+        if missing and self.recount is not None:
+            texts.update((doc.path, doc.text) for doc in self.recount(missing))
         buckets: defaultdict[int, dict[str, str]] = defaultdict(dict)
         for path, doc_id in sorted(new_ids.items(), key=lambda item: item[1]):
             buckets[doc_id // TEXT_BUCKET][str(doc_id)] = texts.get(path, "")
@@ -189,22 +194,30 @@ class SearchWriter:
         texts: dict[str, str] = {}
         for name in self.files:
             if name.startswith("x/"):
-                for key, text in (read_script(self.base / name) or {}).items():
-                    if int(key) in by_id:
+                found = read_script(self.base / name)
+                for key, text in (found.items() if isinstance(found, dict) else ()):
+                    if key.isdigit() and int(key) in by_id:
                         texts[by_id[int(key)]] = text
         return texts
 
     def _patch_texts(self, fresh: Mapping[str, SearchDoc], moved: list[str], leaving: list[str],
                      old_ids: Mapping[str, int], new_ids: Mapping[str, int]) -> None:  # fmt: skip
-        """The opening texts of the edited notes, moved with the notes that moved."""
+        """The opening texts of the edited notes, moved with the notes that moved (all texts
+        written afresh when a file they touch is damaged)."""
+        touched = {doc_id // TEXT_BUCKET for doc_id in (
+            *(old_ids[p] for p in leaving), *(new_ids[p] for p in (*moved, *fresh)))}
         buckets: dict[int, dict[str, str]] = {}
+        for number in touched:
+            name = f"x/{number}.js"
+            found = read_script(self.base / name) if name in self.files else {}
+            if not isinstance(found, dict):
+                self.files.pop(name, None)  # its recorded hash is not what is on disk
+                self._rewrite_texts(fresh, old_ids, new_ids)
+                return
+            buckets[number] = found
 
         def bucket(doc_id: int) -> dict[str, str]:
-            number = doc_id // TEXT_BUCKET
-            if number not in buckets:
-                found = read_script(self.base / f"x/{number}.js")
-                buckets[number] = found if isinstance(found, dict) else {}
-            return buckets[number]
+            return buckets[doc_id // TEXT_BUCKET]
 
         carried = {p: bucket(old_ids[p]).get(str(old_ids[p]), "") for p in moved}
         for path in leaving:

@@ -13,9 +13,13 @@ from pathlib import Path
 import pytest
 from build_support import HELM, append, copy_of, edit, same_as_clean_build
 
+from kgwiki.vault import Vault
 from kgwiki.web.build import build
 from kgwiki.web.build.buckets import Buckets
 from kgwiki.web.build.cache import CACHE_DIR
+from kgwiki.web.build.search_docs import TEXT_BUCKET, search_doc
+from kgwiki.web.build.search_postings import doc_ids, id_places
+from kgwiki.web.build.search_writer import SearchWriter
 from kgwiki.web.build.term_records import VOCABULARY
 
 
@@ -48,15 +52,28 @@ def test_an_edited_note_whose_record_is_lost_keeps_no_stale_word(
     same_as_clean_build(vault, site, tmp_path)
 
 
-def test_a_note_added_after_records_were_lost_indexes_every_note(
-    vault: Path, tmp_path: Path
+@pytest.mark.parametrize("growth", ["moves a note", "outgrows the id table"])
+def test_notes_added_after_records_were_lost_index_every_note(
+    vault: Path, tmp_path: Path, growth: str
 ) -> None:
+    """An addition that moves a note whose record is lost, or that outgrows the id table,
+    writes the whole index: every note is counted again from the vault."""
     site = tmp_path / "site"
     build(vault, site)
     for file in _terms(site).glob("*.pickle"):
         if file.name != VOCABULARY:
             file.unlink()
-    (vault / "added.md").write_text("# Added\n\nA new note about [[helm]].\n", encoding="utf-8")
+    notes = [p.relative_to(vault).as_posix() for p in vault.rglob("*.md")]
+    if growth == "moves a note":  # a name whose place is taken: the notes after it move
+        ids = doc_ids(notes)
+        added = [next(name for n in range(1000) for name in (f"30_Inbox/added {n}.md",)
+                      if any(doc_ids([*notes, name])[p] != ids[p] for p in notes))]  # fmt: skip
+    else:
+        count = next(n for n in range(1, 200)
+                     if id_places(len(notes) + n) != id_places(len(notes)))  # fmt: skip
+        added = [f"30_Inbox/added {n}.md" for n in range(count)]
+    for name in added:
+        (vault / name).write_text(f"# {name}\n\nA new note about [[helm]].\n", encoding="utf-8")
     build(vault, site)
     assert '"kubernet"' in _shards(site)  # a word of notes whose records were lost
     same_as_clean_build(vault, site, tmp_path)
@@ -70,7 +87,49 @@ def test_a_damaged_vocabulary_loses_no_note(vault: Path, tmp_path: Path) -> None
     result = build(vault, site)
     assert result.mode != "local"
     same_as_clean_build(vault, site, tmp_path)
-    # Every note is renumbered now, from the counts of every note: none may be missing.
+    # The records counted again serve the next patch: a note added, one removed.
     (vault / "added.md").write_text("# Added\n\nA new note about [[helm]].\n", encoding="utf-8")
     build(vault, site)
     same_as_clean_build(vault, site, tmp_path)
+    (vault / HELM).unlink()
+    build(vault, site)
+    same_as_clean_build(vault, site, tmp_path)
+
+
+def test_a_damaged_text_file_is_written_again_from_the_notes(vault: Path, tmp_path: Path) -> None:
+    """The snippets' text file of an edited note, damaged: the texts are written afresh, the
+    notes whose text it held read again."""
+    site = tmp_path / "site"
+    build(vault, site)
+    ids = doc_ids(p.relative_to(vault).as_posix() for p in vault.rglob("*.md"))
+    texts = site / "data/search/x" / f"{ids[HELM] // TEXT_BUCKET}.js"
+    texts.write_text("kgwikiSearchData(", encoding="utf-8")
+    append(vault / HELM, "One sentence more.")
+    build(vault, site)
+    same_as_clean_build(vault, site, tmp_path)
+
+
+def test_a_text_file_the_state_does_not_name_is_never_read(bundled_vault_dir: Path,
+                                                           tmp_path: Path) -> None:  # fmt: skip
+    """A text file left on disk by an index written afresh without its old state (its notes
+    gone) is not merged into the next patch."""
+    loaded = Vault.load(bundled_vault_dir, use_cache=False)
+    notes = sorted(loaded.notes)
+    docs = {p: search_doc(loaded.notes[p], loaded.config) for p in notes}
+    titles = {p: (loaded.notes[p].title, str(p), "") for p in notes}
+    out, clean = tmp_path / "out", tmp_path / "clean"
+    SearchWriter(out, {}).update(docs.values(), set(notes), titles)
+    ids = doc_ids(notes)
+    gone = notes[0]  # its text file stays on disk, named by no state
+    rest = [p for p in notes if p != gone]
+    writer = SearchWriter(out, {})
+    writer.update([docs[p] for p in rest], set(rest), titles)
+    stale = out / "data/search/x" / f"{ids[gone] // TEXT_BUCKET}.js"
+    assert stale.is_file()
+    # a note added at the place the gone one had: its text file is patched, not the stale one
+    writer = SearchWriter(out, writer.state())
+    writer.update([docs[gone]], set(notes), titles)
+    SearchWriter(clean, {}).update(docs.values(), set(notes), titles)
+    mine, theirs = out / "data/search", clean / "data/search"
+    assert {f.relative_to(mine): f.read_bytes() for f in mine.rglob("*.js")} == {
+        f.relative_to(theirs): f.read_bytes() for f in theirs.rglob("*.js")}
