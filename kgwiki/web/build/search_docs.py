@@ -10,7 +10,7 @@ Layout under ``data/search/``:
 - ``meta.js``: shard count, document count, mean field length, a version for cache busting;
 - ``docs.js``: ``{"ids": [id, …], "rows": [[title, location, trust level, stored length,
   trust multiplier], …]}``, the notes in path order (the order of equal scores) with each
-  one's document id, its place in a hash table of the note paths (``search_writer.doc_ids``:
+  one's document id, its place in a hash table of the note paths (``search_postings.doc_ids``:
   stable when other notes come and go);
 - ``t/<n>.js``: the postings of every term whose FNV-1a hash is ``n`` modulo the shard count,
   ``{"term": [id, v, Δid, v, …]}`` with ``v = 4 × weighted frequency + 2 if the term is in a

@@ -15,8 +15,8 @@ from kgwiki.web.build.search_docs import fnv1a
 from kgwiki.web.build.term_records import Columns
 
 # The table has at least this many places per note (a power of two): runs stay short, so an
-# added note moves another about one time in ten (0.05–0.11 notes per addition, 2,000 to
-# 16,000 notes), at the cost of ids four to eight times the note count.
+# added note moves another one time in five to ten (0.10–0.22 notes per addition from 2,000
+# to 16,000 notes, whatever its name), at the cost of ids four to eight times the note count.
 SPREAD = 4
 MIN_PLACES = 64
 
@@ -24,18 +24,20 @@ MIN_PLACES = 64
 def doc_ids(paths: Iterable[str]) -> dict[str, int]:
     """Each note's document id: its place in a hash table of linear probing over ``places``
     (a power of two, at least ``SPREAD`` times the notes), with the notes of a run kept in
-    order of home place, then path.
+    order of home place, then of the rest of their hash (then path).
 
     Placing the paths in that order, each at its home or just after the one before, gives
     the same table whatever order the notes came in. Adding a note moves only the notes after
-    it up to the next free place; removing one moves them back.
+    it up to the next free place; removing one moves them back. Notes of the same home are
+    ordered by hash, not by path: by path, a note whose name sorts early (``00_Inbox/…``)
+    would push the note at its home along more often than one named late.
     """
     found = list(paths)
-    places = id_places(len(found))
+    shift = 64 - (id_places(len(found)).bit_length() - 1)  # a home is the hash's top bits
     ids: dict[str, int] = {}
     last = -1
-    for home, path in sorted((_home(path, places), path) for path in found):
-        last = max(home, last + 1)
+    for hashed, path in sorted((_hash(path), path) for path in found):
+        last = max(hashed >> shift, last + 1)
         ids[path] = last
     return ids
 
@@ -44,9 +46,10 @@ def id_places(notes: int) -> int:
     return max(MIN_PLACES, 1 << (SPREAD * notes - 1).bit_length())
 
 
-def _home(path: str, places: int) -> int:
-    digest8 = hashlib.blake2b(path.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest8, "little") % places
+def _hash(path: str) -> int:
+    """A 64-bit hash of the path: its top bits are the path's home place, so sorted by it the
+    notes come in order of home, then of the rest of the hash."""
+    return int.from_bytes(hashlib.blake2b(path.encode("utf-8"), digest_size=8).digest(), "big")
 
 
 def all_postings(ids: Mapping[str, int], columns: Mapping[str, Columns], terms: Sequence[str],

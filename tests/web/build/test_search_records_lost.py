@@ -8,11 +8,14 @@ the notes are the source of truth, the records only a cache.
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from build_support import HELM, append, copy_of, edit, same_as_clean_build
 
+from kgwiki.types import NotePath
 from kgwiki.vault import Vault
 from kgwiki.web.build import build
 from kgwiki.web.build.buckets import Buckets
@@ -111,25 +114,31 @@ def test_a_damaged_text_file_is_written_again_from_the_notes(vault: Path, tmp_pa
 
 def test_a_text_file_the_state_does_not_name_is_never_read(bundled_vault_dir: Path,
                                                            tmp_path: Path) -> None:  # fmt: skip
-    """A text file left on disk by an index written afresh without its old state (its notes
-    gone) is not merged into the next patch."""
+    """A text file left on disk by an index written afresh without its old state (its one
+    note gone) is not merged into the next patch: a note added in its place shows its own
+    text only."""
     loaded = Vault.load(bundled_vault_dir, use_cache=False)
-    notes = sorted(loaded.notes)
-    docs = {p: search_doc(loaded.notes[p], loaded.config) for p in notes}
-    titles = {p: (loaded.notes[p].title, str(p), "") for p in notes}
+    notes = sorted(str(p) for p in loaded.notes)
+    docs = {p: search_doc(loaded.notes[NotePath(p)], loaded.config) for p in notes}
+    titles = {NotePath(p): (loaded.notes[NotePath(p)].title, p, "") for p in notes}
     out, clean = tmp_path / "out", tmp_path / "clean"
-    SearchWriter(out, {}).update(docs.values(), set(notes), titles)
+    SearchWriter(out, {}).update(docs.values(), {NotePath(p) for p in notes}, titles)
     ids = doc_ids(notes)
-    gone = notes[0]  # its text file stays on disk, named by no state
+    alone = Counter(i // TEXT_BUCKET for i in ids.values())
+    gone = next(p for p in notes if alone[ids[p] // TEXT_BUCKET] == 1)
     rest = [p for p in notes if p != gone]
-    writer = SearchWriter(out, {})
-    writer.update([docs[p] for p in rest], set(rest), titles)
+    writer = SearchWriter(out, {})  # the state lost: the index written afresh
+    writer.update([docs[p] for p in rest], {NotePath(p) for p in rest}, titles)
     stale = out / "data/search/x" / f"{ids[gone] // TEXT_BUCKET}.js"
-    assert stale.is_file()
-    # a note added at the place the gone one had: its text file is patched, not the stale one
-    writer = SearchWriter(out, writer.state())
-    writer.update([docs[gone]], set(notes), titles)
-    SearchWriter(clean, {}).update(docs.values(), set(notes), titles)
+    assert stale.is_file() and f'"{ids[gone]}":' in stale.read_text(encoding="utf-8")
+    # a new note whose id falls in that file
+    new = next(name for n in range(5000) for name in (f"new {n}.md",)
+               if doc_ids([*rest, name])[name] // TEXT_BUCKET == ids[gone] // TEXT_BUCKET)
+    note = replace(docs[rest[0]], path=NotePath(new), text="The new note's own text.")
+    docs[new], titles[NotePath(new)] = note, ("New", new, "")
+    live = [*rest, new]
+    SearchWriter(out, writer.state()).update([note], {NotePath(p) for p in live}, titles)
+    SearchWriter(clean, {}).update([docs[p] for p in live], {NotePath(p) for p in live}, titles)
     mine, theirs = out / "data/search", clean / "data/search"
     assert {f.relative_to(mine): f.read_bytes() for f in mine.rglob("*.js")} == {
         f.relative_to(theirs): f.read_bytes() for f in theirs.rglob("*.js")}
