@@ -75,7 +75,7 @@ def all_postings(ids: Mapping[str, int], columns: Mapping[str, Columns], terms: 
     keys = place[np.concatenate([numbers for _, (numbers, _) in present])]
     tfs = np.concatenate([counts for _, (_, counts) in present]).astype(np.int64)
     owners = np.repeat(np.array([doc for doc, _ in present], dtype=np.int64),
-                    [len(numbers) for _, (numbers, _) in present])  # fmt: skip
+                       [len(numbers) for _, (numbers, _) in present])  # fmt: skip
     order = _stable_order(keys, len(terms))  # by term, each term's documents ascending
     keys, owners = keys[order], owners[order]
     starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
