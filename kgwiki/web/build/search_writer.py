@@ -74,14 +74,15 @@ class SearchWriter:
         old_ids = doc_ids(old_paths)
         new_ids = old_ids if new_paths == old_paths else doc_ids(new_paths)
         removed = [p for p in old_paths if p not in live]
-        # a table grown or shrunk past a power of two moves every note: all written afresh
-        resized = id_places(len(old_paths)) != id_places(len(new_paths))
-        moved = [] if resized else [p for p, i in new_ids.items()
-                                    if p not in fresh and old_ids.get(p, i) != i]  # fmt: skip
-        leaving = [p for p in (*removed, *moved, *fresh) if p in old_ids]
+        everything = len(fresh) == len(live)  # every note counted: a new vocabulary
+        # a table grown or shrunk past a power of two moves every note: all written afresh,
+        # so neither needs the old counts
+        afresh = everything or id_places(len(old_paths)) != id_places(len(new_paths))
+        moved = [] if afresh else [p for p, i in new_ids.items()
+                                   if p not in fresh and old_ids.get(p, i) != i]  # fmt: skip
+        leaving = [] if afresh else [p for p in (*removed, *moved, *fresh) if p in old_ids]
         before = {p: counts for p, r in self.counts.load(leaving).items()
                   if (counts := self.counts.decode(r)) is not None}  # fmt: skip
-        everything = len(fresh) == len(live)  # every note counted: a new vocabulary
         if everything:
             self.counts.restart()
         records = {p: self.counts.encode(d.counts) for p, d in fresh.items()}
@@ -92,7 +93,7 @@ class SearchWriter:
         count = shard_count(sum(int(entry[2]) for entry in self.docs.values()))
         lost = any(p not in before for p in leaving)  # which lists hold it is unknown
         self.paths = new_paths
-        if everything or lost or resized or count != self.shards:
+        if afresh or lost or count != self.shards:
             recounted = self._rewrite_shards(count, new_ids, records if everything else None)
             self._rewrite_texts({**recounted, **fresh}, old_ids, new_ids)
         else:

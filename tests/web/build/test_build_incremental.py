@@ -285,8 +285,8 @@ def test_a_note_added_or_removed_redraws_only_its_listings(
 
 def test_every_note_edited_at_once_keeps_the_search_index_exact(tmp_path: Path) -> None:
     """When every note's text changed (so every note is counted afresh, under a new
-    vocabulary of terms) but no note came or went, the index is patched from the counts of
-    the notes as they were: a word gone from every note is gone from the index."""
+    vocabulary of terms) but no note came or went, the index is written from the new counts
+    alone: a word gone from every note is gone from the index."""
     vault = small_vault(tmp_path / "v", {
         "a.md": "# A\n\nKafka partitions and zookeeper quorum.\n",
         "b.md": "# B\n\nZookeeper elections; see [[a]].\n",
